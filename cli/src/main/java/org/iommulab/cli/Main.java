@@ -1,0 +1,48 @@
+package org.iommulab.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code iommu-lab} command: one subcommand per job. */
+@Command(
+        name = "iommu-lab",
+        mixinStandardHelpOptions = true,
+        version = "iommu-lab 0.1.0",
+        description = "What IOMMU invalidation policies cost: strict, per-CPU flush queues, the single"
+                + " flush queue and the old s390 scheme, on LPAR, z/VM, KVM, virtio-iommu and x86.",
+        subcommands = {ParamsCommand.class})
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::badUsage);
+        cl.setExecutionExceptionHandler(Main::failure);
+        return cl;
+    }
+
+    /** Bad flags or values: one line naming them, exit 2, no stack trace. */
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("iommu-lab: " + e.getMessage());
+        err.flush();
+        return 2;
+    }
+
+    /** A user error found while running (bad config, bad trace) is one line; anything else is a bug. */
+    private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException) {
+            cl.getErr().println("iommu-lab: " + e.getMessage());
+            cl.getErr().flush();
+            return 2;
+        }
+        throw e;
+    }
+}

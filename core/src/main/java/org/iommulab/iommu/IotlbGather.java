@@ -1,0 +1,73 @@
+package org.iommulab.iommu;
+
+/**
+ * {@code struct iommu_iotlb_gather} (include/linux/iommu.h): the range an unmap invalidated, which
+ * the driver flushes in {@code iotlb_sync}. {@link #queued()} says the caller will free the IOVA
+ * only after a flush queue's flush, so a driver may skip the per-unmap flush.
+ */
+public final class IotlbGather {
+
+    private long start;
+    private long end;
+    private long pgsize;
+    private boolean queued;
+
+    public IotlbGather() {
+        init();
+    }
+
+    /** {@code iommu_iotlb_gather_init}: an empty range. */
+    public void init() {
+        start = -1L; // ULONG_MAX
+        end = 0;
+        pgsize = 0;
+        queued = false;
+    }
+
+    /** {@code iommu_iotlb_gather_add_range}: widens the range to cover {@code [iova, iova+size)}. */
+    public void addRange(long iova, long size) {
+        long last = iova + size - 1;
+        if (Long.compareUnsigned(iova, start) < 0) {
+            start = iova;
+        }
+        if (Long.compareUnsigned(last, end) > 0) {
+            end = last;
+        }
+    }
+
+    /** {@code iommu_iotlb_gather_is_disjoint}: adding this range would span a gap. */
+    public boolean isDisjoint(long iova, long size) {
+        long last = iova + size - 1;
+        return !isEmpty() && (Long.compareUnsigned(last + 1, start) < 0 || Long.compareUnsigned(iova, end + 1) > 0);
+    }
+
+    public boolean isEmpty() {
+        return Long.compareUnsigned(start, end) > 0;
+    }
+
+    /** The first byte gathered. */
+    public long start() {
+        return start;
+    }
+
+    /** The last byte gathered, inclusive. */
+    public long end() {
+        return end;
+    }
+
+    public long pgsize() {
+        return pgsize;
+    }
+
+    public void setPgsize(long pgsize) {
+        this.pgsize = pgsize;
+    }
+
+    public boolean queued() {
+        return queued;
+    }
+
+    public void setQueued(boolean queued) {
+        this.queued = queued;
+    }
+}

@@ -1,0 +1,62 @@
+package org.iommulab.kernel;
+
+/**
+ * {@code struct device} as the DMA and IOMMU layers see it (include/linux/device.h): a name, a DMA
+ * mask, whether it is untrusted, the per-device IOMMU data and the DMA ops its driver calls through.
+ */
+public final class Device {
+
+    private final String name;
+    private final boolean untrusted;
+    private final DevIommu iommu = new DevIommu();
+    private volatile long dmaMask = 0xffff_ffffL;
+    private volatile DmaOps dmaOps;
+
+    public Device(String name) {
+        this(name, false);
+    }
+
+    /** @param untrusted an external-facing device, which always gets a strict domain */
+    public Device(String name, boolean untrusted) {
+        this.name = name;
+        this.untrusted = untrusted;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean untrusted() {
+        return untrusted;
+    }
+
+    public DevIommu iommu() {
+        return iommu;
+    }
+
+    /** The highest bus address the device can reach ({@code *dev->dma_mask}). */
+    public long dmaMask() {
+        return dmaMask;
+    }
+
+    /** {@code dma_set_mask}: {@code bits} between 1 and 64. */
+    public void setDmaMaskBits(int bits) {
+        if (bits < 1 || bits > 64) {
+            throw new IllegalArgumentException("DMA mask of " + bits + " bits; allowed 1..64");
+        }
+        dmaMask = bits == 64 ? -1L : (1L << bits) - 1;
+    }
+
+    public DmaOps dmaOps() {
+        return dmaOps;
+    }
+
+    public void setDmaOps(DmaOps dmaOps) {
+        this.dmaOps = dmaOps;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,115 @@
+package org.iommulab.sim;
+
+/**
+ * Every time cost of the model, with its unit, default and the source of that default: the
+ * reference configuration in one place. Values are in nanoseconds per unit of work. Defaults
+ * marked "assumption" have no published figure (see docs/costs.md); every one can be overridden
+ * with {@code --set key=value}.
+ */
+public enum Cost {
+    // Driver and DMA layer
+    BLOCK_SUBMIT_COMPLETE("driver.blockSubmitCompleteNs", 3000, CostCategory.DRIVER,
+            "assumption: block driver submit + completion per I/O, 2-5 us (costs.md)"),
+    NET_PACKET("driver.netPacketNs", 1500, CostCategory.DRIVER,
+            "assumption: NIC driver work per packet"),
+    DMA_MAP_CALL("dma.mapCallNs", 150, CostCategory.DMA,
+            "assumption: dma-iommu map path outside IOVA and page tables; dma_map_benchmark map ~1.1 us in all"),
+    DMA_UNMAP_CALL("dma.unmapCallNs", 100, CostCategory.DMA,
+            "assumption: dma-iommu unmap path outside IOVA, tables and flush; dma_map_benchmark unmap ~0.5 us in all"),
+    FQ_ENTRY("dma.fqEntryNs", 10, CostCategory.DMA,
+            "assumption: queueing or freeing one flush-queue entry"),
+    SPIN_LOCK("sim.spinLockNs", 20, CostCategory.DMA,
+            "assumption: one uncontended spinlock acquire and release"),
+
+    // IOVA allocation
+    IOVA_RCACHE_OP("iova.rcacheOpNs", 30, CostCategory.IOVA,
+            "assumption: rcache pop or push under a per-CPU lock, tens of ns (costs.md)"),
+    IOVA_RBTREE_NODE("iova.rbtreeNodeNs", 50, CostCategory.IOVA,
+            "assumption: one rbtree node visited, a likely cache miss, 20-100 ns (costs.md)"),
+    LEGACY_BITMAP_WORD("iova.legacyBitmapWordNs", 2, CostCategory.IOVA,
+            "assumption: one 64-bit bitmap word scanned by the legacy next-fit search"),
+
+    // Translation tables
+    PTE_WRITE("pt.pteWriteNs", 10, CostCategory.PAGE_TABLE,
+            "assumption: one PTE exchange (costs.md)"),
+    TABLE_INSTALL("pt.tableInstallNs", 20, CostCategory.PAGE_TABLE,
+            "assumption: one compare-and-set of a table entry (costs.md)"),
+    TABLE_ALLOC_CRST("pt.crstAllocNs", 2000, CostCategory.PAGE_TABLE,
+            "assumption: allocating and clearing a 16 KiB region or segment table, 1-2 us (costs.md)"),
+    TABLE_ALLOC_PT("pt.ptAllocNs", 1000, CostCategory.PAGE_TABLE,
+            "assumption: allocating and clearing a 2 KiB page table, 1-2 us (costs.md)"),
+
+    // Flushes as the guest issues them
+    RPCIT_LPAR("s390.lparRpcitNs", 2000, CostCategory.FLUSH,
+            "assumption: RPCIT executed by LPAR firmware, global or ranged, 1-3 us (costs.md)"),
+    RPCIT_BUSY_DELAY("s390.rpcitBusyDelayNs", 1000, CostCategory.FLUSH,
+            "zpci_refresh_trans retries a busy RPCIT after udelay(1) (arch/s390/pci/pci_insn.c)"),
+
+    // Shadowing hypervisors (KVM/QEMU; z/VM profile has its own keys)
+    KVM_RPCIT_EXIT("kvm.rpcitExitNs", 10000, CostCategory.HYPERVISOR,
+            "assumption: SIE intercept, exit to QEMU, BQL, register sync, re-entry, 5-15 us (costs.md; KVM_RUN round trip ~2,530 cycles, LKML Dec 2020)"),
+    KVM_WALK_PAGE("kvm.walkPageNs", 60, CostCategory.HYPERVISOR,
+            "assumption: up to 3 guest-memory loads per 4 KiB page in a valid page table, 30-100 ns (costs.md)"),
+    KVM_SHADOW_LOOKUP("kvm.shadowLookupNs", 30, CostCategory.HYPERVISOR,
+            "assumption: one GHashTable lookup per 4 KiB page of the refreshed range, 20-50 ns (costs.md)"),
+    KVM_HOST_MAP("kvm.hostMapNs", 2000, CostCategory.HYPERVISOR,
+            "assumption: VFIO_IOMMU_MAP_DMA of one page (pin + host iommu_map), 1-3 us (costs.md)"),
+    KVM_HOST_UNMAP("kvm.hostUnmapNs", 3000, CostCategory.HYPERVISOR,
+            "assumption: VFIO_IOMMU_UNMAP_DMA of one chunk (unpin + unmap + host IOTLB flush), 2-5 us (costs.md)"),
+    ZVM_RPCIT_EXIT("zvm.rpcitExitNs", 15000, CostCategory.HYPERVISOR,
+            "assumption: z/VM internals are not public; same interface as KVM, upper end of its range"),
+    ZVM_WALK_PAGE("zvm.walkPageNs", 60, CostCategory.HYPERVISOR,
+            "assumption: as kvm.walkPageNs"),
+    ZVM_SHADOW_LOOKUP("zvm.shadowLookupNs", 30, CostCategory.HYPERVISOR,
+            "assumption: as kvm.shadowLookupNs"),
+    ZVM_HOST_MAP("zvm.hostMapNs", 2000, CostCategory.HYPERVISOR,
+            "assumption: as kvm.hostMapNs"),
+    ZVM_HOST_UNMAP("zvm.hostUnmapNs", 3000, CostCategory.HYPERVISOR,
+            "assumption: as kvm.hostUnmapNs"),
+
+    // virtio-iommu and x86
+    VIRTIO_KICK("virtio.kickNs", 5000, CostCategory.HYPERVISOR,
+            "assumption: virtqueue kick, VM exit to the VMM and busy-wait for completion (hypervisor.md 4, 5)"),
+    VIRTIO_REQUEST("virtio.requestNs", 200, CostCategory.FLUSH,
+            "assumption: building and queueing one MAP/UNMAP request"),
+    VTD_INV_WAIT("x86.invWaitNs", 1000, CostCategory.FLUSH,
+            "assumption: queued invalidation with a wait descriptor; no published figure (hypervisor.md 5)"),
+
+    // Device side
+    IOTLB_MISS("device.iotlbMissNs", 460, CostCategory.DEVICE,
+            "Rubin et al., SOSP 2024: l0 65 ns + 197 ns per memory read, ~2 reads per 4 KiB");
+
+    private final String key;
+    private final long defaultNs;
+    private final CostCategory category;
+    private final String source;
+
+    Cost(String key, long defaultNs, CostCategory category, String source) {
+        this.key = key;
+        this.defaultNs = defaultNs;
+        this.category = category;
+        this.source = source;
+    }
+
+    /** The name used by {@code --set key=value} and {@code iommu-lab params}. */
+    public String key() {
+        return key;
+    }
+
+    /** Always nanoseconds per unit of work. */
+    public String unit() {
+        return "ns";
+    }
+
+    public long defaultNs() {
+        return defaultNs;
+    }
+
+    public CostCategory category() {
+        return category;
+    }
+
+    public String source() {
+        return source;
+    }
+}

@@ -1,0 +1,63 @@
+package org.iommulab.sim;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/** The value of every {@link Cost} for one run: the defaults with the user's overrides. */
+public final class CostModel {
+
+    private final long[] ns;
+
+    private CostModel(long[] ns) {
+        this.ns = ns;
+    }
+
+    /** Every cost at its documented default. */
+    public static CostModel defaults() {
+        long[] ns = new long[Cost.values().length];
+        for (Cost c : Cost.values()) {
+            ns[c.ordinal()] = c.defaultNs();
+        }
+        return new CostModel(ns);
+    }
+
+    /** Every cost zero: for functional tests and native runs that measure only the Java code. */
+    public static CostModel zero() {
+        return new CostModel(new long[Cost.values().length]);
+    }
+
+    /**
+     * This model with some costs replaced, by key.
+     *
+     * @throws IllegalArgumentException naming the key or value when a key is unknown or a value
+     *     is negative
+     */
+    public CostModel with(Map<String, Long> overrides) {
+        long[] copy = Arrays.copyOf(ns, ns.length);
+        for (Map.Entry<String, Long> e : overrides.entrySet()) {
+            Cost cost = byKey(e.getKey());
+            if (e.getValue() < 0) {
+                throw new IllegalArgumentException(
+                        "cost " + e.getKey() + "=" + e.getValue() + " is negative; costs are >= 0 ns");
+            }
+            copy[cost.ordinal()] = e.getValue();
+        }
+        return new CostModel(copy);
+    }
+
+    /** The cost with this key. */
+    public static Cost byKey(String key) {
+        for (Cost c : Cost.values()) {
+            if (c.key().equals(key)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown cost parameter '" + key + "'; 'iommu-lab params' lists them");
+    }
+
+    /** Nanoseconds for one unit of {@code cost}. */
+    public long ns(Cost cost) {
+        return ns[cost.ordinal()];
+    }
+}

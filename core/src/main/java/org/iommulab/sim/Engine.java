@@ -1,0 +1,23 @@
+package org.iommulab.sim;
+
+/**
+ * What the kernel model gets from its environment: CPUs, spinlocks and timers. The algorithms
+ * never know whether they run in virtual time or natively; they ask the engine.
+ */
+public interface Engine {
+
+    /** The number of CPUs, as {@code num_possible_cpus()} (all of them are online). */
+    int nrCpus();
+
+    /** The CPU numbered {@code id}. */
+    Cpu cpu(int id);
+
+    /** A new spinlock; {@code name} identifies it in lock-wait statistics. */
+    SpinLock newSpinLock(String name);
+
+    /** A new timer that runs {@code callback} when it expires; see {@link KTimer}. */
+    KTimer newTimer(String name, TimerCallback callback);
+
+    /** The cost model that prices {@link Cpu#spend}. */
+    CostModel costs();
+}

@@ -1,0 +1,187 @@
+package org.iommulab.sim;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Real threads play the CPUs: locks are real locks, timers run on a timer thread, time is the
+ * monotonic clock. Costs are either skipped (measure the Java model alone) or emulated by
+ * busy-waiting their value from the cost model.
+ *
+ * <p>Each CPU object must be used by one thread at a time, as a kernel CPU runs one context at a
+ * time; the timer thread stands in for the CPU that armed the timer, which is safe because every
+ * per-CPU structure in the model is guarded by its own lock, as in the kernel.
+ */
+public final class NativeEngine implements Engine, AutoCloseable {
+
+    private final NativeCpu[] cpus;
+    private final CostModel costs;
+    private final boolean emulateCosts;
+    private final long base = System.nanoTime();
+    private final ScheduledThreadPoolExecutor timerThread;
+
+    /**
+     * @param emulateCosts busy-wait each spent cost for its cost-model value; otherwise spending
+     *     is free and only the Java code's own time is measured
+     */
+    public NativeEngine(int nrCpus, CostModel costs, boolean emulateCosts) {
+        if (nrCpus < 1) {
+            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
+        }
+        this.costs = costs;
+        this.emulateCosts = emulateCosts;
+        this.cpus = new NativeCpu[nrCpus];
+        for (int i = 0; i < nrCpus; i++) {
+            cpus[i] = new NativeCpu(i);
+        }
+        this.timerThread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "iommu-lab-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timerThread.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A native engine whose costs are free. */
+    public NativeEngine(int nrCpus) {
+        this(nrCpus, CostModel.zero(), false);
+    }
+
+    @Override
+    public int nrCpus() {
+        return cpus.length;
+    }
+
+    @Override
+    public Cpu cpu(int id) {
+        return cpus[id];
+    }
+
+    @Override
+    public CostModel costs() {
+        return costs;
+    }
+
+    @Override
+    public SpinLock newSpinLock(String name) {
+        return new NativeLock();
+    }
+
+    @Override
+    public KTimer newTimer(String name, TimerCallback callback) {
+        return new NativeTimer(callback);
+    }
+
+    /** Stops the timer thread; pending timers never run. */
+    @Override
+    public void close() {
+        timerThread.shutdownNow();
+    }
+
+    private final class NativeCpu implements Cpu {
+        private final int id;
+
+        NativeCpu(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public int id() {
+            return id;
+        }
+
+        @Override
+        public long nowNs() {
+            return System.nanoTime() - base;
+        }
+
+        @Override
+        public void spend(Cost cost, long count) {
+            if (emulateCosts) {
+                long until = System.nanoTime() + costs.ns(cost) * count;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "cpu" + id;
+        }
+    }
+
+    private static final class NativeLock implements SpinLock {
+        private final ReentrantLock lock = new ReentrantLock();
+
+        @Override
+        public void lock(Cpu cpu) {
+            lock.lock();
+        }
+
+        @Override
+        public void unlock(Cpu cpu) {
+            lock.unlock();
+        }
+    }
+
+    private final class NativeTimer implements KTimer {
+        private final TimerCallback callback;
+        /** The armed expiry, or null; cleared by the callback as it starts. */
+        private final AtomicReference<ScheduledFuture<?>> armed = new AtomicReference<>();
+
+        NativeTimer(TimerCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public synchronized void mod(Cpu cpu, long delayNs) {
+            ScheduledFuture<?> old = armed.getAndSet(null);
+            if (old != null) {
+                old.cancel(false);
+            }
+            arm(cpu, delayNs);
+        }
+
+        @Override
+        public synchronized boolean schedule(Cpu cpu, long delayNs) {
+            if (armed.get() != null) {
+                return false;
+            }
+            arm(cpu, delayNs);
+            return true;
+        }
+
+        private void arm(Cpu cpu, long delayNs) {
+            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+            Runnable fire = () -> {
+                synchronized (this) {
+                    if (armed.get() != self[0]) {
+                        return; // re-armed or cancelled since
+                    }
+                    armed.set(null);
+                }
+                callback.run(cpu);
+            };
+            // The caller holds this timer's monitor, so fire() cannot look at self[0] before it is set.
+            self[0] = timerThread.schedule(fire, delayNs, TimeUnit.NANOSECONDS);
+            armed.set(self[0]);
+        }
+
+        @Override
+        public boolean pending() {
+            return armed.get() != null;
+        }
+
+        @Override
+        public synchronized void cancel() {
+            ScheduledFuture<?> old = armed.getAndSet(null);
+            if (old != null) {
+                old.cancel(false);
+            }
+        }
+    }
+}
