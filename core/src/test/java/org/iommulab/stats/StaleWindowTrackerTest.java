@@ -1,8 +1,7 @@
-package org.iommulab.sim;
+package org.iommulab.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.api.Test;
 
 class StaleWindowTrackerTest {
