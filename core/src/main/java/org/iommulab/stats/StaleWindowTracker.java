@@ -9,8 +9,8 @@ import org.HdrHistogram.Histogram;
  * The stale window of every unmapped page (DESIGN.md, "The stale window"): the time from the unmap
  * that cleared its translation until the invalidation that leaves the device unable to reach it.
  * Platforms report both ends in IOVA page frames; this class pairs them, records each window in a
- * histogram and keeps the peak number of pages reachable after unmap. Not thread-safe: natively,
- * callers serialise on the platform's own lock.
+ * histogram and keeps the peak number of pages reachable after unmap. Thread-safe; a platform
+ * that runs natively without it passes no tracker at all.
  */
 public final class StaleWindowTracker {
 
@@ -21,7 +21,7 @@ public final class StaleWindowTracker {
     private long peakPendingPages;
 
     /** {@code pages} pages from {@code iovaPfn} lost their translation at {@code nowNs}. */
-    public void unmapped(long nowNs, long iovaPfn, long pages) {
+    public synchronized void unmapped(long nowNs, long iovaPfn, long pages) {
         long[] old = pending.put(iovaPfn, new long[] {pages, nowNs});
         if (old != null) {
             throw new IllegalStateException("pfn " + iovaPfn + " unmapped twice before an invalidation");
@@ -31,7 +31,7 @@ public final class StaleWindowTracker {
     }
 
     /** The device can no longer reach {@code [firstPfn, firstPfn + pages)} from {@code nowNs} on. */
-    public void invalidated(long nowNs, long firstPfn, long pages) {
+    public synchronized void invalidated(long nowNs, long firstPfn, long pages) {
         long last = firstPfn + pages - 1;
         Long from = pending.floorKey(firstPfn);
         Map<Long, long[]> range = pending.subMap(from == null ? firstPfn : from, true, last, true);
@@ -59,7 +59,7 @@ public final class StaleWindowTracker {
     }
 
     /** The device can no longer reach any unmapped page from {@code nowNs} on (a global flush). */
-    public void invalidatedAll(long nowNs) {
+    public synchronized void invalidatedAll(long nowNs) {
         for (long[] e : pending.values()) {
             record(nowNs - e[1], e[0]);
         }
@@ -72,17 +72,17 @@ public final class StaleWindowTracker {
     }
 
     /** Pages unmapped but still reachable now. */
-    public long pendingPages() {
+    public synchronized long pendingPages() {
         return pendingPages;
     }
 
     /** The most pages that were unmapped but reachable at any one time. */
-    public long peakPendingPages() {
+    public synchronized long peakPendingPages() {
         return peakPendingPages;
     }
 
     /** Every closed window, one count per page, in ns. */
-    public Histogram windowsNs() {
+    public synchronized Histogram windowsNs() {
         return windowsNs;
     }
 }
