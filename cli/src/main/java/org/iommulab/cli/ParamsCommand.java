@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.iommulab.sim.Cost;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code iommu-lab params}: every cost parameter with its unit, default and source. */
@@ -12,22 +13,62 @@ import picocli.CommandLine.Spec;
         description = "List every cost parameter with its unit, default and source.")
 final class ParamsCommand implements Callable<Integer> {
 
+    /** How the list is printed. */
+    enum Format {
+        table,
+        markdown,
+        csv
+    }
+
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--format", defaultValue = "table",
+            description = "table, markdown or csv (default: ${DEFAULT-VALUE})")
+    private Format format;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int width = 0;
-        for (Cost c : Cost.values()) {
-            width = Math.max(width, c.key().length());
-        }
-        out.printf("%-" + width + "s  %8s  %-4s  %-10s  %s%n", "parameter", "default", "unit", "category", "source");
-        for (Cost c : Cost.values()) {
-            out.printf("%-" + width + "s  %8d  %-4s  %-10s  %s%n",
-                    c.key(), c.defaultNs(), c.unit(), c.category().name().toLowerCase(), c.source());
-        }
+        out.print(render(format));
         out.flush();
         return 0;
+    }
+
+    static String render(Format format) {
+        StringBuilder sb = new StringBuilder();
+        switch (format) {
+            case table -> {
+                int width = "parameter".length();
+                for (Cost c : Cost.values()) {
+                    width = Math.max(width, c.key().length());
+                }
+                String row = "%-" + width + "s  %8s  %-4s  %-10s  %s%n";
+                sb.append(String.format(row, "parameter", "default", "unit", "category", "source"));
+                for (Cost c : Cost.values()) {
+                    sb.append(String.format(row, c.key(), c.defaultNs(), c.unit(), category(c), c.source()));
+                }
+            }
+            case markdown -> {
+                sb.append("| parameter | default | unit | category | source |\n");
+                sb.append("| --- | ---: | --- | --- | --- |\n");
+                for (Cost c : Cost.values()) {
+                    sb.append(String.format("| `%s` | %d | %s | %s | %s |%n",
+                            c.key(), c.defaultNs(), c.unit(), category(c), c.source().replace("|", "\\|")));
+                }
+            }
+            case csv -> {
+                sb.append("parameter,default,unit,category,source\n");
+                for (Cost c : Cost.values()) {
+                    sb.append(String.format("%s,%d,%s,%s,\"%s\"%n",
+                            c.key(), c.defaultNs(), c.unit(), category(c), c.source().replace("\"", "\"\"")));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String category(Cost c) {
+        return c.category().name().toLowerCase(java.util.Locale.ROOT);
     }
 }
