@@ -1,0 +1,185 @@
+package org.iommulab.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A deterministic discrete-event engine (DESIGN.md, "Virtual time"): N simulated CPUs on one
+ * thread, each with its own clock. Work arrives as events (a job step, a device completion, a
+ * timer expiry) queued for a CPU at a time; {@link #runUntil} always runs the earliest event next,
+ * equal times in the order they were queued, and an event runs on its CPU at the later of its time
+ * and the CPU's clock: a busy CPU handles it when it gets free. Locks, device queues and the
+ * hypervisor are "busy until T" resources ({@link VirtualSerialResource}).
+ *
+ * <p>Each CPU keeps its own queue of events ({@link VirtualEventQueue}) and a heap of CPUs
+ * ({@link VirtualCpuHeap}) picks the one whose next event starts first, so the events a busy CPU
+ * is behind on cost nothing until it gets to them. Nothing on the path of queueing and running an
+ * event allocates: both are primitive arrays.
+ */
+public final class VirtualEngine implements Engine {
+
+    private final VirtualCpu[] cpus;
+    private final CostModel costs;
+    private final VirtualEventQueue[] queues;
+    private final VirtualCpuHeap next;
+    private final List<VirtualSerialResource> resources = new ArrayList<>();
+    private long nowNs;
+    private long nextSeq;
+    private long eventsRun;
+
+    public VirtualEngine(int nrCpus, CostModel costs) {
+        if (nrCpus < 1) {
+            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
+        }
+        this.costs = costs;
+        this.cpus = new VirtualCpu[nrCpus];
+        this.queues = new VirtualEventQueue[nrCpus];
+        for (int i = 0; i < nrCpus; i++) {
+            cpus[i] = new VirtualCpu(i, costs);
+            queues[i] = new VirtualEventQueue();
+        }
+        this.next = new VirtualCpuHeap(nrCpus);
+    }
+
+    @Override
+    public int nrCpus() {
+        return cpus.length;
+    }
+
+    @Override
+    public VirtualCpu cpu(int id) {
+        return cpus[id];
+    }
+
+    @Override
+    public CostModel costs() {
+        return costs;
+    }
+
+    /** A spinlock whose waits are booked as {@link CostCategory#LOCK_WAIT}. */
+    @Override
+    public SpinLock newSpinLock(String name) {
+        return newSpinLock(name, CostCategory.LOCK_WAIT);
+    }
+
+    /** A spinlock whose waits are booked to {@code waitCategory} (hypervisor time for QEMU's lock). */
+    public SpinLock newSpinLock(String name, CostCategory waitCategory) {
+        return new VirtualSpinLock(newSerialResource(name), waitCategory);
+    }
+
+    /** A serial resource such as a device queue; its counters appear in {@link #resourceStats()}. */
+    public VirtualSerialResource newSerialResource(String name) {
+        VirtualSerialResource r = new VirtualSerialResource(name);
+        resources.add(r);
+        return r;
+    }
+
+    @Override
+    public KTimer newTimer(String name, TimerCallback callback) {
+        return new VirtualTimer(this, callback);
+    }
+
+    /**
+     * Queues {@code action} to run on CPU {@code cpuId} at {@code atNs}, or when that CPU gets free
+     * if it is busy then. A time before the engine's now is taken as now: events never run in the
+     * past.
+     */
+    public void post(int cpuId, long atNs, TimerCallback action) {
+        queue(cpuId, atNs, action);
+    }
+
+    /** Queues {@code action} (a callback or a {@link VirtualTimer}); returns its slot in the CPU's queue. */
+    int queue(int cpuId, long atNs, Object action) {
+        if (cpuId < 0 || cpuId >= cpus.length) {
+            throw new IllegalArgumentException("cpu " + cpuId + " does not exist; 0 <= cpu < " + cpus.length);
+        }
+        int slot = queues[cpuId].add(Math.max(atNs, nowNs), nextSeq++, action);
+        reschedule(cpuId);
+        return slot;
+    }
+
+    void unqueue(int cpuId, int slot) {
+        queues[cpuId].remove(slot);
+        reschedule(cpuId);
+    }
+
+    /** Re-keys CPU {@code cpuId} in the heap after its queue or its clock changed. */
+    private void reschedule(int cpuId) {
+        VirtualEventQueue q = queues[cpuId];
+        if (q.isEmpty()) {
+            next.remove(cpuId);
+        } else {
+            next.set(cpuId, Math.max(q.firstTime(), cpus[cpuId].nowNs()), q.firstSeq());
+        }
+    }
+
+    /**
+     * Runs events, earliest first, until the next one is after {@code endNs} or none is left.
+     * Events may queue more events.
+     */
+    public void runUntil(long endNs) {
+        while (!next.isEmpty()) {
+            long t = next.firstTime();
+            if (t > endNs) {
+                return;
+            }
+            int cpuId = next.first();
+            VirtualCpu cpu = cpus[cpuId];
+            VirtualEventQueue q = queues[cpuId];
+            int slot = q.firstSlot();
+            Object action = q.action(slot);
+            q.remove(slot);
+            nowNs = t;
+            cpu.idleUntil(t);
+            eventsRun++;
+            if (action instanceof VirtualTimer timer) {
+                timer.expire(cpu);
+            } else {
+                ((TimerCallback) action).run(cpu);
+            }
+            reschedule(cpuId);
+        }
+    }
+
+    /** The time of the event running now, or of the last one run. */
+    public long nowNs() {
+        return nowNs;
+    }
+
+    /** How many events have run. */
+    public long eventsRun() {
+        return eventsRun;
+    }
+
+    /** True when no event is queued. */
+    public boolean idle() {
+        return next.isEmpty();
+    }
+
+    /** Busy ns of all CPUs booked to {@code category}. */
+    public long busyNs(CostCategory category) {
+        long sum = 0;
+        for (VirtualCpu c : cpus) {
+            sum += c.busyNs(category);
+        }
+        return sum;
+    }
+
+    /** Busy ns of all CPUs, all categories. */
+    public long busyNs() {
+        long sum = 0;
+        for (VirtualCpu c : cpus) {
+            sum += c.busyNs();
+        }
+        return sum;
+    }
+
+    /** Every lock's and serial resource's counters, in the order they were created. */
+    public List<VirtualResourceStats> resourceStats() {
+        List<VirtualResourceStats> out = new ArrayList<>(resources.size());
+        for (VirtualSerialResource r : resources) {
+            out.add(r.stats());
+        }
+        return out;
+    }
+}

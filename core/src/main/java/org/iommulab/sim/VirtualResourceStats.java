@@ -1,0 +1,10 @@
+package org.iommulab.sim;
+
+/**
+ * What a {@link VirtualSerialResource} (or a lock built on one) saw in a run.
+ *
+ * @param acquisitions every use
+ * @param contended uses that found it busy and waited
+ * @param waitNs the total wait of all uses
+ */
+public record VirtualResourceStats(String name, long acquisitions, long contended, long waitNs) {}

@@ -1,0 +1,74 @@
+package org.iommulab.sim;
+
+/**
+ * Something only one user at a time can work on, in virtual time: a lock, a device queue, the
+ * hypervisor's global lock. It is "busy until T": a user arriving at t starts at max(t, T) and the
+ * difference is its wait. Counts uses, contended uses (those that waited) and the total wait.
+ */
+public final class VirtualSerialResource {
+
+    private final String name;
+    private long busyUntilNs;
+    private long acquisitions;
+    private long contended;
+    private long waitNs;
+
+    VirtualSerialResource(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * A job of {@code durationNs} arriving at {@code atNs} (a request on a device queue): it starts
+     * when the resource is free, which then stays busy until it ends.
+     *
+     * @return the job's start time
+     */
+    public long reserve(long atNs, long durationNs) {
+        if (durationNs < 0) {
+            throw new IllegalArgumentException("duration " + durationNs + " ns of " + name + " is negative");
+        }
+        long start = startAt(atNs);
+        busyUntilNs = start + durationNs;
+        return start;
+    }
+
+    /**
+     * {@code cpu} takes the resource at its current time, spinning until it is free; the wait
+     * advances the CPU's clock and is booked to {@code waitCategory}. Release with {@link #release}.
+     *
+     * @return the ns waited
+     */
+    public long acquire(VirtualCpu cpu, CostCategory waitCategory) {
+        long start = startAt(cpu.nowNs());
+        return cpu.waitUntil(start, waitCategory);
+    }
+
+    /** {@code cpu} is done with the resource at its current time. */
+    public void release(VirtualCpu cpu) {
+        busyUntilNs = Math.max(busyUntilNs, cpu.nowNs());
+    }
+
+    /** When the resource next becomes free, as far as is known now. */
+    public long busyUntilNs() {
+        return busyUntilNs;
+    }
+
+    private long startAt(long atNs) {
+        acquisitions++;
+        if (atNs >= busyUntilNs) {
+            return atNs;
+        }
+        contended++;
+        waitNs += busyUntilNs - atNs;
+        return busyUntilNs;
+    }
+
+    /** The counters so far. */
+    public VirtualResourceStats stats() {
+        return new VirtualResourceStats(name, acquisitions, contended, waitNs);
+    }
+}
