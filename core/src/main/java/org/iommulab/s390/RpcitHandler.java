@@ -1,0 +1,18 @@
+package org.iommulab.s390;
+
+import org.iommulab.sim.Cpu;
+
+/**
+ * What executes a guest's RPCIT beneath it: LPAR firmware, or a hypervisor's intercept handler
+ * (QEMU's {@code rpcit_service_call}, z/VM). It runs on the guest CPU that issued the instruction
+ * and spends there whatever the refresh costs.
+ */
+public interface RpcitHandler {
+
+    /**
+     * Refreshes the translations of {@code fn} for {@code [dmaAddr, dmaAddr + length)}.
+     *
+     * @return the condition code and status the instruction ends with
+     */
+    RpcitResult rpcit(Cpu cpu, ZpciFunction fn, long dmaAddr, long length);
+}
