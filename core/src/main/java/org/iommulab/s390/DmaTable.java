@@ -106,12 +106,9 @@ public final class DmaTable {
         }
         cpu.spend(Cost.TABLE_ALLOC_CRST);
         rte = entryClrProtected(validateRtEntry(setRtSto(rte, sto)));
-        long old = rtable.compareAndExchange(rtx, ZPCI_TABLE_INVALID, rte);
-        cpu.spend(Cost.TABLE_INSTALL);
-        if (old != ZPCI_TABLE_INVALID) {
-            memory.free(sto);
-            racesLost.incrementAndGet();
-            return getRtSto(old);
+        long installed = install(cpu, rtable, rtx, rte, sto);
+        if (installed != rte) {
+            return getRtSto(installed);
         }
         crstTables.incrementAndGet();
         return sto;
@@ -129,15 +126,29 @@ public final class DmaTable {
         }
         cpu.spend(Cost.TABLE_ALLOC_PT);
         ste = entryClrProtected(validateStEntry(setStPto(ste, pto)));
-        long old = st.compareAndExchange(sx, ZPCI_TABLE_INVALID, ste);
-        cpu.spend(Cost.TABLE_INSTALL);
-        if (old != ZPCI_TABLE_INVALID) {
-            memory.free(pto);
-            racesLost.incrementAndGet();
-            return getStPto(old);
+        long installed = install(cpu, st, sx, ste, pto);
+        if (installed != ste) {
+            return getStPto(installed);
         }
         pageTables.incrementAndGet();
         return pto;
+    }
+
+    /**
+     * Installs {@code entry}, which points at the new table {@code origin}, where {@code upper}
+     * still holds the invalid entry. A CPU that lost the race frees its table and uses the winner's.
+     *
+     * @return the entry now installed: {@code entry}, or the winner's
+     */
+    private long install(Cpu cpu, AtomicLongArray upper, int index, long entry, long origin) {
+        long old = upper.compareAndExchange(index, ZPCI_TABLE_INVALID, entry);
+        cpu.spend(Cost.TABLE_INSTALL);
+        if (old == ZPCI_TABLE_INVALID) {
+            return entry;
+        }
+        memory.free(origin);
+        racesLost.incrementAndGet();
+        return old;
     }
 
     /** The region-third entry for {@code dmaAddr} (bits 41..31). */
