@@ -45,31 +45,27 @@ final class IovaRbTree {
 
     /** {@code rb_next}: the in-order successor, or null. */
     static Iova next(Iova node) {
-        if (node.right != null) {
-            return leftmost(node.right);
-        }
-        Iova child = node;
-        Iova p = node.parent;
-        while (p != null && child == p.right) {
-            child = p;
-            p = p.parent;
-        }
-        return p;
+        return neighbour(node, false);
     }
 
     /** {@code rb_prev}: the in-order predecessor, or null. */
     static Iova prev(Iova node) {
-        if (node.left != null) {
-            Iova n = node.left;
-            while (n.right != null) {
-                n = n.right;
+        return neighbour(node, true);
+    }
+
+    /** The in-order predecessor ({@code before}) or successor of {@code node}. */
+    private static Iova neighbour(Iova node, boolean before) {
+        Iova down = child(node, before);
+        if (down != null) {
+            for (Iova n = child(down, !before); n != null; n = child(n, !before)) {
+                down = n;
             }
-            return n;
+            return down;
         }
-        Iova child = node;
+        Iova c = node;
         Iova p = node.parent;
-        while (p != null && child == p.left) {
-            child = p;
+        while (p != null && c == child(p, before)) {
+            c = p;
             p = p.parent;
         }
         return p;
@@ -81,6 +77,18 @@ final class IovaRbTree {
             n = n.left;
         }
         return n;
+    }
+
+    private static Iova child(Iova n, boolean left) {
+        return left ? n.left : n.right;
+    }
+
+    private static void setChild(Iova n, boolean left, Iova c) {
+        if (left) {
+            n.left = c;
+        } else {
+            n.right = c;
+        }
     }
 
     /** {@code rb_erase}: unlinks {@code z}; every other node keeps its identity. */
@@ -143,41 +151,23 @@ final class IovaRbTree {
         Iova p;
         while ((p = n.parent) != null && p.red) {
             Iova g = p.parent; // a red node is never the root
-            if (p == g.left) {
-                Iova uncle = g.right;
-                if (isRed(uncle)) {
-                    p.red = false;
-                    uncle.red = false;
-                    g.red = true;
-                    n = g;
-                    continue;
-                }
-                if (n == p.right) {
-                    rotateLeft(p);
-                    p = n;
-                }
+            boolean pLeft = p == g.left;
+            Iova uncle = child(g, !pLeft);
+            if (isRed(uncle)) {
                 p.red = false;
+                uncle.red = false;
                 g.red = true;
-                rotateRight(g);
-                break;
-            } else {
-                Iova uncle = g.left;
-                if (isRed(uncle)) {
-                    p.red = false;
-                    uncle.red = false;
-                    g.red = true;
-                    n = g;
-                    continue;
-                }
-                if (n == p.left) {
-                    rotateRight(p);
-                    p = n;
-                }
-                p.red = false;
-                g.red = true;
-                rotateLeft(g);
-                break;
+                n = g;
+                continue;
             }
+            if (n == child(p, !pLeft)) {
+                rotate(p, pLeft);
+                p = n;
+            }
+            p.red = false;
+            g.red = true;
+            rotate(g, !pLeft);
+            break;
         }
         root.red = false;
     }
@@ -187,56 +177,30 @@ final class IovaRbTree {
         Iova x = removedChild;
         Iova p = parentOfX;
         while (x != root && !isRed(x)) {
-            if (x == p.left) {
-                Iova w = p.right;
-                if (w.red) {
-                    w.red = false;
-                    p.red = true;
-                    rotateLeft(p);
-                    w = p.right;
-                }
-                if (!isRed(w.left) && !isRed(w.right)) {
-                    w.red = true;
-                    x = p;
-                    p = x.parent;
-                } else {
-                    if (!isRed(w.right)) {
-                        w.left.red = false;
-                        w.red = true;
-                        rotateRight(w);
-                        w = p.right;
-                    }
-                    w.red = p.red;
-                    p.red = false;
-                    w.right.red = false;
-                    rotateLeft(p);
-                    x = root;
-                }
+            boolean xLeft = x == p.left;
+            Iova w = child(p, !xLeft); // never null: x's side is one black short
+            if (w.red) {
+                w.red = false;
+                p.red = true;
+                rotate(p, xLeft);
+                w = child(p, !xLeft);
+            }
+            if (!isRed(w.left) && !isRed(w.right)) {
+                w.red = true;
+                x = p;
+                p = x.parent;
             } else {
-                Iova w = p.left;
-                if (w.red) {
-                    w.red = false;
-                    p.red = true;
-                    rotateRight(p);
-                    w = p.left;
-                }
-                if (!isRed(w.left) && !isRed(w.right)) {
+                if (!isRed(child(w, !xLeft))) {
+                    child(w, xLeft).red = false;
                     w.red = true;
-                    x = p;
-                    p = x.parent;
-                } else {
-                    if (!isRed(w.left)) {
-                        w.right.red = false;
-                        w.red = true;
-                        rotateLeft(w);
-                        w = p.left;
-                    }
-                    w.red = p.red;
-                    p.red = false;
-                    w.left.red = false;
-                    rotateRight(p);
-                    x = root;
+                    rotate(w, !xLeft);
+                    w = child(p, !xLeft);
                 }
+                w.red = p.red;
+                p.red = false;
+                child(w, !xLeft).red = false;
+                rotate(p, xLeft);
+                x = root;
             }
         }
         if (x != null) {
@@ -244,25 +208,16 @@ final class IovaRbTree {
         }
     }
 
-    private void rotateLeft(Iova x) {
-        Iova y = x.right;
-        x.right = y.left;
-        if (y.left != null) {
-            y.left.parent = x;
+    /** Rotates {@code x} down to the {@code left} (a left rotation) or right; its other child takes its place. */
+    private void rotate(Iova x, boolean left) {
+        Iova y = child(x, !left);
+        Iova inner = child(y, left);
+        setChild(x, !left, inner);
+        if (inner != null) {
+            inner.parent = x;
         }
         replace(x, y);
-        y.left = x;
-        x.parent = y;
-    }
-
-    private void rotateRight(Iova x) {
-        Iova y = x.left;
-        x.left = y.right;
-        if (y.right != null) {
-            y.right.parent = x;
-        }
-        replace(x, y);
-        y.right = x;
+        setChild(y, left, x);
         x.parent = y;
     }
 }
