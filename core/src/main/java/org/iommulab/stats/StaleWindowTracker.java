@@ -19,6 +19,7 @@ public final class StaleWindowTracker {
     private final Histogram windowsNs = new Histogram(3);
     private long pendingPages;
     private long peakPendingPages;
+    private long maxWindowNs;
 
     /** {@code pages} pages from {@code iovaPfn} lost their translation at {@code nowNs}. */
     public synchronized void unmapped(long nowNs, long iovaPfn, long pages) {
@@ -67,7 +68,9 @@ public final class StaleWindowTracker {
     }
 
     private void record(long windowNs, long pages) {
-        windowsNs.recordValueWithCount(Math.max(0, windowNs), pages);
+        long ns = Math.max(0, windowNs);
+        windowsNs.recordValueWithCount(ns, pages);
+        maxWindowNs = Math.max(maxWindowNs, ns);
         pendingPages -= pages;
     }
 
@@ -79,6 +82,11 @@ public final class StaleWindowTracker {
     /** The most pages that were unmapped but reachable at any one time. */
     public synchronized long peakPendingPages() {
         return peakPendingPages;
+    }
+
+    /** The longest closed window, exact (the histogram keeps 3 significant digits), in ns. */
+    public synchronized long maxWindowNs() {
+        return maxWindowNs;
     }
 
     /** Every closed window, one count per page, in ns. */

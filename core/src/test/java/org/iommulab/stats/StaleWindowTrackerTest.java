@@ -23,6 +23,7 @@ class StaleWindowTrackerTest {
         assertThat(t.peakPendingPages()).isEqualTo(5);
         assertThat(t.windowsNs().getTotalCount()).isEqualTo(5);
         assertThat(t.windowsNs().getMaxValue()).isBetween(1049L, 1051L);
+        assertThat(t.maxWindowNs()).isEqualTo(1050);
     }
 
     @Test

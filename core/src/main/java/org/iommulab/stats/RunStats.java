@@ -1,0 +1,70 @@
+package org.iommulab.stats;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.iommulab.sim.VirtualResourceStats;
+
+/**
+ * Everything one run reports (issue #4, "Metrics for every run"), as plain values. {@link #toMap()}
+ * gives the nested, insertion-ordered structure the JSON output and the report renderers use; its
+ * keys are the documented ones ({@code io.submitted}, {@code throughput.iops},
+ * {@code staleWindowNs.p99}, ...). Nothing here depends on a JSON library.
+ *
+ * @param config the run's configuration as given (values: strings, numbers, booleans, maps)
+ * @param locks every lock's and serial resource's counters, in creation order
+ * @param virtualTimeNs simulated time the run covered; rates are per second of it
+ * @param wallTimeMs wall-clock time the simulation took (the one field that differs between
+ *     identical runs)
+ */
+public record RunStats(
+        Map<String, Object> config,
+        IoCounts io,
+        Throughput throughput,
+        CpuTime cpu,
+        RpcitCounts rpcit,
+        PageCounts pages,
+        FlushQueueCounts flushQueue,
+        StaleWindow staleWindow,
+        HypervisorCounts hypervisor,
+        MemoryUse memory,
+        List<VirtualResourceStats> locks,
+        long virtualTimeNs,
+        long wallTimeMs) {
+
+    public RunStats {
+        config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        locks = List.copyOf(locks);
+    }
+
+    /** The nested JSON-ready form: maps keep key order; values are numbers, strings, booleans, maps, lists. */
+    public Map<String, Object> toMap() {
+        List<Object> lockMaps = new ArrayList<>(locks.size());
+        for (VirtualResourceStats l : locks) {
+            lockMaps.add(new JsonMap()
+                    .put("name", l.name())
+                    .put("acquisitions", l.acquisitions())
+                    .put("contended", l.contended())
+                    .put("waitNs", l.waitNs())
+                    .map());
+        }
+        return new JsonMap()
+                .put("config", config)
+                .put("io", io.toMap())
+                .put("throughput", throughput.toMap())
+                .put("cpu", cpu.toMap(virtualTimeNs))
+                .put("rpcit", rpcit.toMap())
+                .put("pages", pages.toMap())
+                .put("flushQueue", flushQueue.toMap())
+                .put("staleWindowNs", staleWindow.toMap())
+                .put("staleWindowPeakPages", staleWindow.peakPages())
+                .put("hypervisor", hypervisor.toMap())
+                .put("memory", memory.toMap())
+                .put("locks", lockMaps)
+                .put("virtualTimeNs", virtualTimeNs)
+                .put("wallTimeMs", wallTimeMs)
+                .map();
+    }
+}

@@ -1,0 +1,132 @@
+package org.iommulab.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.iommulab.report.FlatMetrics;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.VirtualEngine;
+import org.junit.jupiter.api.Test;
+
+class RunStatsTest {
+
+    /** The keys issue #4 requires of the JSON form, as dotted paths. */
+    private static final List<String> REQUIRED = List.of("io.submitted", "io.completed", "io.failed",
+            "throughput.iops", "throughput.bytesPerSec", "rpcit.global", "rpcit.syncMap", "rpcit.sync",
+            "rpcit.outOfResource", "pages.mapped", "pages.unmapped", "flushQueue.fullFlushes",
+            "flushQueue.timerFlushes", "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max",
+            "staleWindowPeakPages", "hypervisor.exits", "hypervisor.pagesWalked", "hypervisor.hostMaps",
+            "hypervisor.hostUnmaps", "hypervisor.shadowPeakEntries", "virtualTimeNs", "wallTimeMs");
+
+    static RunStats sample() {
+        VirtualEngine engine = new VirtualEngine(2, CostModel.defaults());
+        SpinLock lock = engine.newSpinLock("fq_lock");
+        for (int i = 0; i < 2; i++) {
+            engine.post(i, 0, cpu -> {
+                lock.lock(cpu);
+                cpu.spend(Cost.RPCIT_LPAR);
+                lock.unlock(cpu);
+            });
+        }
+        engine.runUntil(Long.MAX_VALUE);
+        StaleWindowTracker tracker = new StaleWindowTracker();
+        tracker.unmapped(0, 10, 3);
+        tracker.invalidatedAll(1_000);
+        tracker.unmapped(2_000, 20, 1);
+        IoCounts io = new IoCounts(10, 9, 1, 2, 9 * 4096, Map.of("ENOMEM", 1L));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("platform", "lpar");
+        config.put("dma", "lazy-single");
+        return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
+                new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
+                StaleWindow.from(tracker), new HypervisorCounts(3, 40, 5, 4, 7), new MemoryUse(4096, 8192),
+                engine.resourceStats(), 1_000_000, 12);
+    }
+
+    @Test
+    void jsonFormHasEveryRequiredKeyNested() {
+        Map<String, Object> map = sample().toMap();
+
+        assertThat(map).containsKey("config").containsKey("io").containsKey("staleWindowNs");
+        assertThat(map.get("io")).isInstanceOf(Map.class);
+        assertThat(FlatMetrics.flatten(map)).containsKeys(REQUIRED.toArray(String[]::new));
+        assertThat(FlatMetrics.flatten(map)).containsEntry("config.platform", "lpar")
+                .containsEntry("io.failedByReason.ENOMEM", 1L)
+                .containsEntry("rpcit.syncMap", 2L)
+                .containsEntry("hypervisor.shadowPeakEntries", 7L)
+                .containsEntry("staleWindowPeakPages", 3L)
+                .containsEntry("locks.fq_lock.contended", 1L)
+                .containsEntry("wallTimeMs", 12L);
+    }
+
+    @Test
+    void ratesArePerSecondOfVirtualTime() {
+        RunStats s = sample();
+        assertThat(s.throughput().iops()).isEqualTo(9_000.0);
+        assertThat(s.throughput().bytesPerSec()).isEqualTo(9 * 4096 * 1_000.0);
+        assertThat(Throughput.of(s.io(), 0)).isEqualTo(new Throughput(0, 0));
+        assertThat(s.io().balanced()).isTrue();
+        assertThat(new IoCounts(3, 1, 1, 0, 0, Map.of()).balanced()).isFalse();
+    }
+
+    @Test
+    void cpuTimeComesFromTheEngineAndAddsUp() {
+        CpuTime cpu = sample().cpu();
+        long rpcit = CostModel.defaults().ns(Cost.RPCIT_LPAR);
+        long lock = CostModel.defaults().ns(Cost.SPIN_LOCK);
+        assertThat(cpu.byCategoryNs()).containsEntry(CostCategory.FLUSH, 2 * rpcit)
+                .containsEntry(CostCategory.LOCK_WAIT, rpcit + lock)
+                .containsEntry(CostCategory.DMA, 2 * lock);
+        assertThat(cpu.busyNs()).isEqualTo(3 * rpcit + 3 * lock);
+        assertThat(cpu.utilisation(1_000_000)).isEqualTo((3 * rpcit + 3 * lock) / 2e6);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byCategory = (Map<String, Object>) ((Map<String, Object>) sample().toMap().get("cpu"))
+                .get("byCategoryNs");
+        assertThat(byCategory).containsKeys("driver", "dma", "iova", "pageTable", "flush", "lockWait",
+                "hypervisor", "device");
+    }
+
+    @Test
+    void cpuTimeRejectsCategoriesThatDoNotAddUp() {
+        Map<CostCategory, Long> by = new EnumMap<>(CostCategory.class);
+        for (CostCategory c : CostCategory.values()) {
+            by.put(c, 1L);
+        }
+        assertThatThrownBy(() -> new CpuTime(1, 7, by)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sum");
+        by.remove(CostCategory.DEVICE);
+        assertThatThrownBy(() -> new CpuTime(1, 7, by)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DEVICE");
+    }
+
+    @Test
+    void staleWindowSummarisesTheTracker() {
+        StaleWindow w = sample().staleWindow();
+        assertThat(w).isEqualTo(new StaleWindow(1_000, 1_000, 1_000, 3, 3, 1));
+        assertThat(StaleWindow.from(new StaleWindowTracker())).isEqualTo(StaleWindow.NONE);
+    }
+
+    @Test
+    void percentilesNeverExceedTheExactMaximum() {
+        StaleWindowTracker t = new StaleWindowTracker();
+        t.unmapped(0, 1, 1);
+        t.invalidatedAll(123_456_789);
+        StaleWindow w = StaleWindow.from(t);
+        assertThat(w.maxNs()).isEqualTo(123_456_789);
+        assertThat(w.p99Ns()).isEqualTo(123_456_789);
+        assertThat(t.windowsNs().getValueAtPercentile(99)).isGreaterThan(123_456_789);
+    }
+
+    @Test
+    void identicalInputsGiveEqualMaps() {
+        assertThat(sample().toMap()).isEqualTo(sample().toMap());
+        assertThat(sample().toMap().keySet()).startsWith("config", "io", "throughput");
+    }
+}
