@@ -74,6 +74,14 @@ public enum Cost {
             "assumption: building and queueing one MAP/UNMAP request"),
     VTD_INV_WAIT("x86.invWaitNs", 1000, CostCategory.FLUSH,
             "assumption: queued invalidation with a wait descriptor; no published figure (hypervisor.md 5)"),
+    VIRTIO_HOST_MAP("virtio.hostMapNs", 2000, CostCategory.HYPERVISOR,
+            "assumption: one VFIO_IOMMU_MAP_DMA per power-of-two piece of a MAP request, as kvm.hostMapNs, 1-3 us (costs.md)"),
+    VIRTIO_HOST_UNMAP("virtio.hostUnmapNs", 3000, CostCategory.HYPERVISOR,
+            "assumption: one VFIO_IOMMU_UNMAP_DMA per power-of-two piece of an UNMAP request, as kvm.hostUnmapNs, 2-5 us (costs.md)"),
+    X86_INV_DESC("x86.invDescNs", 50, CostCategory.FLUSH,
+            "assumption: writing one 128-bit descriptor into the invalidation queue and moving its tail register"),
+    X86_TABLE_ALLOC("x86.tableAllocNs", 1000, CostCategory.PAGE_TABLE,
+            "assumption: allocating and zeroing one 4 KiB VT-d table page, 1-2 us like the s390 tables (costs.md)"),
 
     // Device side
     IOTLB_MISS("device.iotlbMissNs", 460, CostCategory.DEVICE,

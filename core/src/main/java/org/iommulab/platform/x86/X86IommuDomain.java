@@ -1,0 +1,225 @@
+package org.iommulab.platform.x86;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.iommu.IommuDomainOps;
+import org.iommulab.iommu.IommuProt;
+import org.iommulab.iommu.IotlbGather;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.Errno;
+import org.iommulab.sim.Cpu;
+import org.iommulab.stats.StaleWindowTracker;
+
+/**
+ * A paging domain of the x86 IOMMU ({@code struct dmar_domain}, drivers/iommu/intel/iommu.c,
+ * v6.7): a domain id, a 4-level table and the invalidations the driver issues for it.
+ *
+ * <p>{@code iotlb_sync} is {@code intel_iommu_tlb_sync}: one page-selective invalidation whose
+ * address mask covers the gathered range, widened to the smallest naturally aligned power of two
+ * that contains it ({@code iommu_flush_iotlb_psi}), or a domain-selective one when that mask
+ * exceeds MAMV. {@code flush_iotlb_all} is one domain-selective invalidation. Each is followed by a
+ * wait descriptor. {@link #translate} is what the device sees: the IOTLB first, then a table walk
+ * that fills the IOTLB.
+ */
+public final class X86IommuDomain implements IommuDomainOps {
+
+    /** What {@link #translate} returns when the device's access faults. */
+    public static final long FAULT = -1L;
+
+    private static final long PAGE_SIZE = 1L << DmaPte.PAGE_SHIFT;
+    private static final DomainGeometry GEOMETRY =
+            new DomainGeometry(0, ((X86PageTable.MAX_PFN + 1) << DmaPte.PAGE_SHIFT) - 1, true);
+
+    private final X86Iommu iommu;
+    private final int did;
+    private final X86PageTable table = new X86PageTable();
+    private final Set<Device> devices = ConcurrentHashMap.newKeySet();
+
+    X86IommuDomain(X86Iommu iommu, int did) {
+        this.iommu = iommu;
+        this.did = did;
+    }
+
+    @Override
+    public int attachDev(Device dev) {
+        devices.add(dev);
+        return 0;
+    }
+
+    /**
+     * Detaches {@code dev}: its DMA faults from now on. The kernel clears the context entry and
+     * flushes the domain's IOTLB entries ({@code domain_context_clear_one}); the model drops them
+     * without charging any CPU, since detach is not on a measured path.
+     */
+    @Override
+    public void detachDev(Device dev) {
+        devices.remove(dev);
+        iommu.iotlb().invalidateDomain(did);
+    }
+
+    @Override
+    public long mapPages(Cpu cpu, long iova, long paddr, long pgsize, long pgcount, int prot) {
+        if (pgsize != PAGE_SIZE || ((iova | paddr) & (PAGE_SIZE - 1)) != 0 || pgcount < 1) {
+            return -Errno.EINVAL;
+        }
+        long perms = ((prot & IommuProt.READ) != 0 ? DmaPte.READ : 0) | ((prot & IommuProt.WRITE) != 0 ? DmaPte.WRITE : 0);
+        long pfn = iova >>> DmaPte.PAGE_SHIFT;
+        if (perms == 0 || pfn + pgcount - 1 > X86PageTable.MAX_PFN || pfn + pgcount - 1 < pfn) {
+            return -Errno.EINVAL;
+        }
+        int ret = table.map(cpu, pfn, paddr >>> DmaPte.PAGE_SHIFT, pgcount, perms);
+        return ret < 0 ? ret : pgsize * pgcount;
+    }
+
+    @Override
+    public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
+        long size = pgsize * pgcount;
+        long pfn = iova >>> DmaPte.PAGE_SHIFT;
+        long pages = size >>> DmaPte.PAGE_SHIFT;
+        table.clear(cpu, pfn, pages);
+        StaleWindowTracker tracker = iommu.tracker();
+        if (tracker != null) {
+            tracker.unmapped(cpu.nowNs(), pfn, pages);
+        }
+        if (!gather.queued()) {
+            gatherAddPage(cpu, gather, iova, size);
+        }
+        return size;
+    }
+
+    /** {@code iommu_iotlb_gather_add_page}: syncs first when the range would not extend the gather. */
+    private void gatherAddPage(Cpu cpu, IotlbGather gather, long iova, long size) {
+        if ((gather.pgsize() != 0 && gather.pgsize() != size) || gather.isDisjoint(iova, size)) {
+            iotlbSync(cpu, gather);
+            gather.init();
+        }
+        gather.setPgsize(size);
+        gather.addRange(iova, size);
+    }
+
+    @Override
+    public void flushIotlbAll(Cpu cpu) {
+        flushDomain(cpu);
+    }
+
+    /** No caching mode: the IOTLB holds no not-present entries, so a new mapping needs no flush. */
+    @Override
+    public int iotlbSyncMap(Cpu cpu, long iova, long size) {
+        return 0;
+    }
+
+    @Override
+    public void iotlbSync(Cpu cpu, IotlbGather gather) {
+        if (gather.isEmpty()) {
+            return;
+        }
+        long startPfn = gather.start() >>> DmaPte.PAGE_SHIFT;
+        long pages = (gather.end() >>> DmaPte.PAGE_SHIFT) - startPfn + 1;
+        flushIotlbPsi(cpu, startPfn, pages);
+    }
+
+    /**
+     * {@code iommu_flush_iotlb_psi}: the address mask of the smallest naturally aligned block of
+     * pages that holds the range; a domain-selective flush when it is larger than MAMV.
+     */
+    private void flushIotlbPsi(Cpu cpu, long pfn, long pages) {
+        long aligned = Long.highestOneBit(pages) == pages ? pages : Long.highestOneBit(pages) << 1;
+        int mask = Long.numberOfTrailingZeros(aligned);
+        if ((pfn & (aligned - 1)) != 0) {
+            long shared = ~(pfn ^ (pfn + pages - 1)) & ~(aligned - 1);
+            mask = shared != 0 ? Long.numberOfTrailingZeros(shared) : Long.SIZE;
+        }
+        if (mask > iommu.config().maxAddressMask()) {
+            flushDomain(cpu);
+            return;
+        }
+        InvDescriptor desc = InvDescriptor.psi(did, pfn << DmaPte.PAGE_SHIFT, mask);
+        iommu.qi().submitSync(cpu, desc);
+        StaleWindowTracker tracker = iommu.tracker();
+        if (tracker != null) {
+            tracker.invalidated(cpu.nowNs(), desc.firstPfn(), desc.pages());
+        }
+    }
+
+    private void flushDomain(Cpu cpu) {
+        iommu.qi().submitSync(cpu, InvDescriptor.dsi(did));
+        StaleWindowTracker tracker = iommu.tracker();
+        if (tracker != null) {
+            tracker.invalidatedAll(cpu.nowNs());
+        }
+    }
+
+    @Override
+    public long iovaToPhys(long iova) {
+        long pte = table.walk(iova >>> DmaPte.PAGE_SHIFT);
+        return DmaPte.present(pte) ? (DmaPte.pfn(pte) << DmaPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1)) : 0;
+    }
+
+    /**
+     * A DMA by an attached device to {@code iova}: the physical address it reaches through the
+     * IOTLB or, on a miss, through the tables (caching the entry), or {@link #FAULT} when nothing
+     * translates it with the needed permission or no device is attached.
+     */
+    public long translate(long iova, boolean write) {
+        if (devices.isEmpty()) {
+            return FAULT;
+        }
+        long pfn = iova >>> DmaPte.PAGE_SHIFT;
+        long pte = iommu.iotlb().lookup(did, pfn);
+        if (pte == 0) {
+            pte = table.walk(pfn);
+            if (!DmaPte.present(pte)) {
+                return FAULT;
+            }
+            iommu.iotlb().fill(did, pfn, pte);
+        }
+        long needed = write ? DmaPte.WRITE : DmaPte.READ;
+        if ((pte & needed) == 0) {
+            return FAULT;
+        }
+        return (DmaPte.pfn(pte) << DmaPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1));
+    }
+
+    /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
+    public long tableEntry(long iova, int level) {
+        if (level < 1 || level > X86PageTable.LEVELS) {
+            throw new IllegalArgumentException("level " + level + "; allowed 1..4");
+        }
+        return table.entry(iova >>> DmaPte.PAGE_SHIFT, level);
+    }
+
+    /** Table pages in use, the root included. */
+    public long tableCount() {
+        return table.tableCount();
+    }
+
+    /** Tables a CPU allocated but freed again because another CPU installed one first. */
+    public long tableInstallRaces() {
+        return table.installRaces();
+    }
+
+    /** Memory the tables take, in bytes. */
+    public long tableMemoryBytes() {
+        return table.memoryBytes();
+    }
+
+    /** The domain id tagging this domain's IOTLB entries and invalidations. */
+    public int did() {
+        return did;
+    }
+
+    @Override
+    public DomainGeometry geometry() {
+        return GEOMETRY;
+    }
+
+    @Override
+    public long pgsizeBitmap() {
+        return PAGE_SIZE;
+    }
+
+    /** Nothing left to do: detach already invalidated the domain, and its tables go with it. */
+    @Override
+    public void free() {}
+}

@@ -1,0 +1,76 @@
+package org.iommulab.platform.x86;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+
+/**
+ * The hardware IOTLB of one VT-d unit: translations the device side cached from the tables,
+ * tagged with the domain id, evicted least-recently-used when full. It caches present entries only
+ * (no caching mode), so a new mapping needs no invalidation, but a cleared entry stays reachable
+ * through its cached copy until an invalidation descriptor removes it. Thread-safe: the hardware
+ * serialises lookups against invalidations.
+ */
+final class X86Iotlb {
+
+    private final int capacity;
+    private final LinkedHashMap<Tag, Long> entries;
+    private long hits;
+    private long misses;
+
+    X86Iotlb(int capacity) {
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /** The cached entry for {@code pfn} in domain {@code did}, or 0 on a miss. */
+    synchronized long lookup(int did, long pfn) {
+        Long pte = entries.get(new Tag(did, pfn));
+        if (pte == null) {
+            misses++;
+            return 0;
+        }
+        hits++;
+        return pte;
+    }
+
+    /** Caches {@code pte}, which a walk found present, evicting the least recently used entry. */
+    synchronized void fill(int did, long pfn, long pte) {
+        entries.put(new Tag(did, pfn), pte);
+        if (entries.size() > capacity) {
+            Iterator<Tag> eldest = entries.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    /** Page-selective invalidation: drops {@code pages} pages of {@code did} from {@code firstPfn}. */
+    synchronized void invalidatePages(int did, long firstPfn, long pages) {
+        if (pages <= entries.size()) {
+            for (long i = 0; i < pages; i++) {
+                entries.remove(new Tag(did, firstPfn + i));
+            }
+            return;
+        }
+        entries.keySet().removeIf(t -> t.did == did && t.pfn - firstPfn >= 0 && t.pfn - firstPfn < pages);
+    }
+
+    /** Domain-selective invalidation. */
+    synchronized void invalidateDomain(int did) {
+        entries.keySet().removeIf(t -> t.did == did);
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    synchronized long hits() {
+        return hits;
+    }
+
+    synchronized long misses() {
+        return misses;
+    }
+
+    /** An IOTLB tag: domain id and IOVA page frame. */
+    private record Tag(int did, long pfn) {}
+}

@@ -1,0 +1,163 @@
+package org.iommulab.platform.x86;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.iommulab.kernel.Errno;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.Cpu;
+
+/**
+ * A 4-level VT-d second-stage translation table with 4 KiB pages: 512 entries per level, 48-bit
+ * input addresses. Models the table code of drivers/iommu/intel/iommu.c (v6.7): lower tables are
+ * allocated on demand and installed with a compare-and-set so CPUs racing for the same slot agree
+ * on one table ({@code pfn_to_dma_pte}); leaf entries are set with a compare-and-set from zero
+ * ({@code __domain_mapping}) and cleared on unmap ({@code dma_pte_clear_range}).
+ *
+ * <p>Differs from the kernel: a mapping over an entry that is already set fails with -EEXIST
+ * instead of warning and going on, so a caller bug surfaces in tests; page-table pages emptied by
+ * unmap are not freed (the kernel frees only tables an unmap covers entirely, which small DMA
+ * unmaps never do); 2 MiB and 1 GiB pages are not modelled. Table pages are numbered serially,
+ * since the model has no real memory.
+ */
+final class X86PageTable {
+
+    static final int LEVELS = 4;
+    static final int LEVEL_STRIDE = 9;
+    static final int ENTRIES = 1 << LEVEL_STRIDE;
+    static final int TABLE_BYTES = 4096;
+    /** The highest pfn the table can translate: 48-bit addresses. */
+    static final long MAX_PFN = (1L << (LEVELS * LEVEL_STRIDE)) - 1;
+
+    private final Table root;
+    private final AtomicLong tables = new AtomicLong(1);
+    private final AtomicLong installRaces = new AtomicLong();
+    private final AtomicLong nextTableFrame = new AtomicLong(1);
+
+    X86PageTable() {
+        root = new Table(LEVELS, nextTableFrame.getAndIncrement());
+    }
+
+    /** The index of {@code pfn} in a table of {@code level} (1 = leaf, 4 = root). */
+    static int levelIndex(long pfn, int level) {
+        return (int) ((pfn >>> ((level - 1) * LEVEL_STRIDE)) & (ENTRIES - 1));
+    }
+
+    /**
+     * Sets the leaf entries of {@code pages} pages from {@code iovaPfn} to {@code physPfn}
+     * onwards.
+     *
+     * @return 0, or -EEXIST after undoing this call's entries when one was already set
+     */
+    int map(Cpu cpu, long iovaPfn, long physPfn, long pages, long perms) {
+        for (long i = 0; i < pages; i++) {
+            Table leaf = leafTable(cpu, iovaPfn + i);
+            int idx = levelIndex(iovaPfn + i, 1);
+            cpu.spend(Cost.PTE_WRITE);
+            if (!leaf.ptes.compareAndSet(idx, 0L, DmaPte.make(physPfn + i, perms))) {
+                clear(cpu, iovaPfn, i);
+                return -Errno.EEXIST;
+            }
+        }
+        return 0;
+    }
+
+    /** Clears the leaf entries of {@code pages} pages from {@code iovaPfn}; returns how many were set. */
+    long clear(Cpu cpu, long iovaPfn, long pages) {
+        long cleared = 0;
+        for (long i = 0; i < pages; i++) {
+            Table leaf = existingLeaf(iovaPfn + i);
+            if (leaf == null) {
+                continue;
+            }
+            int idx = levelIndex(iovaPfn + i, 1);
+            if (leaf.ptes.get(idx) != 0) {
+                cpu.spend(Cost.PTE_WRITE);
+                if (DmaPte.present(leaf.ptes.getAndSet(idx, 0L))) {
+                    cleared++;
+                }
+            }
+        }
+        return cleared;
+    }
+
+    /** The leaf entry for {@code pfn}, or 0 when no table or entry translates it. */
+    long walk(long pfn) {
+        Table leaf = existingLeaf(pfn);
+        return leaf == null ? 0 : leaf.ptes.get(levelIndex(pfn, 1));
+    }
+
+    /** The entry at {@code level} on the way to {@code pfn} (level 1 is the leaf), or 0. */
+    long entry(long pfn, int level) {
+        Table t = root;
+        for (int l = LEVELS; l > level; l--) {
+            t = t.children.get(levelIndex(pfn, l));
+            if (t == null) {
+                return 0;
+            }
+        }
+        if (level == 1) {
+            return t.ptes.get(levelIndex(pfn, 1));
+        }
+        Table child = t.children.get(levelIndex(pfn, level));
+        return child == null ? 0 : DmaPte.make(child.frame, DmaPte.READ | DmaPte.WRITE);
+    }
+
+    /** Table pages in use, the root included. */
+    long tableCount() {
+        return tables.get();
+    }
+
+    /** Memory the tables take, in bytes. */
+    long memoryBytes() {
+        return tables.get() * TABLE_BYTES;
+    }
+
+    /** Tables allocated by a CPU that lost the install race and freed its table again. */
+    long installRaces() {
+        return installRaces.get();
+    }
+
+    private Table leafTable(Cpu cpu, long pfn) {
+        Table t = root;
+        for (int level = LEVELS; level > 1; level--) {
+            int idx = levelIndex(pfn, level);
+            Table next = t.children.get(idx);
+            if (next == null) {
+                cpu.spend(Cost.X86_TABLE_ALLOC);
+                Table fresh = new Table(level - 1, nextTableFrame.getAndIncrement());
+                cpu.spend(Cost.TABLE_INSTALL);
+                if (t.children.compareAndSet(idx, null, fresh)) {
+                    tables.incrementAndGet();
+                    next = fresh;
+                } else {
+                    installRaces.incrementAndGet();
+                    next = t.children.get(idx);
+                }
+            }
+            t = next;
+        }
+        return t;
+    }
+
+    private Table existingLeaf(long pfn) {
+        Table t = root;
+        for (int level = LEVELS; level > 1 && t != null; level--) {
+            t = t.children.get(levelIndex(pfn, level));
+        }
+        return t;
+    }
+
+    /** One 4 KiB table page: child tables above the leaf level, entries at the leaf level. */
+    private static final class Table {
+        final long frame;
+        final AtomicReferenceArray<Table> children;
+        final AtomicLongArray ptes;
+
+        Table(int level, long frame) {
+            this.frame = frame;
+            this.children = level > 1 ? new AtomicReferenceArray<>(ENTRIES) : null;
+            this.ptes = level == 1 ? new AtomicLongArray(ENTRIES) : null;
+        }
+    }
+}
