@@ -103,11 +103,13 @@ public final class ZpciFunction {
     /** {@code zpci_register_ioat}: translations for {@code [start_dma, end_dma]} now go through {@code table}. */
     public void registerIoat(DmaTable table) {
         ioat = table;
+        rpcitHandler.ioatChanged(this);
     }
 
     /** {@code zpci_unregister_ioat}: DMA is blocked. */
     public void unregisterIoat() {
         ioat = null;
+        rpcitHandler.ioatChanged(this);
     }
 
     /** The registered translation tables, or null when none are registered. */
