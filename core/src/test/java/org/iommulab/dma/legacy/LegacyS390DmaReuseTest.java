@@ -32,7 +32,7 @@ class LegacyS390DmaReuseTest {
     private static final long SDMA = ZpciFunction.DEFAULT_SDMA;
 
     static LongStream seeds() {
-        return LongStream.rangeClosed(1, 48);
+        return LongStream.rangeClosed(1, 32);
     }
 
     @ParameterizedTest
@@ -56,7 +56,7 @@ class LegacyS390DmaReuseTest {
         List<long[]> mappings = new ArrayList<>();
         long globals = 0;
         int failures = 0;
-        for (int op = 0; op < 3000; op++) {
+        for (int op = 0; op < 2000; op++) {
             engine.advanceBy(1 + rnd.nextInt(1000));
             if (rnd.nextInt(100) < 4 && rpcit.pendingAnswers() == 0) {
                 rpcit.answer(RpcitResult.INSUFFICIENT_RESOURCES);
