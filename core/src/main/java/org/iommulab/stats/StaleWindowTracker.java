@@ -1,8 +1,7 @@
 package org.iommulab.stats;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -11,21 +10,60 @@ import org.HdrHistogram.Histogram;
  * Platforms report both ends in IOVA page frames; this class pairs them, records each window in a
  * histogram and keeps the peak number of pages reachable after unmap. Thread-safe; a platform
  * that runs natively without it passes no tracker at all.
+ *
+ * <p>It sits on every unmap and flush of a simulated run, so it keeps the pending pages in
+ * primitive arrays: the IOVA page space in chunks of {@value #CHUNK_PAGES} pages, each a bitmap of
+ * pending pages and their unmap times, found through a small open-addressing table. Unmapping and
+ * invalidating cost a few word operations per page, a ranged invalidation skips empty chunks and
+ * bitmap words, and pages closed together with the same unmap time go into the histogram as one
+ * record. Chunks stay allocated once used: a run touches a bounded IOVA footprint.
  */
 public final class StaleWindowTracker {
 
-    /** Unmapped, not yet invalidated pages: first pfn -> {page count, unmap time}. */
-    private final TreeMap<Long, long[]> pending = new TreeMap<>();
+    private static final int CHUNK_SHIFT = 10;
+    private static final int CHUNK_PAGES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_PAGES - 1;
+    private static final int WORDS = CHUNK_PAGES / Long.SIZE;
+
     private final Histogram windowsNs = new Histogram(3);
+    private final List<Chunk> chunks = new ArrayList<>();
+    private long[] tableKeys = new long[64];
+    private Chunk[] tableChunks = new Chunk[64];
+    private Chunk lastChunk;
     private long pendingPages;
     private long peakPendingPages;
     private long maxWindowNs;
+    /** The run of closed pages with one unmap time not yet put into the histogram. */
+    private long runSince;
+    private long runPages;
+
+    /** Pages {@code [index << CHUNK_SHIFT, +CHUNK_PAGES)}: which are pending and since when. */
+    private static final class Chunk {
+        final long index;
+        final long[] pending = new long[WORDS];
+        final long[] since = new long[CHUNK_PAGES];
+        int pendingPages;
+
+        Chunk(long index) {
+            this.index = index;
+        }
+    }
 
     /** {@code pages} pages from {@code iovaPfn} lost their translation at {@code nowNs}. */
     public synchronized void unmapped(long nowNs, long iovaPfn, long pages) {
-        long[] old = pending.put(iovaPfn, new long[] {pages, nowNs});
-        if (old != null) {
-            throw new IllegalStateException("pfn " + iovaPfn + " unmapped twice before an invalidation");
+        if (pages < 0 || iovaPfn < 0) {
+            throw new IllegalArgumentException("unmap of " + pages + " pages at pfn " + iovaPfn + "; both must be >= 0");
+        }
+        for (long pfn = iovaPfn; pfn < iovaPfn + pages; pfn++) {
+            Chunk c = chunk(pfn >>> CHUNK_SHIFT, true);
+            int page = (int) (pfn & CHUNK_MASK);
+            long bit = 1L << page;
+            if ((c.pending[page >>> 6] & bit) != 0) {
+                throw new IllegalStateException("pfn " + pfn + " unmapped twice before an invalidation");
+            }
+            c.pending[page >>> 6] |= bit;
+            c.since[page] = nowNs;
+            c.pendingPages++;
         }
         pendingPages += pages;
         peakPendingPages = Math.max(peakPendingPages, pendingPages);
@@ -33,45 +71,146 @@ public final class StaleWindowTracker {
 
     /** The device can no longer reach {@code [firstPfn, firstPfn + pages)} from {@code nowNs} on. */
     public synchronized void invalidated(long nowNs, long firstPfn, long pages) {
+        if (pages <= 0 || pendingPages == 0) {
+            return;
+        }
+        long first = Math.max(0, firstPfn);
         long last = firstPfn + pages - 1;
-        Long from = pending.floorKey(firstPfn);
-        Map<Long, long[]> range = pending.subMap(from == null ? firstPfn : from, true, last, true);
-        Iterator<Map.Entry<Long, long[]>> it = range.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, long[]> e = it.next();
-            long start = e.getKey();
-            long count = e.getValue()[0];
-            long since = e.getValue()[1];
-            long end = start + count - 1;
-            if (end < firstPfn) {
-                continue;
+        if (last < first) {
+            return;
+        }
+        long firstChunk = first >>> CHUNK_SHIFT;
+        long lastChunkIndex = last >>> CHUNK_SHIFT;
+        if (lastChunkIndex - firstChunk >= chunks.size()) {
+            for (Chunk c : chunks) {
+                if (c.index >= firstChunk && c.index <= lastChunkIndex) {
+                    close(nowNs, c, first, last);
+                }
             }
-            it.remove();
-            long lo = Math.max(start, firstPfn);
-            long hi = Math.min(end, last);
-            record(nowNs - since, hi - lo + 1);
-            if (start < lo) {
-                pending.put(start, new long[] {lo - start, since});
-            }
-            if (end > hi) {
-                pending.put(hi + 1, new long[] {end - hi, since});
+        } else {
+            for (long i = firstChunk; i <= lastChunkIndex; i++) {
+                Chunk c = chunk(i, false);
+                if (c != null) {
+                    close(nowNs, c, first, last);
+                }
             }
         }
+        flushRun(nowNs);
     }
 
     /** The device can no longer reach any unmapped page from {@code nowNs} on (a global flush). */
     public synchronized void invalidatedAll(long nowNs) {
-        for (long[] e : pending.values()) {
-            record(nowNs - e[1], e[0]);
+        if (pendingPages == 0) {
+            return;
         }
-        pending.clear();
+        for (Chunk c : chunks) {
+            close(nowNs, c, 0, Long.MAX_VALUE);
+        }
+        flushRun(nowNs);
     }
 
-    private void record(long windowNs, long pages) {
-        long ns = Math.max(0, windowNs);
-        windowsNs.recordValueWithCount(ns, pages);
+    /** Closes the pending pages of {@code c} within {@code [first, last]}. */
+    private void close(long nowNs, Chunk c, long first, long last) {
+        if (c.pendingPages == 0) {
+            return;
+        }
+        long base = c.index << CHUNK_SHIFT;
+        int lo = (int) (Math.max(first, base) - base);
+        int hi = (int) (Math.min(last, base + CHUNK_MASK) - base);
+        for (int w = lo >>> 6; w <= hi >>> 6; w++) {
+            long word = c.pending[w];
+            if (word == 0) {
+                continue;
+            }
+            long mask = -1L;
+            if (w == lo >>> 6) {
+                mask &= -1L << (lo & 63);
+            }
+            if (w == hi >>> 6) {
+                mask &= -1L >>> (63 - (hi & 63));
+            }
+            long hit = word & mask;
+            if (hit == 0) {
+                continue;
+            }
+            c.pending[w] = word & ~hit;
+            int closed = Long.bitCount(hit);
+            c.pendingPages -= closed;
+            pendingPages -= closed;
+            while (hit != 0) {
+                int page = (w << 6) + Long.numberOfTrailingZeros(hit);
+                hit &= hit - 1;
+                addToRun(nowNs, c.since[page]);
+            }
+        }
+    }
+
+    private void addToRun(long nowNs, long since) {
+        if (runPages > 0 && since != runSince) {
+            flushRun(nowNs);
+        }
+        runSince = since;
+        runPages++;
+    }
+
+    private void flushRun(long nowNs) {
+        if (runPages == 0) {
+            return;
+        }
+        long ns = Math.max(0, nowNs - runSince);
+        windowsNs.recordValueWithCount(ns, runPages);
         maxWindowNs = Math.max(maxWindowNs, ns);
-        pendingPages -= pages;
+        runPages = 0;
+    }
+
+    /** The chunk with this index; made if {@code create}, else null when there is none. */
+    private Chunk chunk(long index, boolean create) {
+        Chunk last = lastChunk;
+        if (last != null && last.index == index) {
+            return last;
+        }
+        int mask = tableChunks.length - 1;
+        int slot = (int) mix(index) & mask;
+        while (tableChunks[slot] != null) {
+            if (tableKeys[slot] == index) {
+                lastChunk = tableChunks[slot];
+                return lastChunk;
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (!create) {
+            return null;
+        }
+        Chunk c = new Chunk(index);
+        chunks.add(c);
+        tableKeys[slot] = index;
+        tableChunks[slot] = c;
+        if (chunks.size() * 2 > tableChunks.length) {
+            rehash();
+        }
+        lastChunk = c;
+        return c;
+    }
+
+    private void rehash() {
+        tableKeys = new long[tableKeys.length * 2];
+        tableChunks = new Chunk[tableChunks.length * 2];
+        int mask = tableChunks.length - 1;
+        for (Chunk c : chunks) {
+            int slot = (int) mix(c.index) & mask;
+            while (tableChunks[slot] != null) {
+                slot = (slot + 1) & mask;
+            }
+            tableKeys[slot] = c.index;
+            tableChunks[slot] = c;
+        }
+    }
+
+    /** Spreads chunk indexes, which are often consecutive, over the table (Stafford's mix 13). */
+    private static long mix(long x) {
+        x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
+        x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
+        return x ^ (x >>> 31);
     }
 
     /** Pages unmapped but still reachable now. */
