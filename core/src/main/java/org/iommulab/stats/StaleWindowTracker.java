@@ -75,7 +75,7 @@ public final class StaleWindowTracker {
             return;
         }
         long first = Math.max(0, firstPfn);
-        long last = firstPfn + pages - 1;
+        long last = pages > Long.MAX_VALUE - firstPfn ? Long.MAX_VALUE : firstPfn + pages - 1;
         if (last < first) {
             return;
         }
