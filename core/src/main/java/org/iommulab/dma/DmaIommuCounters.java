@@ -1,0 +1,39 @@
+package org.iommulab.dma;
+
+/**
+ * What one dma-iommu domain did, for reports and tests.
+ *
+ * @param maps successful {@code map_page} calls
+ * @param mapErrors {@code map_page} and {@code map_sg} calls that returned an error
+ * @param unmaps {@code unmap_page} calls
+ * @param mapSgs successful {@code map_sg} calls
+ * @param unmapSgs {@code unmap_sg} calls
+ * @param bytesMapped IOVA bytes mapped, granule-aligned
+ * @param strictSyncs unmaps synced at once ({@code iommu_iotlb_sync}): every unmap of a strict domain
+ * @param entriesQueued IOVA ranges put in a flush queue
+ * @param entriesFreed queued ranges freed after their flush
+ * @param queueFullFlushes synchronous flushes because a queue was full
+ * @param timerFlushes flushes by the flush-queue timer
+ * @param peakOccupancy the most entries any one queue held
+ * @param occupancy entries queued now, over all queues
+ */
+public record DmaIommuCounters(
+        long maps,
+        long mapErrors,
+        long unmaps,
+        long mapSgs,
+        long unmapSgs,
+        long bytesMapped,
+        long strictSyncs,
+        long entriesQueued,
+        long entriesFreed,
+        long queueFullFlushes,
+        long timerFlushes,
+        long peakOccupancy,
+        long occupancy) {
+
+    /** Domain-wide flushes the flush queues asked for. */
+    public long fqFlushes() {
+        return queueFullFlushes + timerFlushes;
+    }
+}

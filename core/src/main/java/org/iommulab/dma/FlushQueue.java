@@ -1,0 +1,103 @@
+package org.iommulab.dma;
+
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.SpinLock;
+
+/**
+ * One flush queue, {@code struct iova_fq} of drivers/iommu/dma-iommu.c (v6.7): a power-of-2 ring
+ * of unmapped IOVA ranges waiting for an IOTLB flush, with its own spinlock. Each entry carries
+ * the domain's flush-start count at the time it was queued; an entry may be freed once the
+ * finish count has passed it, i.e. once a flush that started after the unmap has completed.
+ *
+ * <p>{@code head} is the oldest entry, {@code tail} the next free slot; indices advance as
+ * {@code (i + 1) & modMask}, so one slot always stays empty and a queue of {@code size} holds
+ * {@code size - 1} entries. Every field is guarded by {@link #lock}; the ring is never touched
+ * without it. The entries' freelist of page-table pages is left out: no driver in the model frees
+ * table pages on unmap.
+ */
+final class FlushQueue {
+
+    /** Frees an IOVA range back to the allocator ({@code free_iova_fast}). */
+    @FunctionalInterface
+    interface IovaFreer {
+        void freeIovaFast(Cpu cpu, long pfn, long pages);
+    }
+
+    private final SpinLock lock;
+    private final int modMask;
+    private final long[] iovaPfn;
+    private final long[] pages;
+    private final long[] counter;
+    private int head;
+    private int tail;
+    /** The most entries this queue has held; written under the lock, read by any thread. */
+    private volatile int peakOccupancy;
+
+    /** @param size entries in the ring, a power of 2 of at least 2 */
+    FlushQueue(SpinLock lock, int size) {
+        if (size < 2 || Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("flush queue size " + size + " is not a power of 2 >= 2");
+        }
+        this.lock = lock;
+        this.modMask = size - 1;
+        this.iovaPfn = new long[size];
+        this.pages = new long[size];
+        this.counter = new long[size];
+    }
+
+    /** {@code spin_lock_irqsave(&fq->lock)}. */
+    void lock(Cpu cpu) {
+        cpu.spend(Cost.SPIN_LOCK);
+        lock.lock(cpu);
+    }
+
+    void unlock(Cpu cpu) {
+        lock.unlock(cpu);
+    }
+
+    /** {@code fq_full}: the slot after tail is head. */
+    boolean isFull() {
+        return ((tail + 1) & modMask) == head;
+    }
+
+    /** Entries now queued. */
+    int occupancy() {
+        return (tail - head) & modMask;
+    }
+
+    int peakOccupancy() {
+        return peakOccupancy;
+    }
+
+    /** {@code fq_ring_add} and the entry fill: appends a range queued at flush-start count {@code cnt}. */
+    void ringAdd(Cpu cpu, long pfn, long nrPages, long cnt) {
+        int idx = tail;
+        tail = (idx + 1) & modMask;
+        iovaPfn[idx] = pfn;
+        pages[idx] = nrPages;
+        counter[idx] = cnt;
+        cpu.spend(Cost.FQ_ENTRY);
+        int occupancy = occupancy();
+        if (occupancy > peakOccupancy) {
+            peakOccupancy = occupancy;
+        }
+    }
+
+    /**
+     * {@code fq_ring_free_locked}: from head, frees every entry queued before a flush that has
+     * finished ({@code counter < finishCnt}), stopping at the first that is not.
+     *
+     * @return the entries freed
+     */
+    int ringFreeLocked(Cpu cpu, long finishCnt, IovaFreer freer) {
+        int freed = 0;
+        while (head != tail && counter[head] < finishCnt) {
+            freer.freeIovaFast(cpu, iovaPfn[head], pages[head]);
+            cpu.spend(Cost.FQ_ENTRY);
+            head = (head + 1) & modMask;
+            freed++;
+        }
+        return freed;
+    }
+}

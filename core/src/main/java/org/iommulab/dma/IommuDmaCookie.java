@@ -1,0 +1,110 @@
+package org.iommulab.dma;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.IommuDomain;
+import org.iommulab.iommu.IovaCookie;
+import org.iommulab.iova.IovaDomain;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+
+/**
+ * {@code struct iommu_dma_cookie} of drivers/iommu/dma-iommu.c (v6.7), IOVA kind: the domain's
+ * IOVA allocator, its flush-queue options (set whatever the domain type, so that a later live
+ * DMA -> DMA-FQ upgrade gets the right queue) and, once {@code iommu_dma_init_fq} ran, its
+ * {@link FlushQueues}. A non-null queue object plays the kernel's {@code fq_domain}: unmaps that
+ * see it queue their IOVAs, the others sync and free at once. MSI cookies are not modelled.
+ */
+public final class IommuDmaCookie implements IovaCookie {
+
+    private static final VarHandle FQ;
+
+    static {
+        try {
+            FQ = MethodHandles.lookup().findVarHandle(IommuDmaCookie.class, "fq", FlushQueues.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Engine engine;
+    private final IommuDomain domain;
+    private final IovaDomain iovad;
+    private final DmaIommuOptions options;
+    private final String name;
+    private final DmaIommuStats stats = new DmaIommuStats();
+    /** {@code fq_domain}: null until the queues exist; accessed only through {@link #FQ}. */
+    @SuppressWarnings("unused")
+    private FlushQueues fq;
+
+    IommuDmaCookie(Engine engine, String name, IommuDomain domain, IovaDomain iovad, DmaIommuOptions options) {
+        this.engine = engine;
+        this.name = name;
+        this.domain = domain;
+        this.iovad = iovad;
+        this.options = options;
+    }
+
+    IovaDomain iovad() {
+        return iovad;
+    }
+
+    DmaIommuOptions options() {
+        return options;
+    }
+
+    DmaIommuStats stats() {
+        return stats;
+    }
+
+    /**
+     * {@code READ_ONCE(cookie->fq_domain)} on the unmap path. Acquire pairs with the release in
+     * {@link #initFq}: whoever sees the queues sees them fully built.
+     */
+    FlushQueues fqDomain() {
+        return (FlushQueues) FQ.getAcquire(this);
+    }
+
+    @Override
+    public synchronized int initFq() {
+        if (fqDomain() != null) {
+            return 0;
+        }
+        FlushQueues queues = new FlushQueues(engine, name, options, domain::iommuFlushIotlbAll,
+                iovad::freeIovaFast, stats);
+        // smp_wmb() + WRITE_ONCE(fq_domain): a release store, so the rings, locks and timer built
+        // above are visible to any CPU whose acquire load finds the queues.
+        FQ.setRelease(this, queues);
+        return 0;
+    }
+
+    /**
+     * {@code iommu_dma_free_iova}: a range unmapped under queues {@code fq} goes into them; with
+     * none (strict, already synced) it returns to the allocator at once.
+     */
+    void freeIova(Cpu cpu, long iova, long size, FlushQueues fq) {
+        long pfn = iovad.iovaPfn(iova);
+        long pages = size >>> iovad.iovaShift();
+        if (fq != null) {
+            fq.queueIova(cpu, pfn, pages);
+        } else {
+            iovad.freeIovaFast(cpu, pfn, pages);
+        }
+    }
+
+    @Override
+    public synchronized void put() {
+        FlushQueues queues = fqDomain();
+        if (queues != null) {
+            queues.free();
+        }
+        iovad.putIovaDomain(engine.cpu(0));
+    }
+
+    /** The counters so far, with the queues' occupancy. */
+    DmaIommuCounters counters() {
+        FlushQueues queues = fqDomain();
+        return queues == null ? stats.snapshot(0, 0) : stats.snapshot(queues.peakOccupancy(), queues.occupancy());
+    }
+}
