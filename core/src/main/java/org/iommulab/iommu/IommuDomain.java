@@ -102,18 +102,22 @@ public final class IommuDomain {
     /**
      * {@code iommu_map_sg}: maps the scatterlist's segments back to back from {@code iova},
      * joining physically contiguous segments into one call, then syncs the whole range once. Each
-     * segment's length must already be granule-aligned (dma-iommu does that).
+     * segment is mapped from its physical address rounded down to the smallest page to its end
+     * rounded up: the page-aligned segments dma-iommu's in-place rewrite of offsets and lengths
+     * hands the kernel's function.
      *
      * @return the bytes mapped, or -errno after undoing everything
      */
     public long iommuMapSg(Cpu cpu, long iova, ScatterList sg, int prot) {
+        long minPagesz = Long.lowestOneBit(ops.pgsizeBitmap());
         long mapped = 0;
         long runStart = 0;
         long runLen = 0;
         for (int i = 0; i < sg.nents(); i++) {
-            long phys = sg.phys(i);
+            long phys = sg.phys(i) & -minPagesz;
+            long len = (sg.phys(i) + sg.length(i) - phys + minPagesz - 1) & -minPagesz;
             if (runLen > 0 && runStart + runLen == phys) {
-                runLen += sg.length(i);
+                runLen += len;
                 continue;
             }
             if (runLen > 0) {
@@ -124,7 +128,7 @@ public final class IommuDomain {
                 mapped += runLen;
             }
             runStart = phys;
-            runLen = sg.length(i);
+            runLen = len;
         }
         if (runLen > 0) {
             int ret = mapRange(cpu, iova + mapped, runStart, runLen, prot);

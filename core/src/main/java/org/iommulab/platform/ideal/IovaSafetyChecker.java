@@ -40,7 +40,7 @@ public final class IovaSafetyChecker {
     private long violations;
     private long reusesChecked;
 
-    IovaSafetyChecker(DomainGeometry geometry, List<ReservedRegion> reserved, long pgsizeBitmap) {
+    public IovaSafetyChecker(DomainGeometry geometry, List<ReservedRegion> reserved, long pgsizeBitmap) {
         this.geometry = geometry;
         this.reserved = List.copyOf(reserved);
         this.granule = Long.lowestOneBit(pgsizeBitmap);
