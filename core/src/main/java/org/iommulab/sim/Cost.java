@@ -12,6 +12,8 @@ public enum Cost {
             "assumption: block driver submit + completion per I/O, 2-5 us (costs.md)"),
     NET_PACKET("driver.netPacketNs", 1500, CostCategory.DRIVER,
             "assumption: NIC driver work per packet"),
+    MAPBENCH_LOOP("mapbench.loopNs", 100, CostCategory.DRIVER,
+            "assumption: dma_map_benchmark loop work outside the two DMA calls: four ktime_get() and five atomic64 adds on shared counters"),
     DMA_MAP_CALL("dma.mapCallNs", 150, CostCategory.DMA,
             "assumption: dma-iommu map path outside IOVA and page tables; dma_map_benchmark map ~1.1 us in all"),
     DMA_UNMAP_CALL("dma.unmapCallNs", 100, CostCategory.DMA,
@@ -84,6 +86,16 @@ public enum Cost {
             "assumption: allocating and zeroing one 4 KiB VT-d table page, 1-2 us like the s390 tables (costs.md)"),
 
     // Device side
+    NVME_READ_LATENCY("nvme.readLatencyNs", 80_000, CostCategory.DEVICE,
+            "NVMe 4 KiB random read on NAND flash ~80 us (vendor data sheets, costs.md)"),
+    NVME_WRITE_LATENCY("nvme.writeLatencyNs", 20_000, CostCategory.DEVICE,
+            "assumption: a write completes once in the drive's write cache; data sheets list 10-30 us"),
+    NVME_COMMAND("nvme.commandNs", 1000, CostCategory.DEVICE,
+            "NVMe ceiling ~1 M IOPS per drive (vendor data sheets, costs.md): one command per 1000 ns"),
+    NVME_PAGE_TRANSFER("nvme.pageTransferNs", 820, CostCategory.DEVICE,
+            "NVMe ceiling 3-7 GB/s per drive (vendor data sheets, costs.md): 4 KiB per 820 ns is 5 GB/s"),
+    NIC_WIRE_KIB("nic.wireKiBNs", 328, CostCategory.DEVICE,
+            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB"),
     IOTLB_MISS("device.iotlbMissNs", 460, CostCategory.DEVICE,
             "Rubin et al., SOSP 2024: l0 65 ns + 197 ns per memory read, ~2 reads per 4 KiB");
 

@@ -1,0 +1,95 @@
+package org.iommulab.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.ScatterList;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.VirtualEngine;
+
+/**
+ * fio's random block I/O on NVMe-like drives ({@link NvmeModel}) through the NVMe driver's DMA
+ * path: each job runs on one CPU with {@code iodepth} requests in flight; each request is a block
+ * of random pages, one scatter-gather map per request (as nvme_map_data does), a read or a write
+ * by the read mix, and costs {@link Cost#BLOCK_SUBMIT_COMPLETE} of driver time; it is unmapped at
+ * its completion on the same CPU and the slot submits the next. Job j runs on CPU j mod CPUs and
+ * drives device j mod devices, one drive model per device.
+ *
+ * <p>Differs from fio: a request that fails (see {@link RequestSlot}) does not stop the job, as if
+ * {@code continue_on_error} were set.
+ */
+public final class Fio implements Workload {
+
+    private final FioOptions options;
+    private final IoCounters counters = new IoCounters();
+    private final List<RequestSlot> slots = new ArrayList<>();
+
+    public Fio(FioOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return "fio";
+    }
+
+    @Override
+    public void start(VirtualEngine engine, Device... devices) {
+        if (!slots.isEmpty()) {
+            throw new IllegalStateException("fio already started");
+        }
+        Devices.requireDmaOps(name(), devices);
+        NvmeModel[] drives = new NvmeModel[devices.length];
+        for (int d = 0; d < devices.length; d++) {
+            drives[d] = new NvmeModel(engine, devices[d].name());
+        }
+        int jobs = options.numjobs() == 0 ? engine.nrCpus() : options.numjobs();
+        SplittableRandom seeds = new SplittableRandom(options.seed());
+        int segments = RandomPages.segments(options.bs());
+        for (int j = 0; j < jobs; j++) {
+            Job job = new Job(seeds.split(), drives[j % devices.length]);
+            for (int s = 0; s < options.iodepth(); s++) {
+                slots.add(new RequestSlot(engine, j % engine.nrCpus(), devices[j % devices.length], job,
+                        counters, options.retry(), segments));
+            }
+        }
+        slots.forEach(RequestSlot::start);
+    }
+
+    @Override
+    public IoResult result() {
+        return counters.snapshot(slots.stream().filter(RequestSlot::busy).count());
+    }
+
+    /** One fio job: its random stream and its drive. */
+    private final class Job implements RequestSource {
+        private final SplittableRandom random;
+        private final RandomPages pages;
+        private final NvmeModel drive;
+
+        Job(SplittableRandom random, NvmeModel drive) {
+            this.random = random;
+            this.pages = new RandomPages((long) options.memoryGiB() << 30, random);
+            this.drive = drive;
+        }
+
+        @Override
+        public DmaDirection next(ScatterList sg) {
+            boolean read = random.nextInt(100) < options.rwmixread();
+            pages.fill(sg, options.bs());
+            return read ? DmaDirection.FROM_DEVICE : DmaDirection.TO_DEVICE;
+        }
+
+        @Override
+        public long transfer(long atNs, ScatterList sg, DmaDirection dir) {
+            return drive.submit(atNs, sg.totalLength(), dir == DmaDirection.TO_DEVICE);
+        }
+
+        @Override
+        public Cost driverCost() {
+            return Cost.BLOCK_SUBMIT_COMPLETE;
+        }
+    }
+}

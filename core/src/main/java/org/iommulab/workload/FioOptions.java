@@ -1,0 +1,65 @@
+package org.iommulab.workload;
+
+/**
+ * The options of {@link Fio}, named after fio's own: {@code numjobs} (0: one job per CPU),
+ * {@code iodepth} per job, block size {@code bs} in bytes, {@code rwmixread} (percent of reads in
+ * a random read/write mix), the size of the memory its buffers scatter over, the seed, and how
+ * the driver handles mapping errors.
+ */
+public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int memoryGiB, long seed,
+        MapRetry retry) {
+
+    public static final int MAX_JOBS = 4096;
+    /** NVMe allows 65536 entries per queue, one of which stays empty. */
+    public static final int MAX_IODEPTH = 65535;
+    public static final int SECTOR_SIZE = 512;
+    public static final int MAX_BS = 1 << 21;
+    public static final int MAX_MEMORY_GIB = 1 << 20;
+
+    /** blk-mq reruns a queue that ran out of resources after BLK_MQ_RESOURCE_DELAY, 3 ms. */
+    public static final long BLK_MQ_RESOURCE_DELAY_NS = 3_000_000;
+
+    public FioOptions {
+        Options.requireRange("fio numjobs", numjobs, 0, MAX_JOBS);
+        Options.requireRange("fio iodepth", iodepth, 1, MAX_IODEPTH);
+        Options.requireRange("fio bs", bs, SECTOR_SIZE, MAX_BS);
+        if (bs % SECTOR_SIZE != 0) {
+            throw new IllegalArgumentException(
+                    "fio bs " + bs + " is not a multiple of " + SECTOR_SIZE + "; allowed multiples of 512 in 512.." + MAX_BS);
+        }
+        Options.requireRange("fio rwmixread", rwmixread, 0, 100);
+        Options.requireRange("fio memoryGiB", memoryGiB, 1, MAX_MEMORY_GIB);
+        if (retry == null) {
+            throw new IllegalArgumentException("fio retry is missing; give a MapRetry");
+        }
+    }
+
+    /** 4 KiB random reads, one job per CPU at iodepth 32, over 16 GiB, 10 tries 3 ms apart. */
+    public static FioOptions defaults() {
+        return new FioOptions(0, 32, 4096, 100, 16, 1, new MapRetry(10, BLK_MQ_RESOURCE_DELAY_NS));
+    }
+
+    public FioOptions withNumjobs(int n) {
+        return new FioOptions(n, iodepth, bs, rwmixread, memoryGiB, seed, retry);
+    }
+
+    public FioOptions withIodepth(int n) {
+        return new FioOptions(numjobs, n, bs, rwmixread, memoryGiB, seed, retry);
+    }
+
+    public FioOptions withBs(int n) {
+        return new FioOptions(numjobs, iodepth, n, rwmixread, memoryGiB, seed, retry);
+    }
+
+    public FioOptions withRwmixread(int percent) {
+        return new FioOptions(numjobs, iodepth, bs, percent, memoryGiB, seed, retry);
+    }
+
+    public FioOptions withSeed(long s) {
+        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, s, retry);
+    }
+
+    public FioOptions withRetry(MapRetry r) {
+        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, r);
+    }
+}

@@ -1,0 +1,58 @@
+package org.iommulab.workload;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The accounting of one workload's I/Os, as a driver's statistics would keep it: each I/O is
+ * submitted once and ends completed or failed; mapping errors are counted per failed attempt.
+ * Single-threaded, as everything in virtual time is.
+ *
+ * <p>The identity submitted = completed + failed + in flight is checked against the workload's
+ * own count of I/Os it still holds ({@link #snapshot}), so an I/O that was lost or ended twice
+ * shows up as an error rather than as a wrong throughput.
+ */
+public final class IoCounters {
+
+    private final Histogram latencyNs = new Histogram(3);
+    private long submitted;
+    private long completed;
+    private long failed;
+    private long mapErrors;
+    private long bytes;
+
+    /** A new I/O entered the driver. */
+    void submit() {
+        submitted++;
+    }
+
+    /** An I/O ended successfully after {@code latency} ns, moving {@code ioBytes}. */
+    void complete(long ioBytes, long latency) {
+        completed++;
+        bytes += ioBytes;
+        latencyNs.recordValue(latency);
+    }
+
+    /** An I/O was given up. */
+    void fail() {
+        failed++;
+    }
+
+    /** One attempt to map an I/O's buffers returned an error. */
+    void mapError() {
+        mapErrors++;
+    }
+
+    /**
+     * The counters now, with the identity checked.
+     *
+     * @param inFlight the I/Os the workload holds now: submitted and not yet ended
+     * @throws IllegalStateException naming the numbers when they do not add up
+     */
+    public IoResult snapshot(long inFlight) {
+        if (submitted != completed + failed + inFlight) {
+            throw new IllegalStateException("I/O accounting broken: submitted " + submitted
+                    + " != completed " + completed + " + failed " + failed + " + in flight " + inFlight);
+        }
+        return new IoResult(submitted, completed, failed, inFlight, mapErrors, bytes, latencyNs.copy());
+    }
+}

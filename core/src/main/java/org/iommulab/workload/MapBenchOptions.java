@@ -1,0 +1,59 @@
+package org.iommulab.workload;
+
+import org.iommulab.kernel.DmaDirection;
+
+/**
+ * The options of {@link MapBench}, as dma_map_benchmark takes them, with the kernel module's
+ * limits: {@code threads} (-t, 1..1024), {@code granule} in pages (-g, 1..1024), direction (-d:
+ * bidirectional, to device or from device), the transfer delay in ns (-x, at most 10 ms) and the
+ * DMA mask bits (-b, 20..64); plus the memory the threads' buffers are placed in and the seed.
+ * The run's length (-s) is the engine's, not an option here.
+ */
+public record MapBenchOptions(int threads, int granule, DmaDirection dir, long delayNs, int dmaBits,
+        int memoryGiB, long seed) {
+
+    /** {@code DMA_MAP_MAX_THREADS}. */
+    public static final int MAX_THREADS = 1024;
+    public static final int MAX_GRANULE = 1024;
+    /** {@code DMA_MAP_MAX_TRANS_DELAY}: 10 ms. */
+    public static final long MAX_TRANS_DELAY_NS = 10_000_000;
+    public static final int MIN_DMA_BITS = 20;
+    public static final int MAX_DMA_BITS = 64;
+
+    public MapBenchOptions {
+        Options.requireRange("mapbench threads", threads, 1, MAX_THREADS);
+        Options.requireRange("mapbench granule", granule, 1, MAX_GRANULE);
+        if (dir == null || dir == DmaDirection.NONE) {
+            throw new IllegalArgumentException(
+                    "mapbench dir " + dir + " is not allowed; allowed BIDIRECTIONAL, TO_DEVICE, FROM_DEVICE");
+        }
+        Options.requireRange("mapbench delayNs", delayNs, 0, MAX_TRANS_DELAY_NS);
+        Options.requireRange("mapbench dmaBits", dmaBits, MIN_DMA_BITS, MAX_DMA_BITS);
+        Options.requireRange("mapbench memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
+    }
+
+    /** The tool's defaults: one thread, one page, bidirectional, no delay, 32-bit mask; 16 GiB. */
+    public static MapBenchOptions defaults() {
+        return new MapBenchOptions(1, 1, DmaDirection.BIDIRECTIONAL, 0, 32, 16, 1);
+    }
+
+    public MapBenchOptions withThreads(int n) {
+        return new MapBenchOptions(n, granule, dir, delayNs, dmaBits, memoryGiB, seed);
+    }
+
+    public MapBenchOptions withGranule(int n) {
+        return new MapBenchOptions(threads, n, dir, delayNs, dmaBits, memoryGiB, seed);
+    }
+
+    public MapBenchOptions withDir(DmaDirection d) {
+        return new MapBenchOptions(threads, granule, d, delayNs, dmaBits, memoryGiB, seed);
+    }
+
+    public MapBenchOptions withDelayNs(long ns) {
+        return new MapBenchOptions(threads, granule, dir, ns, dmaBits, memoryGiB, seed);
+    }
+
+    public MapBenchOptions withDmaBits(int bits) {
+        return new MapBenchOptions(threads, granule, dir, delayNs, bits, memoryGiB, seed);
+    }
+}

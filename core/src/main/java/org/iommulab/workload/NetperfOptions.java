@@ -1,0 +1,73 @@
+package org.iommulab.workload;
+
+/**
+ * The options of {@link Netperf}: which directions stream, the number of queue pairs (0: one per
+ * CPU), the receive ring size in buffers, the MTU (a received frame fits one page-sized buffer),
+ * the page fragments of each transmitted request and the requests each transmit queue keeps in
+ * flight, the memory the buffers scatter over, the seed, and the handling of mapping errors on
+ * transmit.
+ */
+public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mtu, int txFragments,
+        int txDepth, int memoryGiB, long seed, MapRetry retry) {
+
+    /** Which way data streams: netperf's TCP_STREAM sends, TCP_MAERTS receives. */
+    public enum Traffic { TX, RX, BOTH }
+
+    public static final int MAX_QUEUES = 4096;
+    public static final int MAX_RING = 1 << 16;
+    /** IPv4's minimum MTU. */
+    public static final int MIN_MTU = 68;
+    /** A frame and its 14-byte Ethernet header fit one page-sized buffer. */
+    public static final int MAX_MTU = RandomPages.PAGE_SIZE - 14;
+    /** {@code MAX_SKB_FRAGS} with 4 KiB pages. */
+    public static final int MAX_SKB_FRAGS = 17;
+    public static final int MAX_TX_DEPTH = 4096;
+
+    public NetperfOptions {
+        if (traffic == null) {
+            throw new IllegalArgumentException("netperf traffic is missing; allowed TX, RX, BOTH");
+        }
+        Options.requireRange("netperf queues", queues, 0, MAX_QUEUES);
+        Options.requireRange("netperf rxRingSize", rxRingSize, 1, MAX_RING);
+        Options.requireRange("netperf mtu", mtu, MIN_MTU, MAX_MTU);
+        Options.requireRange("netperf txFragments", txFragments, 1, MAX_SKB_FRAGS);
+        Options.requireRange("netperf txDepth", txDepth, 1, MAX_TX_DEPTH);
+        Options.requireRange("netperf memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
+        if (retry == null) {
+            throw new IllegalArgumentException("netperf retry is missing; give a MapRetry");
+        }
+    }
+
+    /**
+     * Both directions, one queue pair per CPU, 1024-buffer rings, MTU 1500, 64 KiB sends (16 page
+     * fragments, as TSO sends) with 32 in flight per queue, 16 GiB; a send whose mapping fails is
+     * dropped, as ndo_start_xmit drops it, and the next waits 10 us (assumption).
+     */
+    public static NetperfOptions defaults() {
+        return new NetperfOptions(Traffic.BOTH, 0, 1024, 1500, 16, 32, 16, 1, new MapRetry(1, 10_000));
+    }
+
+    public NetperfOptions withTraffic(Traffic t) {
+        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+    }
+
+    public NetperfOptions withQueues(int n) {
+        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+    }
+
+    public NetperfOptions withRxRingSize(int n) {
+        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+    }
+
+    public NetperfOptions withTxDepth(int n) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry);
+    }
+
+    public NetperfOptions withSeed(long s) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry);
+    }
+
+    public NetperfOptions withRetry(MapRetry r) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r);
+    }
+}

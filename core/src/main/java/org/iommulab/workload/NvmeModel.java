@@ -1,0 +1,49 @@
+package org.iommulab.workload;
+
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.VirtualSerialResource;
+
+/**
+ * An NVMe-like drive seen from the host: a command submitted at t completes after the media
+ * latency, but no earlier than its turn through two serial ceilings, the controller (one command
+ * per {@link Cost#NVME_COMMAND}, the IOPS ceiling) and the data transfer
+ * ({@link Cost#NVME_PAGE_TRANSFER} per 4 KiB, the bandwidth ceiling). Below the ceilings every
+ * I/O sees the latency; at them, completions are spaced by the ceiling, as on a saturated drive.
+ *
+ * <p>Simplified: no internal queues, channels or garbage collection, and the latency of a large
+ * transfer is the larger of the media latency and its transfer time.
+ */
+final class NvmeModel {
+
+    private final VirtualSerialResource controller;
+    private final VirtualSerialResource transfer;
+    private final long readLatencyNs;
+    private final long writeLatencyNs;
+    private final long commandNs;
+    private final long pageTransferNs;
+
+    NvmeModel(VirtualEngine engine, String name) {
+        CostModel costs = engine.costs();
+        this.readLatencyNs = costs.ns(Cost.NVME_READ_LATENCY);
+        this.writeLatencyNs = costs.ns(Cost.NVME_WRITE_LATENCY);
+        this.commandNs = costs.ns(Cost.NVME_COMMAND);
+        this.pageTransferNs = costs.ns(Cost.NVME_PAGE_TRANSFER);
+        if (Math.min(readLatencyNs, writeLatencyNs) + commandNs + pageTransferNs == 0) {
+            throw new IllegalArgumentException("NVMe costs " + Cost.NVME_READ_LATENCY.key() + ", "
+                    + Cost.NVME_WRITE_LATENCY.key() + ", " + Cost.NVME_COMMAND.key() + " and "
+                    + Cost.NVME_PAGE_TRANSFER.key() + " leave an I/O taking 0 ns; give one a value > 0");
+        }
+        this.controller = engine.newSerialResource(name + ".controller");
+        this.transfer = engine.newSerialResource(name + ".transfer");
+    }
+
+    /** A command for {@code bytes} submitted at {@code atNs}; returns when it completes. */
+    long submit(long atNs, long bytes, boolean write) {
+        long commandDone = controller.reserve(atNs, commandNs) + commandNs;
+        long transferNs = (bytes * pageTransferNs + RandomPages.PAGE_SIZE - 1) / RandomPages.PAGE_SIZE;
+        long transferDone = transfer.reserve(commandDone, transferNs) + transferNs;
+        return Math.max(atNs + (write ? writeLatencyNs : readLatencyNs), transferDone);
+    }
+}

@@ -1,0 +1,92 @@
+package org.iommulab.workload;
+
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.ScatterList;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.VirtualEngine;
+
+/**
+ * One request slot of a driver queue, as a blk-mq tag or a transmit descriptor: it takes the next
+ * request, maps it with {@code dma_map_sg}, hands it to the device and, at the completion on the
+ * same CPU (per-CPU queues with affine interrupts), unmaps it and starts the next.
+ *
+ * <p>A mapping error is retried after the backoff, and the request fails after the last try, as
+ * {@link MapRetry} says. Deliberate difference: blk-mq reruns a queue that returned
+ * BLK_STS_RESOURCE at the next completion or after a fixed delay and never fails the request;
+ * here every retry waits the backoff and the number of tries is bounded, so a run always ends
+ * accountable.
+ */
+final class RequestSlot {
+
+    private final VirtualEngine engine;
+    private final int cpuId;
+    private final Device dev;
+    private final RequestSource source;
+    private final IoCounters counters;
+    private final MapRetry retry;
+    private final ScatterList sg;
+    private final TimerCallback submitFn = this::submit;
+    private final TimerCallback issueFn = this::issue;
+    private final TimerCallback completeFn = this::complete;
+    private DmaDirection dir;
+    private long startNs;
+    private int tries;
+    private boolean busy;
+
+    RequestSlot(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
+            MapRetry retry, int maxSegments) {
+        this.engine = engine;
+        this.cpuId = cpuId;
+        this.dev = dev;
+        this.source = source;
+        this.counters = counters;
+        this.retry = retry;
+        this.sg = new ScatterList(maxSegments);
+    }
+
+    /** Queues the first request on the slot's CPU. */
+    void start() {
+        engine.post(cpuId, engine.cpu(cpuId).nowNs(), submitFn);
+    }
+
+    /** True while the slot holds a request that has neither completed nor failed. */
+    boolean busy() {
+        return busy;
+    }
+
+    private void submit(Cpu cpu) {
+        dir = source.next(sg);
+        counters.submit();
+        busy = true;
+        tries = 0;
+        startNs = cpu.nowNs();
+        issue(cpu);
+    }
+
+    private void issue(Cpu cpu) {
+        cpu.spend(source.driverCost());
+        tries++;
+        int nents = dev.dmaOps().mapSg(cpu, dev, sg, dir, 0);
+        if (nents > 0) {
+            engine.post(cpuId, source.transfer(cpu.nowNs(), sg, dir), completeFn);
+            return;
+        }
+        counters.mapError();
+        if (tries < retry.maxTries()) {
+            engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), issueFn);
+            return;
+        }
+        counters.fail();
+        busy = false;
+        engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), submitFn);
+    }
+
+    private void complete(Cpu cpu) {
+        dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
+        busy = false;
+        counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+        submit(cpu);
+    }
+}

@@ -1,0 +1,123 @@
+package org.iommulab.workload;
+
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.VirtualEngine;
+
+/**
+ * One NIC receive queue and its NAPI poll on one CPU: a ring of page-sized buffers, each mapped
+ * {@code FROM_DEVICE} when posted. Frames for this queue arrive at a fixed interval (the port's
+ * line rate shared evenly by its queues, as RSS spreads many flows); a frame takes the oldest
+ * buffer posted before it arrived, or is dropped for want of one (the NIC's out-of-buffer
+ * counter). Each poll handles up to {@link #NAPI_POLL_WEIGHT} frames that have arrived (the
+ * driver's work {@link Cost#NET_PACKET}, then the unmap), refills the ring, and runs again at the
+ * next arrival or at once if frames are waiting.
+ *
+ * <p>Each posted buffer is an I/O: it completes when a frame in it is handed up (latency: frame
+ * arrival to hand-up), and fails when its mapping fails; the driver then stops refilling until
+ * the next poll, as drivers count a buffer allocation error and retry on the next poll. Buffers
+ * still in the ring are in flight.
+ */
+final class RxQueue {
+
+    /** {@code NAPI_POLL_WEIGHT}: the frames one poll may handle (include/linux/netdevice.h). */
+    static final int NAPI_POLL_WEIGHT = 64;
+
+    private final VirtualEngine engine;
+    private final int cpuId;
+    private final Device dev;
+    private final RandomPages pages;
+    private final IoCounters counters;
+    private final int mtu;
+    private final long intervalNs;
+    private final long offsetNs;
+    private final long[] ringDma;
+    private final long[] ringPostedNs;
+    private final TimerCallback pollFn = this::poll;
+    private int head;
+    private int count;
+    private long nextArrivalNs;
+    private long dropped;
+
+    /**
+     * @param intervalNs the time between two frames for this queue
+     * @param offsetNs when this queue's first frame arrives after its ring is first filled
+     */
+    RxQueue(VirtualEngine engine, int cpuId, Device dev, RandomPages pages, IoCounters counters,
+            int ringSize, int mtu, long intervalNs, long offsetNs) {
+        this.engine = engine;
+        this.cpuId = cpuId;
+        this.dev = dev;
+        this.pages = pages;
+        this.counters = counters;
+        this.mtu = mtu;
+        this.intervalNs = intervalNs;
+        this.offsetNs = offsetNs;
+        this.ringDma = new long[ringSize];
+        this.ringPostedNs = new long[ringSize];
+    }
+
+    /** Queues the opening of the queue: the first refill, after which frames start to arrive. */
+    void start() {
+        engine.post(cpuId, engine.cpu(cpuId).nowNs(), this::open);
+    }
+
+    /** Buffers posted and not yet filled. */
+    int posted() {
+        return count;
+    }
+
+    /** Frames that found no buffer. */
+    long dropped() {
+        return dropped;
+    }
+
+    private void open(Cpu cpu) {
+        refill(cpu);
+        nextArrivalNs = cpu.nowNs() + offsetNs;
+        engine.post(cpuId, nextArrivalNs, pollFn);
+    }
+
+    private void poll(Cpu cpu) {
+        int budget = NAPI_POLL_WEIGHT;
+        while (budget > 0 && nextArrivalNs <= cpu.nowNs()) {
+            if (count > 0 && ringPostedNs[head] <= nextArrivalNs) {
+                receive(cpu, nextArrivalNs);
+                budget--;
+            } else {
+                dropped++;
+            }
+            nextArrivalNs += intervalNs;
+        }
+        refill(cpu);
+        engine.post(cpuId, nextArrivalNs, pollFn);
+    }
+
+    private void receive(Cpu cpu, long arrivalNs) {
+        cpu.spend(Cost.NET_PACKET);
+        dev.dmaOps().unmapPage(cpu, dev, ringDma[head], RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
+        head = (head + 1) % ringDma.length;
+        count--;
+        counters.complete(mtu, cpu.nowNs() - arrivalNs);
+    }
+
+    private void refill(Cpu cpu) {
+        while (count < ringDma.length) {
+            counters.submit();
+            long dma = dev.dmaOps().mapPage(cpu, dev, pages.page(), RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
+            if (dma == DmaOps.DMA_MAPPING_ERROR) {
+                counters.mapError();
+                counters.fail();
+                return;
+            }
+            int tail = (head + count) % ringDma.length;
+            ringDma[tail] = dma;
+            ringPostedNs[tail] = cpu.nowNs();
+            count++;
+        }
+    }
+}

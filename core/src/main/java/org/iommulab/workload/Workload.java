@@ -1,0 +1,27 @@
+package org.iommulab.workload;
+
+import org.iommulab.kernel.Device;
+import org.iommulab.sim.VirtualEngine;
+
+/**
+ * A load on top of the DMA API, as a driver and its benchmark put it there. It reaches the
+ * devices only through their {@link org.iommulab.kernel.DmaOps}, never the IOMMU layer beneath.
+ * {@link #start} queues its first work on the engine; the caller then runs the engine for the
+ * run's duration and reads {@link #result}.
+ */
+public interface Workload {
+
+    /** The workload's name: fio, netperf or mapbench. */
+    String name();
+
+    /**
+     * Queues the workload's first events on {@code engine}, driving {@code devices}.
+     *
+     * @throws IllegalArgumentException when the devices do not fit the workload
+     * @throws IllegalStateException when already started
+     */
+    void start(VirtualEngine engine, Device... devices);
+
+    /** What the workload did so far, with its accounting identity checked. */
+    IoResult result();
+}
