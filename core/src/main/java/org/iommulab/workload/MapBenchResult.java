@@ -1,5 +1,6 @@
 package org.iommulab.workload;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -22,7 +23,7 @@ public record MapBenchResult(long loops, long avgMap100ns, long mapStddev100ns, 
      * always -1 (no NUMA in the model).
      */
     public String report(MapBenchOptions options, long durationNs) {
-        String seconds = java.math.BigDecimal.valueOf(durationNs, 9).stripTrailingZeros().toPlainString();
+        String seconds = BigDecimal.valueOf(durationNs, 9).stripTrailingZeros().toPlainString();
         return String.format(Locale.ROOT,
                 "dma mapping benchmark: threads:%d seconds:%s node:-1 dir:%s granule: %d%n"
                         + "average map latency(us):%.1f standard deviation:%.1f%n"

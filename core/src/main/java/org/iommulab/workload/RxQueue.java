@@ -42,6 +42,8 @@ final class RxQueue {
     private int count;
     private long nextArrivalNs;
     private long dropped;
+    private int budget = NAPI_POLL_WEIGHT;
+    private boolean refilling;
 
     /**
      * @param intervalNs the time between two frames for this queue
@@ -61,7 +63,7 @@ final class RxQueue {
         this.ringPostedNs = new long[ringSize];
     }
 
-    /** Queues the opening of the queue: the first refill, after which frames start to arrive. */
+    /** Queues the opening of the queue: the first full refill, after which frames start to arrive. */
     void start() {
         engine.post(cpuId, engine.cpu(cpuId).nowNs(), this::open);
     }
@@ -77,24 +79,49 @@ final class RxQueue {
     }
 
     private void open(Cpu cpu) {
-        refill(cpu);
-        nextArrivalNs = cpu.nowNs() + offsetNs;
+        nextArrivalNs = Long.MAX_VALUE;
+        refilling = true;
+        poll(cpu);
+    }
+
+    /**
+     * One step of the poll, so that virtual time interleaves CPUs finely: hand up one frame while
+     * the budget lasts and frames are waiting, then post one buffer while the ring has room, then
+     * sleep until the next frame arrives.
+     */
+    private void poll(Cpu cpu) {
+        if (!refilling) {
+            if (budget > 0 && receiveOne(cpu)) {
+                budget--;
+                engine.post(cpuId, cpu.nowNs(), pollFn);
+                return;
+            }
+            refilling = true;
+        }
+        if (count < ringDma.length && refillOne(cpu)) {
+            engine.post(cpuId, cpu.nowNs(), pollFn);
+            return;
+        }
+        if (nextArrivalNs == Long.MAX_VALUE) {
+            nextArrivalNs = cpu.nowNs() + offsetNs;
+        }
+        refilling = false;
+        budget = NAPI_POLL_WEIGHT;
         engine.post(cpuId, nextArrivalNs, pollFn);
     }
 
-    private void poll(Cpu cpu) {
-        int budget = NAPI_POLL_WEIGHT;
-        while (budget > 0 && nextArrivalNs <= cpu.nowNs()) {
-            if (count > 0 && ringPostedNs[head] <= nextArrivalNs) {
-                receive(cpu, nextArrivalNs);
-                budget--;
-            } else {
-                dropped++;
-            }
+    /** Hands up the next frame that has arrived, dropping those that found no buffer; false if none. */
+    private boolean receiveOne(Cpu cpu) {
+        while (nextArrivalNs <= cpu.nowNs()) {
+            long arrival = nextArrivalNs;
             nextArrivalNs += intervalNs;
+            if (count > 0 && ringPostedNs[head] <= arrival) {
+                receive(cpu, arrival);
+                return true;
+            }
+            dropped++;
         }
-        refill(cpu);
-        engine.post(cpuId, nextArrivalNs, pollFn);
+        return false;
     }
 
     private void receive(Cpu cpu, long arrivalNs) {
@@ -105,19 +132,19 @@ final class RxQueue {
         counters.complete(mtu, cpu.nowNs() - arrivalNs);
     }
 
-    private void refill(Cpu cpu) {
-        while (count < ringDma.length) {
-            counters.submit();
-            long dma = dev.dmaOps().mapPage(cpu, dev, pages.page(), RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
-            if (dma == DmaOps.DMA_MAPPING_ERROR) {
-                counters.mapError();
-                counters.fail();
-                return;
-            }
-            int tail = (head + count) % ringDma.length;
-            ringDma[tail] = dma;
-            ringPostedNs[tail] = cpu.nowNs();
-            count++;
+    /** Posts one buffer; false when its mapping failed. */
+    private boolean refillOne(Cpu cpu) {
+        counters.submit();
+        long dma = dev.dmaOps().mapPage(cpu, dev, pages.page(), RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
+        if (dma == DmaOps.DMA_MAPPING_ERROR) {
+            counters.mapError();
+            counters.fail();
+            return false;
         }
+        int tail = (head + count) % ringDma.length;
+        ringDma[tail] = dma;
+        ringPostedNs[tail] = cpu.nowNs();
+        count++;
+        return true;
     }
 }

@@ -30,6 +30,7 @@ final class FakeDmaOps implements DmaOps {
     private long mapCalls;
     private long failedCalls;
     private long trace = 17;
+    private int failNext;
 
     FakeDmaOps(int nrCpus) {
         this(nrCpus, 0, 0);
@@ -84,8 +85,18 @@ final class FakeDmaOps implements DmaOps {
         outstanding[cpu.id()]--;
     }
 
+    /** The next {@code n} map calls fail, whatever the probability. */
+    void failNext(int n) {
+        failNext = n;
+    }
+
     private boolean fail() {
         mapCalls++;
+        if (failNext > 0) {
+            failNext--;
+            failedCalls++;
+            return true;
+        }
         if (failProbability > 0 && failures.nextDouble() < failProbability) {
             failedCalls++;
             return true;

@@ -66,6 +66,22 @@ class FioTest {
     }
 
     @Test
+    void aRetryThatSucceedsCompletesTheIoWithTheWaitInItsLatency() {
+        VirtualEngine engine = new VirtualEngine(1, COSTS);
+        FakeDmaOps ops = new FakeDmaOps(1);
+        ops.failNext(2);
+        Fio fio = new Fio(FioOptions.defaults().withIodepth(1).withRetry(new MapRetry(3, 50_000)));
+        fio.start(engine, device("nvme0", ops));
+        engine.runUntil(200_000);
+
+        IoResult r = fio.result();
+        assertThat(r.completed()).isEqualTo(1);
+        assertThat(r.failed()).isZero();
+        assertThat(r.mapErrors()).isEqualTo(2);
+        assertThat(r.latencyNs().getMinValue()).isGreaterThanOrEqualTo(2 * 50_000 + COSTS.ns(Cost.NVME_READ_LATENCY));
+    }
+
+    @Test
     void eachCpuKeepsItsIodepthInFlight() {
         VirtualEngine engine = new VirtualEngine(4, COSTS);
         FakeDmaOps ops = new FakeDmaOps(4);
