@@ -2,8 +2,8 @@ package org.iommulab.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.iommulab.workload.WorkloadFixtures.device;
 
-import java.util.stream.LongStream;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.sim.Cost;
@@ -17,18 +17,8 @@ class FioTest {
 
     private static final CostModel COSTS = CostModel.defaults();
 
-    static LongStream seeds() {
-        return LongStream.rangeClosed(1, 20);
-    }
-
-    private static Device device(String name, FakeDmaOps ops) {
-        Device d = new Device(name);
-        d.setDmaOps(ops);
-        return d;
-    }
-
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
     void everyIoEndsCompletedFailedOrInFlightUnderMappingFailures(long seed) {
         VirtualEngine engine = new VirtualEngine(4, COSTS);
         FakeDmaOps ops = new FakeDmaOps(4, 0.3, seed);
@@ -174,11 +164,9 @@ class FioTest {
     }
 
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
     void theSameSeedGivesTheSameRun(long seed) {
-        long[] first = run(seed);
-        assertThat(run(seed)).containsExactly(first);
-        assertThat(run(seed + 1000)[0]).isNotEqualTo(first[0]);
+        WorkloadFixtures.assertDeterministic(seed, FioTest::run);
     }
 
     private static long[] run(long seed) {

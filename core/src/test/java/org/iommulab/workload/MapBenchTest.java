@@ -19,9 +19,7 @@ class MapBenchTest {
             + COSTS.ns(Cost.DMA_UNMAP_CALL);
 
     private static Device device(FakeDmaOps ops) {
-        Device d = new Device("bench0");
-        d.setDmaOps(ops);
-        return d;
+        return WorkloadFixtures.device("bench0", ops);
     }
 
     @Test

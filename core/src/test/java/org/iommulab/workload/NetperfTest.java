@@ -3,7 +3,6 @@ package org.iommulab.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.stream.LongStream;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.sim.Cost;
@@ -20,14 +19,8 @@ class NetperfTest {
     /** A 1500-byte packet and 38 bytes of framing at 328 ns per KiB. */
     private static final long FRAME_NS = (1538 * COSTS.ns(Cost.NIC_WIRE_KIB) + 1023) / 1024;
 
-    static LongStream seeds() {
-        return LongStream.rangeClosed(1, 20);
-    }
-
     private static Device nic(FakeDmaOps ops) {
-        Device d = new Device("eth0");
-        d.setDmaOps(ops);
-        return d;
+        return WorkloadFixtures.device("eth0", ops);
     }
 
     @Test
@@ -85,7 +78,7 @@ class NetperfTest {
     }
 
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
     void everyBufferAndSendIsAccountedForUnderMappingFailures(long seed) {
         VirtualEngine engine = new VirtualEngine(3, COSTS);
         FakeDmaOps ops = new FakeDmaOps(3, 0.3, seed);
@@ -111,11 +104,9 @@ class NetperfTest {
     }
 
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
     void theSameSeedGivesTheSameRun(long seed) {
-        long[] first = run(seed);
-        assertThat(run(seed)).containsExactly(first);
-        assertThat(run(seed + 1000)[0]).isNotEqualTo(first[0]);
+        WorkloadFixtures.assertDeterministic(seed, NetperfTest::run);
     }
 
     private static long[] run(long seed) {
