@@ -15,6 +15,14 @@ public interface Engine {
     /** A new spinlock; {@code name} identifies it in lock-wait statistics. */
     SpinLock newSpinLock(String name);
 
+    /**
+     * A new spinlock whose waits count as {@code waitCategory} rather than lock wait, e.g. QEMU's
+     * global lock, which a vCPU waits for as hypervisor time. Engines that book no time ignore it.
+     */
+    default SpinLock newSpinLock(String name, CostCategory waitCategory) {
+        return newSpinLock(name);
+    }
+
     /** A new timer that runs {@code callback} when it expires; see {@link KTimer}. */
     KTimer newTimer(String name, TimerCallback callback);
 

@@ -63,6 +63,7 @@ public final class VirtualEngine implements Engine {
     }
 
     /** A spinlock whose waits are booked to {@code waitCategory} (hypervisor time for QEMU's lock). */
+    @Override
     public SpinLock newSpinLock(String name, CostCategory waitCategory) {
         return new VirtualSpinLock(newSerialResource(name), waitCategory);
     }

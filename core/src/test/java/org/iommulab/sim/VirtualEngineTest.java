@@ -131,7 +131,8 @@ class VirtualEngineTest {
     @Test
     void lockWaitCanBeBookedAsHypervisorTime() {
         VirtualEngine engine = new VirtualEngine(2, COSTS);
-        SpinLock bql = engine.newSpinLock("qemu-bql", CostCategory.HYPERVISOR);
+        Engine generic = engine;
+        SpinLock bql = generic.newSpinLock("qemu-bql", CostCategory.HYPERVISOR);
         for (int i = 0; i < 2; i++) {
             engine.post(i, 0, cpu -> {
                 bql.lock(cpu);
