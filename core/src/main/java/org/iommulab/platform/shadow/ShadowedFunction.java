@@ -1,0 +1,237 @@
+package org.iommulab.platform.shadow;
+
+import static org.iommulab.platform.shadow.ShadowTable.ABSENT;
+import static org.iommulab.s390.PciDma.PAGE_SHIFT;
+import static org.iommulab.s390.PciDma.PAGE_SIZE;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.iommulab.s390.DmaTable;
+import org.iommulab.sim.Cpu;
+import org.iommulab.stats.StaleWindowTracker;
+
+/**
+ * One zPCI function as a shadowing hypervisor keeps it: QEMU's {@code S390PCIIOMMU}
+ * (hw/s390x/s390-pci-bus.h) with its registered IOAT, its shadow, and the vfio container's DMA
+ * limit; and the refresh an RPCIT asks for ({@code rpcit_service_call},
+ * {@code s390_pci_update_iotlb} and {@code s390_pci_batch_unmap} in hw/s390x/s390-pci-inst.c).
+ *
+ * <p>The refresh walks the range one guest-table walk at a time. A walk ending at an invalid
+ * region or segment entry covers 2 GiB or 1 MiB, stepping from the walked address as QEMU does,
+ * so the guest loads for that span are saved; every 4 KiB page of the range still costs one shadow
+ * lookup. A new or changed valid page is mapped on the host one page at a time (a changed page is
+ * unmapped first) while DMA entries remain; otherwise the map is skipped and, with the profile's
+ * second pass, the range is walked again if unmaps later freed entries. Invalid shadowed pages are
+ * unmapped one host call per page, or, when the profile coalesces, runs of invalid page-table
+ * entries (shadowed or not) go out as power-of-two aligned host unmaps.
+ *
+ * <p>Deliberate differences from QEMU, none of which a Linux guest can reach: shadowed pages under
+ * an invalid region or segment entry are unmapped on the host one page each (QEMU from 8.0 drops
+ * them from its hash without a host unmap); the DMA count stays exact for a changed page (QEMU
+ * takes a second entry); a refresh starts at the page of the given address.
+ *
+ * <p>Every method runs under the hypervisor's global lock, except {@link #translate}, which the
+ * device may call at any time.
+ */
+public final class ShadowedFunction {
+
+    private final HypervisorProfile profile;
+    private final HypervisorCounters counters;
+    private final DmaLimit dmaLimit;
+    private final StaleWindowTracker tracker;
+    private final ShadowTable shadow = new ShadowTable();
+    private final List<HostUnmapListener> hostUnmapListeners = new CopyOnWriteArrayList<>();
+    /** The run of consecutive invalid PTEs whose host unmap is deferred (coalescing profiles). */
+    private long coalesceStart;
+    private long coalesceLen;
+    /** The run of consecutive invalid pages not yet reported to the tracker. */
+    private long invalidStart;
+    private long invalidLen;
+
+    ShadowedFunction(HypervisorProfile profile, HypervisorCounters counters, DmaLimit dmaLimit,
+            StaleWindowTracker tracker) {
+        this.profile = profile;
+        this.counters = counters;
+        this.dmaLimit = dmaLimit;
+        this.tracker = tracker;
+    }
+
+    /** Adds a listener told of every host unmap of this function. */
+    public void addHostUnmapListener(HostUnmapListener listener) {
+        hostUnmapListeners.add(listener);
+    }
+
+    /**
+     * The translation the device gets for {@code iova} through the host IOMMU: the shadow entry
+     * ({@link ShadowTable#translatedAddr}, {@link ShadowTable#perm}), or {@link ShadowTable#ABSENT}.
+     */
+    public long translate(long iova) {
+        return shadow.lookup(iova);
+    }
+
+    /** Shadowed pages of this function now. */
+    public long shadowEntries() {
+        return shadow.size();
+    }
+
+    /** DMA entries still free in this function's container. */
+    public long dmaAvail() {
+        return dmaLimit.avail();
+    }
+
+    /**
+     * Brings the shadow of {@code [start, end)} in line with the guest tables {@code ioat}.
+     *
+     * @return true if DMA entries remain afterwards (cc 0), false for cc 1 status 16: QEMU answers
+     *     "insufficient resources" whenever none is left at the end, even if nothing was skipped
+     */
+    boolean refresh(Cpu cpu, DmaTable ioat, long start, long end) {
+        HypervisorCosts costs = profile.costs();
+        boolean again;
+        do {
+            again = false;
+            long addr = start & ~(PAGE_SIZE - 1);
+            while (addr < end) {
+                GuestIoTableEntry e = GuestIoTableWalk.walk(ioat, addr);
+                counters.guestTableLoads += e.loads();
+                boolean pte = e.len() == PAGE_SIZE;
+                if (pte) {
+                    counters.pagesWalked++;
+                    cpu.spend(costs.walkPage());
+                }
+                long stop = addr + e.len();
+                long last = Math.min(stop, end);
+                if (e.invalid()) {
+                    invalidPages(cpu, e.iova(), last, pte);
+                } else {
+                    endCoalescedRun(cpu);
+                    endInvalidRun(cpu);
+                    if (!validPages(cpu, e, last)) {
+                        again = profile.secondPass();
+                    }
+                }
+                addr = stop;
+            }
+            endCoalescedRun(cpu);
+            endInvalidRun(cpu);
+            if (again && dmaLimit.avail() > 0) {
+                counters.secondPasses++;
+            } else {
+                again = false;
+            }
+        } while (again);
+        return dmaLimit.avail() > 0;
+    }
+
+    /** The pages of {@code [iova, last)} the walk found invalid. */
+    private void invalidPages(Cpu cpu, long iova, long last, boolean pte) {
+        long pages = (last - iova + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+        lookups(cpu, pages);
+        if (invalidLen == 0) {
+            invalidStart = iova;
+        }
+        invalidLen += pages * PAGE_SIZE;
+        if (pte && profile.coalesceUnmaps()) {
+            // The removal is done when the run ends: no map can come between, so the outcome is the same.
+            if (coalesceLen == 0) {
+                coalesceStart = iova;
+            }
+            coalesceLen += PAGE_SIZE;
+            return;
+        }
+        endCoalescedRun(cpu);
+        long end = iova + pages * PAGE_SIZE;
+        for (long p = shadow.nextShadowed(iova, end); p >= 0; p = shadow.nextShadowed(p + PAGE_SIZE, end)) {
+            dropShadow(p);
+            hostUnmap(cpu, p, PAGE_SIZE, 1);
+        }
+    }
+
+    /**
+     * Maps the valid pages of {@code [e.iova, last)}.
+     *
+     * @return false if a map was skipped because no DMA entry was left
+     */
+    private boolean validPages(Cpu cpu, GuestIoTableEntry e, long last) {
+        long xlat = e.translatedAddr();
+        for (long iova = e.iova(); iova < last; iova += PAGE_SIZE, xlat += PAGE_SIZE) {
+            if (dmaLimit.avail() == 0) {
+                // QEMU checks the count before it even looks the page up.
+                counters.skippedMaps++;
+                return false;
+            }
+            lookups(cpu, 1);
+            long want = ShadowTable.entry(xlat, e.perm());
+            long cached = shadow.lookup(iova);
+            if (cached == want) {
+                continue;
+            }
+            if (cached != ABSENT) {
+                dropShadow(iova);
+                hostUnmap(cpu, iova, PAGE_SIZE, 1);
+            }
+            shadow.put(iova, want);
+            dmaLimit.take();
+            counters.shadowAdded();
+            counters.hostMaps++;
+            cpu.spend(profile.costs().hostMap());
+        }
+        return true;
+    }
+
+    /** {@code s390_pci_batch_unmap}: the deferred run as power-of-two aligned host unmaps. */
+    private void endCoalescedRun(Cpu cpu) {
+        long end = coalesceStart + coalesceLen;
+        for (long s = coalesceStart; coalesceLen > 0 && s < end; ) {
+            long size = Pow2Chunks.firstChunk(s, end);
+            long removed = 0;
+            for (long p = shadow.nextShadowed(s, s + size); p >= 0; p = shadow.nextShadowed(p + PAGE_SIZE, s + size)) {
+                dropShadow(p);
+                removed++;
+            }
+            hostUnmap(cpu, s, size, removed);
+            s += size;
+        }
+        coalesceLen = 0;
+    }
+
+    /** The invalid run is unreachable now, shadowed or not: close its stale windows. */
+    private void endInvalidRun(Cpu cpu) {
+        if (invalidLen > 0) {
+            endWindow(cpu, invalidStart, invalidLen);
+            invalidLen = 0;
+        }
+    }
+
+    private void lookups(Cpu cpu, long pages) {
+        counters.shadowLookups += pages;
+        cpu.spend(profile.costs().shadowLookup(), pages);
+    }
+
+    private void dropShadow(long iova) {
+        shadow.remove(iova);
+        dmaLimit.release(1);
+        counters.shadowRemoved(1);
+    }
+
+    /** One host unmap call (VFIO_IOMMU_UNMAP_DMA) of {@code size} bytes, {@code pages} of them mapped. */
+    private void hostUnmap(Cpu cpu, long iova, long size, long pages) {
+        counters.hostUnmapCalls++;
+        counters.hostUnmapPages += pages;
+        if (pages == 0) {
+            counters.emptyHostUnmapCalls++;
+        }
+        cpu.spend(profile.costs().hostUnmap());
+        long now = cpu.nowNs();
+        for (HostUnmapListener l : hostUnmapListeners) {
+            l.hostUnmapped(now, iova, size);
+        }
+        endWindow(cpu, iova, size);
+    }
+
+    private void endWindow(Cpu cpu, long iova, long size) {
+        if (tracker != null) {
+            tracker.invalidated(cpu.nowNs(), iova >>> PAGE_SHIFT, size >>> PAGE_SHIFT);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.iommulab.platform.shadow;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.iommulab.kernel.Device;
+import org.iommulab.s390.DmaTable;
+import org.iommulab.s390.RpcitHandler;
+import org.iommulab.s390.RpcitResult;
+import org.iommulab.s390.ZpciFunction;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.SpinLock;
+
+/**
+ * A hypervisor that shadows its s390 guest's DMA translation tables and learns of changes only
+ * through RPCIT: KVM with QEMU (target/s390x/kvm/kvm.c {@code kvm_rpcit_service_call},
+ * hw/s390x/s390-pci-inst.c {@code rpcit_service_call}, hw/s390x/s390-pci-vfio.c, vfio type1 on the
+ * host), or z/VM as a profile of the same model ({@link HypervisorProfile}).
+ *
+ * <p>Each RPCIT costs the guest CPU an exit, and is then handled under one global lock, QEMU's BQL,
+ * so RPCITs of all guest CPUs are serialised and waiting for it shows as lock wait. The exit is
+ * spent before the lock is taken: the intercept and the way back into the guest run in parallel on
+ * each vCPU; the register sync QEMU does under the BQL is folded into the exit cost. Each function
+ * gets its own shadow and its own vfio container with the DMA entry limit (vfio's
+ * {@code dma_entry_limit}, 65,535 by default).
+ */
+public final class ShadowingHypervisor implements RpcitHandler {
+
+    /** QEMU's {@code ZPCI_PCI_ST_FUNC_IN_ERR}: no IOAT registered, or the range lies outside it. */
+    static final int ZPCI_PCI_ST_FUNC_IN_ERR = 8;
+
+    private final HypervisorProfile profile;
+    private final long dmaEntryLimit;
+    private final SpinLock bql;
+    private final HypervisorCounters counters = new HypervisorCounters();
+    private final Map<ZpciFunction, ShadowedFunction> functions = new ConcurrentHashMap<>();
+
+    /** A hypervisor with vfio's default limit of {@value DmaLimit#DEFAULT_ENTRIES} DMA entries per container. */
+    public ShadowingHypervisor(Engine engine, HypervisorProfile profile) {
+        this(engine, profile, DmaLimit.DEFAULT_ENTRIES);
+    }
+
+    public ShadowingHypervisor(Engine engine, HypervisorProfile profile, long dmaEntryLimit) {
+        if (dmaEntryLimit < 1) {
+            throw new IllegalArgumentException("DMA entry limit " + dmaEntryLimit + "; must be at least 1");
+        }
+        this.profile = profile;
+        this.dmaEntryLimit = dmaEntryLimit;
+        this.bql = engine.newSpinLock(profile.name() + "-global-lock");
+    }
+
+    public HypervisorProfile profile() {
+        return profile;
+    }
+
+    public long dmaEntryLimit() {
+        return dmaEntryLimit;
+    }
+
+    /** What the guest sees of a function whose host DMA range is {@code [hostSdma, hostEdma]}. */
+    public AdvertisedFunction advertise(long hostSdma, long hostEdma) {
+        return profile.advertise(hostSdma, hostEdma, dmaEntryLimit);
+    }
+
+    /**
+     * A builder for a function plugged beneath this hypervisor, with the refresh bit and DMA range
+     * the guest is told ({@link #advertise}).
+     */
+    public ZpciFunction.Builder functionBuilder(Device device, long hostSdma, long hostEdma) {
+        AdvertisedFunction adv = advertise(hostSdma, hostEdma);
+        return ZpciFunction.builder(device, this).tlbRefresh(adv.refresh()).dmaRange(adv.sdma(), adv.edma());
+    }
+
+    /** This hypervisor's state for {@code fn}: its shadow and DMA count, created on first use. */
+    public ShadowedFunction function(ZpciFunction fn) {
+        return functions.computeIfAbsent(fn, f ->
+                new ShadowedFunction(profile, counters, new DmaLimit(dmaEntryLimit), f.staleWindowTracker()));
+    }
+
+    @Override
+    public RpcitResult rpcit(Cpu cpu, ZpciFunction fn, long dmaAddr, long length) {
+        cpu.spend(profile.costs().rpcitExit());
+        bql.lock(cpu);
+        try {
+            counters.exits++;
+            DmaTable ioat = fn.ioat();
+            long end = dmaAddr + length;
+            if (ioat == null || end < fn.startDma() || dmaAddr > fn.endDma()) {
+                return RpcitResult.error(ZPCI_PCI_ST_FUNC_IN_ERR);
+            }
+            if (function(fn).refresh(cpu, ioat, dmaAddr, end)) {
+                return RpcitResult.OK;
+            }
+            counters.insufficientResources++;
+            return RpcitResult.INSUFFICIENT_RESOURCES;
+        } finally {
+            bql.unlock(cpu);
+        }
+    }
+
+    /** What this hypervisor did so far; read after a run or when no RPCIT is in flight. */
+    public HypervisorStats stats() {
+        return counters.snapshot();
+    }
+}
