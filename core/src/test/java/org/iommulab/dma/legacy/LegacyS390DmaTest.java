@@ -123,7 +123,7 @@ class LegacyS390DmaTest {
         assertThat(ops.allocator().lazy()).isZero();
         assertThat(ops.allocator().used()).isEqualTo(100);
         assertThat(tracker.pendingPages()).isZero();
-        assertThat(tracker.windowsNs().getMaxValue()).isEqualTo(1000);
+        assertThat(tracker.maxWindowNs()).isEqualTo(1000);
     }
 
     @Test
@@ -165,7 +165,7 @@ class LegacyS390DmaTest {
         assertThat(ctrs().syncRpcits()).isEqualTo(1);
         assertThat(ops.allocator().used()).isZero();
         assertThat(tracker.pendingPages()).isZero();
-        assertThat(tracker.windowsNs().getMaxValue()).isZero();
+        assertThat(tracker.maxWindowNs()).isZero();
 
         long b = ops.mapPage(cpu, dev, 0, 100 * PAGE, DmaDirection.BIDIRECTIONAL, 0);
         assertThat(b).isEqualTo(SDMA);
