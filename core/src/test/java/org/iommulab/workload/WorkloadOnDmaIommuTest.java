@@ -1,0 +1,85 @@
+package org.iommulab.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.DmaIommuCounters;
+import org.iommulab.dma.IommuDma;
+import org.iommulab.iommu.IommuBootParams;
+import org.iommulab.iommu.IommuCore;
+import org.iommulab.kernel.Device;
+import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.VirtualEngine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The workloads on the real dma-iommu layer over the ideal IOMMU, strict and lazy: what they map
+ * is what the layer counts, and everything they unmap reaches it.
+ */
+class WorkloadOnDmaIommuTest {
+
+    private static final long DURATION_NS = 2_000_000;
+
+    private static Device probe(VirtualEngine engine, boolean strict, String name) {
+        IommuBootParams params = IommuBootParams.defaults().withStrict(strict);
+        IommuDma dma = new IommuDma(engine, params);
+        IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
+        Device dev = new Device(name);
+        dev.setDmaMaskBits(64);
+        assertThat(core.probeDevice(dev)).isZero();
+        return dev;
+    }
+
+    private static DmaIommuCounters counters(Device dev) {
+        return ((DmaIommu) dev.dmaOps()).counters();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void fioMapsAndUnmapsEveryRequestThroughTheLayer(boolean strict) {
+        VirtualEngine engine = new VirtualEngine(4, CostModel.defaults());
+        Device dev = probe(engine, strict, "nvme0");
+        Fio fio = new Fio(FioOptions.defaults().withBs(16384).withRwmixread(50));
+        fio.start(engine, dev);
+        engine.runUntil(DURATION_NS);
+
+        IoResult r = fio.result();
+        DmaIommuCounters c = counters(dev);
+        assertThat(r.failed()).isZero();
+        assertThat(c.mapSgs()).isEqualTo(r.submitted());
+        assertThat(c.unmapSgs()).isEqualTo(r.completed());
+        assertThat(c.strictSyncs()).isEqualTo(strict ? r.completed() : 0);
+        assertThat(c.entriesQueued()).isEqualTo(strict ? 0 : r.completed());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void netperfAndMapbenchGoThroughTheLayer(boolean strict) {
+        VirtualEngine engine = new VirtualEngine(2, CostModel.defaults());
+        Device nic = probe(engine, strict, "eth0");
+        Device bench = probe(engine, strict, "bench0");
+        Netperf netperf = new Netperf(NetperfOptions.defaults().withRxRingSize(128));
+        MapBench mapbench = new MapBench(MapBenchOptions.defaults().withThreads(2).withDmaBits(48));
+        netperf.start(engine, nic);
+        mapbench.start(engine, bench);
+        engine.runUntil(DURATION_NS);
+
+        IoResult rx = netperf.rxResult();
+        IoResult tx = netperf.txResult();
+        DmaIommuCounters n = counters(nic);
+        assertThat(n.maps()).isEqualTo(rx.submitted());
+        assertThat(n.unmaps()).isEqualTo(rx.completed());
+        assertThat(n.mapSgs()).isEqualTo(tx.submitted());
+        assertThat(n.unmapSgs()).isEqualTo(tx.completed());
+        assertThat(rx.completed()).isPositive();
+        assertThat(tx.completed()).isPositive();
+
+        IoResult b = mapbench.result();
+        DmaIommuCounters m = counters(bench);
+        assertThat(m.maps()).isEqualTo(b.submitted());
+        assertThat(m.unmaps()).isEqualTo(b.completed()).isEqualTo(mapbench.stats().loops()).isPositive();
+        assertThat(m.mapErrors()).isZero();
+    }
+}
