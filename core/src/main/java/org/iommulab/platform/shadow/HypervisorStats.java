@@ -1,5 +1,7 @@
 package org.iommulab.platform.shadow;
 
+import org.iommulab.stats.HypervisorCounts;
+
 /**
  * What a shadowing hypervisor did, summed over all functions: the work its cost follows from.
  *
@@ -31,4 +33,10 @@ public record HypervisorStats(
         long secondPasses,
         long insufficientResources,
         long shadowEntries,
-        long peakShadowEntries) {}
+        long peakShadowEntries) {
+
+    /** The summary a run's statistics carry (host unmaps as calls). */
+    public HypervisorCounts counts() {
+        return new HypervisorCounts(exits, pagesWalked, hostMaps, hostUnmapCalls, peakShadowEntries);
+    }
+}

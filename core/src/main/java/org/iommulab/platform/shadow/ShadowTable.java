@@ -6,7 +6,7 @@ import static org.iommulab.s390.PciDma.PAGE_SIZE;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.iommulab.iommu.IommuProt;
+import org.iommulab.platform.device.DmaTranslationSource;
 
 /**
  * The hypervisor's shadow of one function's guest translations: QEMU's {@code iommu->iotlb} hash
@@ -14,8 +14,9 @@ import org.iommulab.iommu.IommuProt;
  * translated address and the permission. In this model the host IOMMU holds exactly these
  * mappings, so the shadow is also what the device translates through.
  *
- * <p>An entry is one {@code long}: the page-aligned translated address with the
- * {@link IommuProt} bits in its low bits; {@link #ABSENT} (0) means not shadowed. Entries are
+ * <p>An entry is one {@code long} in the form a device's IOTLB takes it
+ * ({@link DmaTranslationSource#translation}): the page-aligned translated address, valid, and
+ * writable unless the guest protected the page; {@link #ABSENT} (0) means not shadowed. Entries are
  * grouped by 1 MiB segment so the hypervisor can find the shadowed pages under an invalid region
  * or segment entry without touching every empty page; the hypervisor still charges one lookup per
  * page, as QEMU does them. Writers hold the hypervisor's global lock; readers (the device) may run
@@ -24,32 +25,13 @@ import org.iommulab.iommu.IommuProt;
 public final class ShadowTable {
 
     /** No shadow entry for the page. */
-    public static final long ABSENT = 0;
+    public static final long ABSENT = DmaTranslationSource.NO_TRANSLATION;
 
     private static final int SEGMENT_SHIFT = 20;
     private static final int PAGES_PER_SEGMENT = 1 << (SEGMENT_SHIFT - PAGE_SHIFT);
 
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private long size;
-
-    /** The entry for translated address {@code translatedAddr} with {@link IommuProt} bits {@code perm}. */
-    public static long entry(long translatedAddr, int perm) {
-        if ((translatedAddr & (PAGE_SIZE - 1)) != 0 || perm <= 0 || perm > (IommuProt.READ | IommuProt.WRITE)) {
-            throw new IllegalArgumentException("shadow entry for address 0x" + Long.toHexString(translatedAddr)
-                    + " perm " + perm + "; need a 4 KiB-aligned address and perm READ and/or WRITE");
-        }
-        return translatedAddr | perm;
-    }
-
-    /** The translated address of a present entry. */
-    public static long translatedAddr(long entry) {
-        return entry & ~(PAGE_SIZE - 1);
-    }
-
-    /** The {@link IommuProt} bits of a present entry. */
-    public static int perm(long entry) {
-        return (int) (entry & (PAGE_SIZE - 1));
-    }
 
     /** The entry for the page holding {@code iova}, or {@link #ABSENT}. */
     public long lookup(long iova) {
@@ -112,6 +94,14 @@ public final class ShadowTable {
             }
         }
         return -1;
+    }
+
+    /** Drops every entry; returns how many there were. */
+    public long clear() {
+        long dropped = size;
+        segments.clear();
+        size = 0;
+        return dropped;
     }
 
     /** The number of shadowed pages. */

@@ -4,8 +4,9 @@ import static org.iommulab.platform.shadow.ShadowTable.ABSENT;
 import static org.iommulab.s390.PciDma.PAGE_SHIFT;
 import static org.iommulab.s390.PciDma.PAGE_SIZE;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import org.iommulab.iommu.IommuProt;
+import org.iommulab.platform.device.DmaTranslationSource;
+import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.sim.Cpu;
 import org.iommulab.stats.StaleWindowTracker;
@@ -30,17 +31,25 @@ import org.iommulab.stats.StaleWindowTracker;
  * them from its hash without a host unmap); the DMA count stays exact for a changed page (QEMU
  * takes a second entry); a refresh starts at the page of the given address.
  *
- * <p>Every method runs under the hypervisor's global lock, except {@link #translate}, which the
+ * <p>With relaxed translation (QEMU 10.0) a guest may register its IOAT with translation off:
+ * then all guest RAM is mapped at IOVA = guest-physical address + SDMA and pinned for good
+ * ({@code s390_pci_iommu_direct_map_enable}), and the shadow is not used.
+ *
+ * <p>Every method runs under the hypervisor's global lock, except {@link #lookup}, which the
  * device may call at any time.
  */
-public final class ShadowedFunction {
+public final class ShadowedFunction implements DmaTranslationSource {
 
     private final HypervisorProfile profile;
     private final HypervisorCounters counters;
     private final DmaLimit dmaLimit;
     private final StaleWindowTracker tracker;
     private final ShadowTable shadow = new ShadowTable();
-    private final List<HostUnmapListener> hostUnmapListeners = new CopyOnWriteArrayList<>();
+    /** The device behind the function, whose IOTLB the host's unmaps invalidate; null until plugged. */
+    private volatile IotlbDevice device;
+    /** The direct map of guest RAM, {@code [directBase, directEnd)}; empty unless relaxed translation is on. */
+    private volatile long directBase;
+    private volatile long directEnd;
     /** The run of consecutive invalid PTEs whose host unmap is deferred (coalescing profiles). */
     private long coalesceStart;
     private long coalesceLen;
@@ -56,17 +65,45 @@ public final class ShadowedFunction {
         this.tracker = tracker;
     }
 
-    /** Adds a listener told of every host unmap of this function. */
-    public void addHostUnmapListener(HostUnmapListener listener) {
-        hostUnmapListeners.add(listener);
+    void plug(IotlbDevice dev) {
+        device = dev;
     }
 
     /**
-     * The translation the device gets for {@code iova} through the host IOMMU: the shadow entry
-     * ({@link ShadowTable#translatedAddr}, {@link ShadowTable#perm}), or {@link ShadowTable#ABSENT}.
+     * What the device gets for {@code iova} through the host IOMMU: the shadow entry, which changes
+     * only when an RPCIT is handled.
      */
-    public long translate(long iova) {
+    @Override
+    public long lookup(long iova) {
+        if (iova >= directBase && iova < directEnd) {
+            return DmaTranslationSource.translation(iova - directBase, true);
+        }
         return shadow.lookup(iova);
+    }
+
+    /**
+     * {@code reg_ioat} with translation off: guest RAM of {@code ramBytes} appears at IOVA
+     * {@code sdma} + guest-physical address, all of it pinned and mapped on the host at once.
+     */
+    void directMapEnable(long sdma, long ramBytes) {
+        directBase = sdma;
+        directEnd = sdma + ramBytes;
+    }
+
+    /**
+     * The guest registered or unregistered tables: QEMU disables the old IOMMU region, which empties
+     * the shadow and unmaps all of it from the host (vfio's listener), and ends any direct map.
+     * The MPCIFC intercept itself is not priced: the kernel issues it only on attach and detach.
+     */
+    void ioatChanged() {
+        long dropped = shadow.clear();
+        dmaLimit.release(dropped);
+        counters.shadowRemoved(dropped);
+        directEnd = directBase;
+        IotlbDevice dev = device;
+        if (dev != null) {
+            dev.invalidateAll();
+        }
     }
 
     /** Shadowed pages of this function now. */
@@ -161,7 +198,7 @@ public final class ShadowedFunction {
                 return false;
             }
             lookups(cpu, 1);
-            long want = ShadowTable.entry(xlat, e.perm());
+            long want = DmaTranslationSource.translation(xlat, (e.perm() & IommuProt.WRITE) != 0);
             long cached = shadow.lookup(iova);
             if (cached == want) {
                 continue;
@@ -222,9 +259,9 @@ public final class ShadowedFunction {
             counters.emptyHostUnmapCalls++;
         }
         cpu.spend(profile.costs().hostUnmap());
-        long now = cpu.nowNs();
-        for (HostUnmapListener l : hostUnmapListeners) {
-            l.hostUnmapped(now, iova, size);
+        IotlbDevice dev = device;
+        if (dev != null) {
+            dev.invalidate(iova, size);
         }
         endWindow(cpu, iova, size);
     }

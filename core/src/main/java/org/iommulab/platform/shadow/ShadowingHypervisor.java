@@ -3,6 +3,7 @@ package org.iommulab.platform.shadow;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.RpcitHandler;
 import org.iommulab.s390.RpcitResult;
@@ -75,6 +76,39 @@ public final class ShadowingHypervisor implements RpcitHandler {
     public ShadowedFunction function(ZpciFunction fn) {
         return functions.computeIfAbsent(fn, f ->
                 new ShadowedFunction(profile, counters, new DmaLimit(dmaEntryLimit), f.staleWindowTracker()));
+    }
+
+    /**
+     * Plugs the device behind {@code fn}: its IOTLB of {@code iotlbEntries} entries fills from the
+     * host IOMMU's mappings, i.e. the shadow, and the host's unmaps invalidate it.
+     */
+    public IotlbDevice plug(ZpciFunction fn, int iotlbEntries) {
+        if (fn.rpcitHandler() != this) {
+            throw new IllegalArgumentException(fn + " belongs to another platform, not this " + profile + " hypervisor");
+        }
+        ShadowedFunction f = function(fn);
+        IotlbDevice dev = new IotlbDevice(fn.device().name(), f, iotlbEntries);
+        f.plug(dev);
+        return dev;
+    }
+
+    /**
+     * Relaxed translation: {@code fn}'s guest registers its IOAT with translation off, so its
+     * {@code guestRamBytes} of RAM are mapped at SDMA + guest-physical address and pinned, and the
+     * guest issues no RPCIT for it.
+     *
+     * @throws IllegalArgumentException when the profile does not offer relaxed translation
+     */
+    public void directMapEnable(ZpciFunction fn, long guestRamBytes) {
+        if (!profile.relaxedTranslation()) {
+            throw new IllegalArgumentException("profile " + profile + " has no relaxed translation; use qemu-10.0");
+        }
+        function(fn).directMapEnable(fn.startDma(), guestRamBytes);
+    }
+
+    @Override
+    public void ioatChanged(ZpciFunction fn) {
+        function(fn).ioatChanged();
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.iommulab.iommu.IommuProt;
+import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.sim.ManualEngine;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,12 +64,12 @@ class ShadowInvariantsTest {
                 long frame = rnd.nextLong(1 << 20) << 12;
                 boolean writable = rnd.nextBoolean();
                 g.mapTo(n, frame, writable);
-                guest.put(n, ShadowTable.entry(frame, writable ? IommuProt.READ | IommuProt.WRITE : IommuProt.READ));
+                guest.put(n, DmaTranslationSource.translation(frame, writable));
                 if (g.rpcit(n, 1).isOutOfResources()) {
                     // the driver's recovery: a global refresh, and the map fails if that fails too
                     boolean failed = globalRefresh(g).isOutOfResources();
                     awaitingRpcit.clear();
-                    if (failed && g.shadow().translate(page(n)) == ShadowTable.ABSENT) {
+                    if (failed && g.shadow().lookup(page(n)) == ShadowTable.ABSENT) {
                         g.unmap(n, 1);
                         guest.remove(n);
                         awaitingRpcit.add(n);
@@ -115,7 +115,7 @@ class ShadowInvariantsTest {
         // every shadowed page is a mapped or awaiting page, and every one of those is shadowed right
         long seen = 0;
         for (long n : union(guest.keySet(), awaitingRpcit)) {
-            long e = f.translate(page(n));
+            long e = f.lookup(page(n));
             if (e != ShadowTable.ABSENT) {
                 seen++;
                 assertThat(e == guest.getOrDefault(n, ShadowTable.ABSENT) || awaitingRpcit.contains(n))

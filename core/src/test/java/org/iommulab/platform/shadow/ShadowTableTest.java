@@ -1,9 +1,8 @@
 package org.iommulab.platform.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.iommulab.iommu.IommuProt;
+import org.iommulab.platform.device.DmaTranslationSource;
 import org.junit.jupiter.api.Test;
 
 class ShadowTableTest {
@@ -11,18 +10,8 @@ class ShadowTableTest {
     private final ShadowTable shadow = new ShadowTable();
 
     @Test
-    void entryPacksAddressAndPermission() {
-        long e = ShadowTable.entry(0x1234_5000L, IommuProt.READ);
-        assertThat(ShadowTable.translatedAddr(e)).isEqualTo(0x1234_5000L);
-        assertThat(ShadowTable.perm(e)).isEqualTo(IommuProt.READ);
-        assertThatThrownBy(() -> ShadowTable.entry(0x1234_5800L, IommuProt.READ))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 KiB-aligned");
-        assertThatThrownBy(() -> ShadowTable.entry(0x1000, 0)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void putLookupRemoveCountPages() {
-        long e = ShadowTable.entry(0x9000, IommuProt.READ | IommuProt.WRITE);
+        long e = DmaTranslationSource.translation(0x9000, true);
         assertThat(shadow.put(0x1_0000_3000L, e)).isEqualTo(ShadowTable.ABSENT);
         assertThat(shadow.put(0x1_0000_3000L, e)).isEqualTo(e);
         assertThat(shadow.size()).isEqualTo(1);
@@ -34,8 +23,18 @@ class ShadowTableTest {
     }
 
     @Test
+    void clearDropsEverythingAndCountsIt() {
+        long e = DmaTranslationSource.translation(0x9000, true);
+        shadow.put(0x1_0000_0000L, e);
+        shadow.put(0x2_0000_0000L, e);
+        assertThat(shadow.clear()).isEqualTo(2);
+        assertThat(shadow.size()).isZero();
+        assertThat(shadow.lookup(0x1_0000_0000L)).isEqualTo(ShadowTable.ABSENT);
+    }
+
+    @Test
     void nextShadowedFindsPagesAcrossSegmentsWithinTheBound() {
-        long e = ShadowTable.entry(0x9000, IommuProt.READ);
+        long e = DmaTranslationSource.translation(0x9000, false);
         shadow.put(0x1_0000_5000L, e);
         shadow.put(0x1_0030_0000L, e);
 

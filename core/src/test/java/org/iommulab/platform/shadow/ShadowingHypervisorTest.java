@@ -5,7 +5,7 @@ import static org.iommulab.platform.shadow.GuestSetup.frame;
 import static org.iommulab.platform.shadow.GuestSetup.page;
 import static org.iommulab.s390.PciDma.PAGE_SIZE;
 
-import org.iommulab.iommu.IommuProt;
+import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.kernel.Device;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
@@ -70,12 +70,12 @@ class ShadowingHypervisorTest {
         GuestSetup g = guest(HypervisorProfile.DEFAULT);
         g.map(5, 1, true);
         g.map(6, 1, false);
-        assertThat(g.shadow().translate(page(5))).isEqualTo(ShadowTable.ABSENT);
+        assertThat(g.shadow().lookup(page(5))).isEqualTo(ShadowTable.ABSENT);
 
         assertThat(g.rpcit(5, 2)).isEqualTo(RpcitResult.OK);
 
-        assertThat(g.shadow().translate(page(5))).isEqualTo(ShadowTable.entry(frame(5), IommuProt.READ | IommuProt.WRITE));
-        assertThat(g.shadow().translate(page(6) + 123)).isEqualTo(ShadowTable.entry(frame(6), IommuProt.READ));
+        assertThat(g.shadow().lookup(page(5))).isEqualTo(DmaTranslationSource.translation(frame(5), true));
+        assertThat(g.shadow().lookup(page(6) + 123)).isEqualTo(DmaTranslationSource.translation(frame(6), false));
         assertThat(g.hv.stats().hostMaps()).isEqualTo(2);
 
         g.rpcit(5, 2);
@@ -89,7 +89,7 @@ class ShadowingHypervisorTest {
         assertThat(s.hostMaps()).isEqualTo(3);
         assertThat(s.shadowEntries()).isEqualTo(2);
         assertThat(g.shadow().dmaAvail()).isEqualTo(65_535 - 2);
-        assertThat(ShadowTable.translatedAddr(g.shadow().translate(page(5)))).isEqualTo(0x7000_0000L);
+        assertThat(g.shadow().lookup(page(5))).isEqualTo(DmaTranslationSource.translation(0x7000_0000L, true));
     }
 
     @Test
@@ -102,15 +102,15 @@ class ShadowingHypervisorTest {
         g.unmap(3, 13);
         g.tracker.unmapped(engine.nowNs(), page(3) >>> 12, 13);
         engine.advanceBy(5000);
-        assertThat(g.shadow().translate(page(9))).isNotEqualTo(ShadowTable.ABSENT);
+        assertThat(g.shadow().lookup(page(9))).isNotEqualTo(ShadowTable.ABSENT);
         g.rpcit(3, 6);
-        assertThat(g.shadow().translate(page(8))).isEqualTo(ShadowTable.ABSENT);
-        assertThat(g.shadow().translate(page(9))).isNotEqualTo(ShadowTable.ABSENT);
+        assertThat(g.shadow().lookup(page(8))).isEqualTo(ShadowTable.ABSENT);
+        assertThat(g.shadow().lookup(page(9))).isNotEqualTo(ShadowTable.ABSENT);
         assertThat(g.tracker.pendingPages()).isEqualTo(7);
 
         engine.advanceBy(5000);
         g.rpcit(9, 7);
-        assertThat(g.shadow().translate(page(9))).isEqualTo(ShadowTable.ABSENT);
+        assertThat(g.shadow().lookup(page(9))).isEqualTo(ShadowTable.ABSENT);
         assertThat(g.tracker.pendingPages()).isZero();
         assertThat(g.tracker.windowsNs().getTotalCount()).isEqualTo(13);
         assertThat(g.tracker.windowsNs().getMaxValue()).isBetween(10_000L, 10_010L);
