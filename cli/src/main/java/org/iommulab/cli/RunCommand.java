@@ -1,0 +1,196 @@
+package org.iommulab.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.lab.DmaMode;
+import org.iommulab.lab.PlatformKind;
+import org.iommulab.lab.Scenario;
+import org.iommulab.lab.Simulation;
+import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.stats.RunStats;
+import org.iommulab.workload.FioOptions;
+import org.iommulab.workload.MapBenchOptions;
+import org.iommulab.workload.NetperfOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code iommu-lab run}: one scenario in virtual time, all its metrics. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run one platform, DMA mode and workload in deterministic virtual time and print its metrics.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "lpar|zvm|kvm|virtio|x86",
+            description = "the machine beneath the guest (default: ${DEFAULT-VALUE})")
+    private String platform;
+
+    @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
+            description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
+    private String hvProfile;
+
+    @Option(names = "--guest-memory-gib", defaultValue = "" + Scenario.DEFAULT_GUEST_MEMORY_GIB, paramLabel = "N",
+            description = "guest memory, which sizes the s390 aperture (default: ${DEFAULT-VALUE})")
+    private int guestMemoryGiB;
+
+    @Option(names = "--dma", defaultValue = "auto",
+            paramLabel = "auto|legacy|legacy-strict|strict|lazy-percpu|lazy-single",
+            description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
+    private String dma;
+
+    @Option(names = "--fq-size", defaultValue = "0", paramLabel = "N",
+            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's)")
+    private int fqSize;
+
+    @Option(names = "--fq-timeout-ms", defaultValue = "0", paramLabel = "N",
+            description = "flush-queue timeout in ms (lazy modes; default: the mode's)")
+    private int fqTimeoutMs;
+
+    @Option(names = "--workload", defaultValue = "fio", paramLabel = "fio|netperf|mapbench",
+            description = "what drives the DMA API (default: ${DEFAULT-VALUE})")
+    private String workload;
+
+    @Option(names = "--numjobs", paramLabel = "N", description = "fio: jobs, 0 = one per CPU (default 0)")
+    private Integer numjobs;
+
+    @Option(names = "--iodepth", paramLabel = "N", description = "fio: requests in flight per job (default 32)")
+    private Integer iodepth;
+
+    @Option(names = "--bs", paramLabel = "BYTES", description = "fio: block size, a multiple of 512 (default 4096)")
+    private Integer bs;
+
+    @Option(names = "--rwmixread", paramLabel = "PERCENT", description = "fio: share of reads (default 100)")
+    private Integer rwmixread;
+
+    @Option(names = "--traffic", paramLabel = "tx|rx|both", description = "netperf: direction (default both)")
+    private String traffic;
+
+    @Option(names = "--queues", paramLabel = "N", description = "netperf: NIC queues, 0 = one per CPU (default 0)")
+    private Integer queues;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "netperf: MTU (default 1500)")
+    private Integer mtu;
+
+    @Option(names = "--threads", paramLabel = "N", description = "mapbench: threads (default 1)")
+    private Integer threads;
+
+    @Option(names = "--granule", paramLabel = "PAGES", description = "mapbench: pages per map (default 1)")
+    private Integer granule;
+
+    @Option(names = "--direction", paramLabel = "0|1|2",
+            description = "mapbench: 0 bidirectional, 1 to device, 2 from device (default 0)")
+    private Integer direction;
+
+    @Option(names = "--delay-ns", paramLabel = "NS", description = "mapbench: transfer delay between map and unmap (default 0)")
+    private Long delayNs;
+
+    @Option(names = "--cpus", defaultValue = "" + Scenario.DEFAULT_CPUS, paramLabel = "N",
+            description = "simulated CPUs (default: ${DEFAULT-VALUE})")
+    private int cpus;
+
+    @Option(names = "--duration-ms", defaultValue = "" + Scenario.DEFAULT_DURATION_MS, paramLabel = "N",
+            description = "virtual time to submit I/O for (default: ${DEFAULT-VALUE})")
+    private long durationMs;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
+    private List<String> settings = new ArrayList<>();
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
+            description = "output format (default: ${DEFAULT-VALUE})")
+    private OutputFormat format;
+
+    @Override
+    public Integer call() {
+        Scenario scenario = scenario();
+        RunStats stats = Simulation.run(scenario);
+        spec.commandLine().getOut().print(format.render(List.of(scenario.platform().cliName() + " "
+                + scenario.dma().resolve(scenario.platform()).cliName()), List.of(stats.toMap())));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    Scenario scenario() {
+        PlatformKind p = PlatformKind.parse(platform);
+        return new Scenario(p, hvProfile, guestMemoryGiB, DmaMode.parse(dma), fqSize, fqTimeoutMs, workloadSpec(),
+                cpus, durationMs, seed, CostOverrides.parse(settings));
+    }
+
+    private WorkloadSpec workloadSpec() {
+        switch (workload) {
+            case "fio" -> {
+                rejectOthers("fio", traffic, queues, mtu, threads, granule, direction, delayNs);
+                FioOptions o = FioOptions.defaults();
+                o = numjobs == null ? o : o.withNumjobs(numjobs);
+                o = iodepth == null ? o : o.withIodepth(iodepth);
+                o = bs == null ? o : o.withBs(bs);
+                o = rwmixread == null ? o : o.withRwmixread(rwmixread);
+                return new WorkloadSpec.FioSpec(o);
+            }
+            case "netperf" -> {
+                rejectOthers("netperf", numjobs, iodepth, bs, rwmixread, threads, granule, direction, delayNs);
+                NetperfOptions o = NetperfOptions.defaults();
+                o = traffic == null ? o : o.withTraffic(traffic(traffic));
+                o = queues == null ? o : o.withQueues(queues);
+                o = mtu == null ? o : new NetperfOptions(o.traffic(), o.queues(), o.rxRingSize(), mtu, o.txFragments(),
+                        o.txDepth(), o.memoryGiB(), o.seed(), o.retry());
+                return new WorkloadSpec.NetperfSpec(o);
+            }
+            case "mapbench" -> {
+                rejectOthers("mapbench", numjobs, iodepth, bs, rwmixread, traffic, queues, mtu);
+                MapBenchOptions o = MapBenchOptions.defaults();
+                o = threads == null ? o : o.withThreads(threads);
+                o = granule == null ? o : o.withGranule(granule);
+                o = direction == null ? o : o.withDir(direction(direction));
+                o = delayNs == null ? o : o.withDelayNs(delayNs);
+                return new WorkloadSpec.MapBenchSpec(o);
+            }
+            default -> throw new IllegalArgumentException("workload '" + workload + "' is not one of fio, netperf, mapbench");
+        }
+    }
+
+    /** Options of another workload are an error, not silently ignored. */
+    private void rejectOthers(String chosen, Object... others) {
+        for (Object o : others) {
+            if (o != null) {
+                String name = optionGiven(o);
+                throw new IllegalArgumentException(name + " does not apply to --workload " + chosen);
+            }
+        }
+    }
+
+    private String optionGiven(Object value) {
+        for (var opt : spec.options()) {
+            if (opt.getValue() == value && opt.longestName().startsWith("--")) {
+                return opt.longestName();
+            }
+        }
+        return "an option";
+    }
+
+    private static NetperfOptions.Traffic traffic(String name) {
+        try {
+            return NetperfOptions.Traffic.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--traffic " + name + " is not one of tx, rx, both");
+        }
+    }
+
+    static DmaDirection direction(int code) {
+        return switch (code) {
+            case 0 -> DmaDirection.BIDIRECTIONAL;
+            case 1 -> DmaDirection.TO_DEVICE;
+            case 2 -> DmaDirection.FROM_DEVICE;
+            default -> throw new IllegalArgumentException("direction " + code
+                    + " is not allowed; 0 bidirectional, 1 to device, 2 from device");
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package org.iommulab.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.iommulab.lab.Scenario;
+import org.iommulab.stats.RunStats;
+
+/** The reproduce table: per platform, one line per DMA mode, the figures the series argued with. */
+final class Summary {
+
+    private static final String ROW = "%-14s %10s %7s %9s %9s %9s %9s %9s %10s %10s %10s %8s%n";
+
+    private Summary() {}
+
+    static String render(List<Scenario> scenarios, List<RunStats> results) {
+        StringBuilder sb = new StringBuilder();
+        RunStats legacy = null;
+        for (int i = 0; i < results.size(); i++) {
+            Scenario s = scenarios.get(i);
+            RunStats r = results.get(i);
+            if (i % ReproduceCommand.MODES.size() == 0) {
+                legacy = r;
+                Object profile = r.config().get("hvProfile");
+                sb.append(i == 0 ? "" : "\n").append("== ").append(s.platform().cliName())
+                        .append(profile == null ? "" : " (" + profile + ")").append(" ==\n");
+                sb.append(String.format(Locale.ROOT, ROW, "mode", "IOPS", "vs old", "cpu/IO", "Global", "SyncMap", "Sync",
+                        "hv exits", "stale p50", "stale p99", "stale max", "peak pg"));
+            }
+            sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
+                    human(r.throughput().iops()),
+                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(r.throughput().iops(), legacy.throughput().iops())),
+                    duration(cpuNsPerIo(r)),
+                    r.rpcit().global(), r.rpcit().syncMap(), r.rpcit().sync(), r.hypervisor().exits(),
+                    duration(r.staleWindow().p50Ns()), duration(r.staleWindow().p99Ns()), duration(r.staleWindow().maxNs()),
+                    r.staleWindow().peakPages()));
+        }
+        sb.append("\nIOPS over the run's virtual time; cpu/IO = all CPU busy time per completed I/O; Global, SyncMap, Sync = the s390\n"
+                + "RPCIT counters; stale = time from unmap until the device can no longer reach the page; peak pg = most pages\n"
+                + "reachable after unmap at once. 'iommu-lab run --format json' gives every metric of one run.\n");
+        return sb.toString();
+    }
+
+    static double cpuNsPerIo(RunStats r) {
+        return r.io().completed() == 0 ? 0 : (double) r.cpu().busyNs() / r.io().completed();
+    }
+
+    static String human(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    static String duration(double ns) {
+        if (ns >= 1e9) {
+            return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+        }
+        if (ns >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+        }
+        if (ns >= 1e3) {
+            return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f ns", ns);
+    }
+}

@@ -1,0 +1,76 @@
+package org.iommulab.lab;
+
+import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.DmaIommuCounters;
+import org.iommulab.dma.IommuDma;
+import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.IommuBootParams;
+import org.iommulab.iommu.IommuCore;
+import org.iommulab.iommu.IommuDriver;
+import org.iommulab.iova.Iova;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.Errno;
+import org.iommulab.sim.Engine;
+import org.iommulab.stats.FlushQueueCounts;
+
+/**
+ * dma-iommu set up on a device the way a DMA mode asks: strict through {@code iommu.strict=1},
+ * the queues through user-given flush-queue options, {@code auto} through what the kernel itself
+ * chooses. s390 also sets {@code iommu.forcedac}, as {@code s390_iommu_init()} does.
+ */
+final class DmaLayer {
+
+    private final IommuDma dma;
+    private final Device dev;
+
+    private DmaLayer(IommuDma dma, Device dev) {
+        this.dma = dma;
+        this.dev = dev;
+    }
+
+    /** Probes {@code dev} through {@code driver} and gives it dma-iommu ops for {@code s}'s mode. */
+    static DmaLayer attach(Engine engine, IommuDriver driver, Device dev, Scenario s, boolean forcedac) {
+        DmaMode mode = s.dma().resolve(s.platform());
+        IommuBootParams params = IommuBootParams.defaults().withForcedac(forcedac).withStrict(mode == DmaMode.STRICT);
+        IommuDma dma = new IommuDma(engine, params, userOptions(s, mode));
+        IommuCore core = new IommuCore(params, driver, dma);
+        int ret = core.probeDevice(dev);
+        if (ret != 0) {
+            throw new IllegalStateException("probing " + dev + " failed: " + Errno.name(ret));
+        }
+        return new DmaLayer(dma, dev);
+    }
+
+    /**
+     * The queue options the mode forces, or null where the kernel chooses: {@code auto} resolved
+     * to a lazy mode keeps the kernel's choice unless the user set a size or timeout.
+     */
+    private static DmaIommuOptions userOptions(Scenario s, DmaMode mode) {
+        boolean chosenByKernel = s.dma() == DmaMode.AUTO && s.fqSize() == 0 && s.fqTimeoutMs() == 0;
+        if (chosenByKernel || (mode != DmaMode.LAZY_PERCPU && mode != DmaMode.LAZY_SINGLE)) {
+            return null;
+        }
+        DmaIommuOptions base = mode == DmaMode.LAZY_SINGLE ? DmaIommuOptions.singleDefaults() : DmaIommuOptions.perCpuDefaults();
+        return DmaIommuOptions.checked(base.queueType(),
+                s.fqSize() != 0 ? s.fqSize() : base.fqSize(),
+                s.fqTimeoutMs() != 0 ? s.fqTimeoutMs() : base.fqTimeoutMs());
+    }
+
+    DmaIommu dmaIommu() {
+        DmaIommu ops = dma.dmaIommu(dev);
+        if (ops == null) {
+            throw new IllegalStateException(dev + " has no dma-iommu ops");
+        }
+        return ops;
+    }
+
+    FlushQueueCounts flushQueue() {
+        DmaIommuCounters c = dmaIommu().counters();
+        return new FlushQueueCounts(c.queueFullFlushes(), c.timerFlushes());
+    }
+
+    /** Bytes of IOVA tree nodes in use now. */
+    long iovaBytes() {
+        return dmaIommu().iovad().nodeCount() * Iova.BYTES;
+    }
+}

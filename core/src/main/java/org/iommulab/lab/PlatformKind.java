@@ -1,0 +1,49 @@
+package org.iommulab.lab;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The machines iommu-lab can put beneath the guest, by their command-line names. */
+public enum PlatformKind {
+    /** s390 LPAR: firmware executes RPCIT on the hardware IOTLB; no refresh on map. */
+    LPAR(true),
+    /** s390 guest of z/VM: a shadowing hypervisor, its internals modelled as a profile. */
+    ZVM(true),
+    /** s390 guest of KVM/QEMU: RPCIT intercepted and resynced by QEMU. */
+    KVM(true),
+    /** A guest with a virtio-iommu device backed by vfio on the host. */
+    VIRTIO(false),
+    /** x86 bare metal with a VT-d / AMD-Vi style IOMMU. */
+    X86(false);
+
+    private final boolean s390;
+
+    PlatformKind(boolean s390) {
+        this.s390 = s390;
+    }
+
+    /** True for the s390 platforms, where the old s390 DMA API can run. */
+    public boolean s390() {
+        return s390;
+    }
+
+    /** The command-line name. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException naming the value and the allowed ones */
+    public static PlatformKind parse(String name) {
+        for (PlatformKind p : values()) {
+            if (p.cliName().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("platform '" + name + "' is not one of " + names());
+    }
+
+    static String names() {
+        return Arrays.stream(values()).map(PlatformKind::cliName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,125 @@
+package org.iommulab.lab;
+
+import org.iommulab.dma.legacy.LegacyDmaOptions;
+import org.iommulab.dma.legacy.LegacyS390Dma;
+import org.iommulab.kernel.Device;
+import org.iommulab.platform.lpar.LparFirmware;
+import org.iommulab.platform.shadow.HypervisorProfile;
+import org.iommulab.platform.shadow.HypervisorStats;
+import org.iommulab.platform.shadow.ShadowingHypervisor;
+import org.iommulab.s390.S390Iommu;
+import org.iommulab.s390.TableMemory;
+import org.iommulab.s390.ZpciFunction;
+import org.iommulab.s390.ZpciIommuCtrs;
+import org.iommulab.sim.VirtualEngine;
+import org.iommulab.stats.FlushQueueCounts;
+import org.iommulab.stats.HypervisorCounts;
+import org.iommulab.stats.MemoryUse;
+import org.iommulab.stats.PageCounts;
+import org.iommulab.stats.RpcitCounts;
+import org.iommulab.stats.StaleWindowTracker;
+
+/**
+ * An s390 guest with one PCI function: in an LPAR (firmware executes RPCIT) or beneath a shadowing
+ * hypervisor (KVM/QEMU or z/VM), driven either by dma-iommu through the s390 IOMMU driver or by
+ * the old s390 DMA API. The function's hardware DMA range starts at 4 GiB, as firmware and QEMU
+ * give it, and reaches the end of the 4 TiB tables; the guest's aperture is then its memory size
+ * ({@code s390_iommu_aperture=1}), or what the hypervisor advertises.
+ */
+final class S390Machine implements Machine {
+
+    /** {@code s390_iommu_aperture=}: the default factor of 1. */
+    static final int APERTURE_FACTOR = 1;
+    /** The function's hardware start of DMA, 4 GiB. */
+    static final long HOST_SDMA = 0x1_0000_0000L;
+    /** The function's hardware end of DMA: the top of the 4 TiB the tables reach. */
+    static final long HOST_EDMA = (1L << 42) - 1;
+
+    private final Device dev;
+    private final ZpciFunction fn;
+    private final TableMemory tables = new TableMemory();
+    private final ShadowingHypervisor hypervisor;
+    private final DmaLayer dmaLayer;
+    private final LegacyS390Dma legacy;
+
+    S390Machine(VirtualEngine engine, Scenario s, StaleWindowTracker tracker) {
+        this.dev = new Device("nvme0");
+        long memoryBytes = (long) s.guestMemoryGiB() << 30;
+        ZpciFunction.Builder builder;
+        if (s.platform() == PlatformKind.LPAR) {
+            this.hypervisor = null;
+            builder = new LparFirmware().functionBuilder(dev).dmaRange(HOST_SDMA, HOST_EDMA);
+        } else {
+            HypervisorProfile profile = s.platform() == PlatformKind.ZVM ? HypervisorProfile.ZVM
+                    : s.hvProfile() == null ? HypervisorProfile.DEFAULT : HypervisorProfile.byName(s.hvProfile());
+            if (s.platform() == PlatformKind.KVM && profile == HypervisorProfile.ZVM) {
+                throw new IllegalArgumentException("--hv-profile zvm is the z/VM platform; use --platform zvm");
+            }
+            this.hypervisor = new ShadowingHypervisor(engine, profile);
+            builder = hypervisor.functionBuilder(dev, HOST_SDMA, HOST_EDMA);
+        }
+        this.fn = builder.staleWindowTracker(tracker).build();
+        DmaMode mode = s.dma().resolve(s.platform());
+        if (mode.legacy()) {
+            LegacyDmaOptions options = mode == DmaMode.LEGACY_STRICT
+                    ? LegacyDmaOptions.strictMode(memoryBytes) : LegacyDmaOptions.lazy(memoryBytes);
+            this.legacy = new LegacyS390Dma(engine, fn, tables, options);
+            this.dmaLayer = null;
+            dev.setDmaOps(legacy);
+        } else {
+            S390Iommu driver = new S390Iommu(memoryBytes, APERTURE_FACTOR, tables);
+            driver.addFunction(fn);
+            this.legacy = null;
+            this.dmaLayer = DmaLayer.attach(engine, driver, dev, s, true);
+        }
+    }
+
+    @Override
+    public Device[] devices() {
+        return new Device[] {dev};
+    }
+
+    @Override
+    public String hvProfile() {
+        return hypervisor == null ? null : hypervisor.profile().name();
+    }
+
+    @Override
+    public RpcitCounts rpcit() {
+        ZpciIommuCtrs c = fn.iommuCtrs();
+        long outOfResource = hypervisor == null ? 0 : hypervisor.stats().insufficientResources();
+        return new RpcitCounts(c.globalRpcits(), c.syncMapRpcits(), c.syncRpcits(), outOfResource);
+    }
+
+    @Override
+    public PageCounts pages() {
+        ZpciIommuCtrs c = fn.iommuCtrs();
+        return new PageCounts(c.mappedPages(), c.unmappedPages());
+    }
+
+    @Override
+    public FlushQueueCounts flushQueue() {
+        return dmaLayer == null ? FlushQueueCounts.NONE : dmaLayer.flushQueue();
+    }
+
+    @Override
+    public HypervisorCounts hypervisor() {
+        if (hypervisor == null) {
+            return HypervisorCounts.NONE;
+        }
+        HypervisorStats h = hypervisor.stats();
+        return new HypervisorCounts(h.exits(), h.pagesWalked(), h.hostMaps(), h.hostUnmapCalls(), h.peakShadowEntries());
+    }
+
+    @Override
+    public MemoryUse memory() {
+        long iova = dmaLayer != null ? dmaLayer.iovaBytes() : legacyBitmapBytes();
+        return new MemoryUse(iova, tables.peakBytes());
+    }
+
+    /** The iommu bitmap, one bit a page, and in lazy mode the lazy bitmap of the same size. */
+    private long legacyBitmapBytes() {
+        long one = (legacy.allocator().iommuPages() + 63) / 64 * Long.BYTES;
+        return legacy.strict() ? one : 2 * one;
+    }
+}

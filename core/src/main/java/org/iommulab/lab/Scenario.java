@@ -1,0 +1,99 @@
+package org.iommulab.lab;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.iommulab.sim.CostModel;
+import org.iommulab.workload.FioOptions;
+
+/**
+ * Everything one run is made of: the platform beneath the guest, the DMA mode above it, the
+ * workload on top, the machine's size and the costs. The same scenario and seed give the same
+ * result, byte for byte.
+ *
+ * @param hvProfile the shadowing hypervisor's profile name, or null for the platform's default
+ * @param guestMemoryGiB the guest's memory, which sizes the s390 aperture
+ * @param fqSize flush-queue entries, or 0 for the mode's default
+ * @param fqTimeoutMs flush-queue timeout, or 0 for the mode's default
+ * @param costOverrides the {@code --set} values applied to the default costs, kept for the record
+ */
+public record Scenario(
+        PlatformKind platform,
+        String hvProfile,
+        int guestMemoryGiB,
+        DmaMode dma,
+        int fqSize,
+        int fqTimeoutMs,
+        WorkloadSpec workload,
+        int cpus,
+        long durationMs,
+        long seed,
+        Map<String, Long> costOverrides) {
+
+    public static final int DEFAULT_GUEST_MEMORY_GIB = 16;
+    public static final int DEFAULT_CPUS = 8;
+    public static final long DEFAULT_DURATION_MS = 2000;
+    public static final int MAX_CPUS = 1024;
+
+    public Scenario {
+        if (guestMemoryGiB < 1 || guestMemoryGiB > 4096) {
+            throw new IllegalArgumentException("guest memory " + guestMemoryGiB + " GiB; allowed 1..4096");
+        }
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("cpus " + cpus + "; allowed 1.." + MAX_CPUS);
+        }
+        if (durationMs < 1 || durationMs > 3_600_000) {
+            throw new IllegalArgumentException("duration " + durationMs + " ms; allowed 1..3600000");
+        }
+        if (dma.legacy() && !platform.s390()) {
+            throw new IllegalArgumentException("DMA mode " + dma.cliName() + " exists only on s390 (lpar, zvm, kvm), not on "
+                    + platform.cliName());
+        }
+        if ((fqSize != 0 || fqTimeoutMs != 0) && !dma.resolve(platform).name().startsWith("LAZY")) {
+            throw new IllegalArgumentException("--fq-size and --fq-timeout-ms apply to lazy-percpu or lazy-single, not to "
+                    + dma.resolve(platform).cliName());
+        }
+        if (hvProfile != null && platform != PlatformKind.KVM && platform != PlatformKind.ZVM) {
+            throw new IllegalArgumentException("--hv-profile applies to kvm or zvm, not to " + platform.cliName());
+        }
+        costOverrides = Map.copyOf(costOverrides);
+        CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
+    }
+
+    /** The series' own experiment's workload on a platform and mode, everything else default. */
+    public static Scenario defaults(PlatformKind platform, DmaMode dma) {
+        return new Scenario(platform, null, DEFAULT_GUEST_MEMORY_GIB, dma, 0, 0,
+                new WorkloadSpec.FioSpec(FioOptions.defaults()), DEFAULT_CPUS, DEFAULT_DURATION_MS, 1, Map.of());
+    }
+
+    /** This scenario on another platform and mode. */
+    public Scenario on(PlatformKind otherPlatform, DmaMode otherDma) {
+        return new Scenario(otherPlatform, otherPlatform == platform ? hvProfile : null, guestMemoryGiB, otherDma,
+                fqSize, fqTimeoutMs, workload, cpus, durationMs, seed, costOverrides);
+    }
+
+    /** The costs of this run. */
+    public CostModel costs() {
+        return CostModel.defaults().with(costOverrides);
+    }
+
+    /** The configuration as recorded in a result. */
+    public Map<String, Object> describe(String resolvedProfile) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("platform", platform.cliName());
+        if (resolvedProfile != null) {
+            out.put("hvProfile", resolvedProfile);
+        }
+        out.put("guestMemoryGiB", guestMemoryGiB);
+        out.put("dma", dma.cliName());
+        out.put("dmaResolved", dma.resolve(platform).cliName());
+        out.put("fqSize", fqSize);
+        out.put("fqTimeoutMs", fqTimeoutMs);
+        out.put("workload", workload.name());
+        out.put("workloadOptions", workload.describe());
+        out.put("cpus", cpus);
+        out.put("durationMs", durationMs);
+        out.put("seed", seed);
+        out.put("costOverrides", new java.util.TreeMap<>(costOverrides));
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package org.iommulab.lab;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.iommulab.sim.VirtualEngine;
+import org.iommulab.stats.CpuTime;
+import org.iommulab.stats.IoCounts;
+import org.iommulab.stats.RunStats;
+import org.iommulab.stats.StaleWindow;
+import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.stats.Throughput;
+import org.iommulab.workload.IoResult;
+import org.iommulab.workload.Workload;
+
+/**
+ * One run of a {@link Scenario} in virtual time: builds the machine, starts the workload, runs for
+ * the scenario's duration, then stops submitting and lets every I/O in flight finish, as fio does
+ * at the end of its runtime, so that each I/O ends completed or failed. Rates are per second of
+ * the virtual time the run took, drain included.
+ */
+public final class Simulation {
+
+    private Simulation() {}
+
+    public static RunStats run(Scenario s) {
+        long wallStart = System.nanoTime();
+        VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
+        StaleWindowTracker tracker = new StaleWindowTracker();
+        Machine machine = Machines.build(s, engine, tracker);
+        Workload workload = s.workload().create(s.seed());
+        workload.start(engine, machine.devices());
+        engine.runUntil(s.durationMs() * 1_000_000L);
+        workload.stop();
+        engine.runUntil(Long.MAX_VALUE);
+        IoResult r = workload.result();
+        if (r.inFlight() != 0) {
+            throw new IllegalStateException(r.inFlight() + " I/Os still in flight after the drain of " + s);
+        }
+        long virtualNs = engine.nowNs();
+        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(), failures(r));
+        return new RunStats(
+                s.describe(machine.hvProfile()),
+                io,
+                Throughput.of(io, virtualNs),
+                CpuTime.from(engine),
+                machine.rpcit(),
+                machine.pages(),
+                machine.flushQueue(),
+                StaleWindow.from(tracker),
+                machine.hypervisor(),
+                machine.memory(),
+                engine.resourceStats(),
+                virtualNs,
+                (System.nanoTime() - wallStart) / 1_000_000);
+    }
+
+    private static Map<String, Long> failures(IoResult r) {
+        Map<String, Long> out = new TreeMap<>();
+        if (r.failed() > 0) {
+            out.put("mapping", r.failed());
+        }
+        return out;
+    }
+}
