@@ -16,6 +16,9 @@ package org.iommulab.iova;
  */
 public final class Iova {
 
+    /** Bytes one allocated range takes on the Java heap, by the layout above. */
+    public static final long BYTES = 48;
+
     long pfnLo;
     long pfnHi;
     Iova left;

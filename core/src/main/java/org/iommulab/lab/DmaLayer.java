@@ -12,6 +12,8 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
+import org.iommulab.stats.PageCounts;
+import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * dma-iommu set up on a device the way a DMA mode asks: strict through {@code iommu.strict=1},
@@ -19,6 +21,8 @@ import org.iommulab.stats.FlushQueueCounts;
  * chooses. s390 also sets {@code iommu.forcedac}, as {@code s390_iommu_init()} does.
  */
 final class DmaLayer {
+
+    private static final int PAGE_SHIFT = 12;
 
     private final IommuDma dma;
     private final Device dev;
@@ -67,6 +71,12 @@ final class DmaLayer {
     FlushQueueCounts flushQueue() {
         DmaIommuCounters c = dmaIommu().counters();
         return new FlushQueueCounts(c.queueFullFlushes(), c.timerFlushes());
+    }
+
+    /** Pages mapped through the DMA layer, and pages whose unmap {@code tracker} has seen. */
+    PageCounts pages(StaleWindowTracker tracker) {
+        long unmapped = tracker.windowsNs().getTotalCount() + tracker.pendingPages();
+        return new PageCounts(dmaIommu().counters().bytesMapped() >>> PAGE_SHIFT, unmapped);
     }
 
     /** Bytes of IOVA tree nodes in use now. */

@@ -3,6 +3,7 @@ package org.iommulab.lab;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
+import org.iommulab.platform.x86.X86IommuDomain;
 import org.iommulab.sim.VirtualEngine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -17,10 +18,12 @@ final class X86Machine implements Machine {
     private final Device dev = new Device("nvme0");
     private final X86Iommu driver;
     private final DmaLayer dmaLayer;
+    private final StaleWindowTracker tracker;
 
     X86Machine(VirtualEngine engine, Scenario s, StaleWindowTracker tracker) {
         this.driver = new X86Iommu(engine, X86IommuConfig.defaults(), tracker);
         this.dmaLayer = DmaLayer.attach(engine, driver, dev, s, false);
+        this.tracker = tracker;
     }
 
     @Override
@@ -40,7 +43,7 @@ final class X86Machine implements Machine {
 
     @Override
     public PageCounts pages() {
-        return dmaLayer.pages();
+        return dmaLayer.pages(tracker);
     }
 
     @Override
@@ -55,6 +58,6 @@ final class X86Machine implements Machine {
 
     @Override
     public MemoryUse memory() {
-        return new MemoryUse(dmaLayer.iovaBytes(), dmaLayer.tableBytes());
+        return new MemoryUse(dmaLayer.iovaBytes(), ((X86IommuDomain) dmaLayer.dmaIommu().domain().ops()).tableMemoryBytes());
     }
 }

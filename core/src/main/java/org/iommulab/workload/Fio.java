@@ -25,6 +25,7 @@ public final class Fio implements Workload {
     private final FioOptions options;
     private final IoCounters counters = new IoCounters();
     private final List<RequestSlot> slots = new ArrayList<>();
+    private final StopFlag stop = new StopFlag();
 
     public Fio(FioOptions options) {
         this.options = options;
@@ -41,6 +42,9 @@ public final class Fio implements Workload {
             throw new IllegalStateException("fio already started");
         }
         Devices.requireDmaOps(name(), devices);
+        for (Device d : devices) {
+            d.setDmaMaskBits(64); // as the driver's probe does: dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))
+        }
         NvmeModel[] drives = new NvmeModel[devices.length];
         for (int d = 0; d < devices.length; d++) {
             drives[d] = new NvmeModel(engine, devices[d].name());
@@ -52,10 +56,15 @@ public final class Fio implements Workload {
             Job job = new Job(seeds.split(), drives[j % devices.length]);
             for (int s = 0; s < options.iodepth(); s++) {
                 slots.add(new RequestSlot(engine, j % engine.nrCpus(), devices[j % devices.length], job,
-                        counters, options.retry(), segments));
+                        counters, options.retry(), segments, stop));
             }
         }
         slots.forEach(RequestSlot::start);
+    }
+
+    @Override
+    public void stop() {
+        stop.stop();
     }
 
     @Override

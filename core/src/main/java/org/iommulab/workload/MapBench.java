@@ -25,6 +25,7 @@ import org.iommulab.sim.VirtualEngine;
 public final class MapBench implements Workload {
 
     private final MapBenchOptions options;
+    private final StopFlag stop = new StopFlag();
     private final IoCounters counters = new IoCounters();
     private final MapBenchStats stats = new MapBenchStats();
     private final List<BenchThread> threads = new ArrayList<>();
@@ -59,6 +60,11 @@ public final class MapBench implements Workload {
             threads.add(new BenchThread(engine, t % engine.nrCpus(), dev, pages.contiguous(options.granule())));
         }
         threads.forEach(BenchThread::start);
+    }
+
+    @Override
+    public void stop() {
+        stop.stop();
     }
 
     @Override
@@ -98,6 +104,9 @@ public final class MapBench implements Workload {
         }
 
         private void loop(Cpu cpu) {
+            if (stop.stopped()) {
+                return;
+            }
             cpu.spend(Cost.MAPBENCH_LOOP);
             counters.submit();
             startNs = cpu.nowNs();

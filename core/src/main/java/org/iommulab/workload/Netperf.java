@@ -28,6 +28,7 @@ import org.iommulab.sim.VirtualEngine;
 public final class Netperf implements Workload {
 
     private final NetperfOptions options;
+    private final StopFlag stop = new StopFlag();
     private final IoCounters rx = new IoCounters();
     private final IoCounters tx = new IoCounters();
     private final List<RxQueue> rxQueues = new ArrayList<>();
@@ -50,6 +51,9 @@ public final class Netperf implements Workload {
         }
         started = true;
         Devices.requireDmaOps(name(), devices);
+        for (Device d : devices) {
+            d.setDmaMaskBits(64); // as the driver's probe does: dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))
+        }
         NicModel[] ports = new NicModel[devices.length];
         for (int d = 0; d < devices.length; d++) {
             ports[d] = new NicModel(engine, devices[d].name());
@@ -65,18 +69,24 @@ public final class Netperf implements Workload {
                 int queuesOnPort = (queues - d + devices.length - 1) / devices.length;
                 long frameNs = ports[d].frameNs(options.mtu());
                 rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), rx,
-                        options.rxRingSize(), options.mtu(), frameNs * queuesOnPort, frameNs * (q / devices.length)));
+                        options.rxRingSize(), options.mtu(), frameNs * queuesOnPort, frameNs * (q / devices.length),
+                        stop));
             }
             if (options.traffic() != NetperfOptions.Traffic.RX) {
                 Sender sender = new Sender(new RandomPages(memoryBytes, random.split()), ports[d]);
                 for (int s = 0; s < options.txDepth(); s++) {
                     txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx, options.retry(),
-                            options.txFragments()));
+                            options.txFragments(), stop));
                 }
             }
         }
         rxQueues.forEach(RxQueue::start);
         txSlots.forEach(RequestSlot::start);
+    }
+
+    @Override
+    public void stop() {
+        stop.stop();
     }
 
     /** Both directions together. */

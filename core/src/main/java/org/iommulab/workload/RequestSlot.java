@@ -27,7 +27,9 @@ final class RequestSlot {
     private final IoCounters counters;
     private final MapRetry retry;
     private final ScatterList sg;
+    private final StopFlag stop;
     private final TimerCallback submitFn = this::submit;
+    private final TimerCallback prepareFn = this::prepare;
     private final TimerCallback issueFn = this::issue;
     private final TimerCallback completeFn = this::complete;
     private DmaDirection dir;
@@ -36,7 +38,7 @@ final class RequestSlot {
     private boolean busy;
 
     RequestSlot(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
-            MapRetry retry, int maxSegments) {
+            MapRetry retry, int maxSegments, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
         this.dev = dev;
@@ -44,6 +46,7 @@ final class RequestSlot {
         this.counters = counters;
         this.retry = retry;
         this.sg = new ScatterList(maxSegments);
+        this.stop = stop;
     }
 
     /** Queues the first request on the slot's CPU. */
@@ -57,16 +60,28 @@ final class RequestSlot {
     }
 
     private void submit(Cpu cpu) {
+        if (stop.stopped()) {
+            return;
+        }
         dir = source.next(sg);
         counters.submit();
         busy = true;
         tries = 0;
         startNs = cpu.nowNs();
-        issue(cpu);
+        prepare(cpu);
+    }
+
+    /**
+     * The driver's work for one attempt; the map runs as the next event, so that the locks it takes
+     * are taken at their true time relative to other CPUs (a virtual-time event runs to its end
+     * before any event that starts later).
+     */
+    private void prepare(Cpu cpu) {
+        cpu.spend(source.driverCost());
+        engine.post(cpuId, cpu.nowNs(), issueFn);
     }
 
     private void issue(Cpu cpu) {
-        cpu.spend(source.driverCost());
         tries++;
         int nents = dev.dmaOps().mapSg(cpu, dev, sg, dir, 0);
         if (nents > 0) {
@@ -75,7 +90,7 @@ final class RequestSlot {
         }
         counters.mapError();
         if (tries < retry.maxTries()) {
-            engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), issueFn);
+            engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), prepareFn);
             return;
         }
         counters.fail();
@@ -87,6 +102,6 @@ final class RequestSlot {
         dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
         busy = false;
         counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
-        submit(cpu);
+        engine.post(cpuId, cpu.nowNs(), submitFn);
     }
 }

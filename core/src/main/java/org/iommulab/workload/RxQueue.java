@@ -44,13 +44,14 @@ final class RxQueue {
     private long dropped;
     private int budget = NAPI_POLL_WEIGHT;
     private boolean refilling;
+    private final StopFlag stop;
 
     /**
      * @param intervalNs the time between two frames for this queue
      * @param offsetNs when this queue's first frame arrives after its ring is first filled
      */
     RxQueue(VirtualEngine engine, int cpuId, Device dev, RandomPages pages, IoCounters counters,
-            int ringSize, int mtu, long intervalNs, long offsetNs) {
+            int ringSize, int mtu, long intervalNs, long offsetNs, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
         this.dev = dev;
@@ -61,6 +62,7 @@ final class RxQueue {
         this.offsetNs = offsetNs;
         this.ringDma = new long[ringSize];
         this.ringPostedNs = new long[ringSize];
+        this.stop = stop;
     }
 
     /** Queues the opening of the queue: the first full refill, after which frames start to arrive. */
@@ -98,9 +100,12 @@ final class RxQueue {
             }
             refilling = true;
         }
-        if (count < ringDma.length && refillOne(cpu)) {
+        if (!stop.stopped() && count < ringDma.length && refillOne(cpu)) {
             engine.post(cpuId, cpu.nowNs(), pollFn);
             return;
+        }
+        if (stop.stopped() && count == 0) {
+            return; // drained: every posted buffer was filled and handed up
         }
         if (nextArrivalNs == Long.MAX_VALUE) {
             nextArrivalNs = cpu.nowNs() + offsetNs;
@@ -125,8 +130,8 @@ final class RxQueue {
     }
 
     private void receive(Cpu cpu, long arrivalNs) {
-        cpu.spend(Cost.NET_PACKET);
         dev.dmaOps().unmapPage(cpu, dev, ringDma[head], RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
+        cpu.spend(Cost.NET_PACKET);
         head = (head + 1) % ringDma.length;
         count--;
         counters.complete(mtu, cpu.nowNs() - arrivalNs);

@@ -22,6 +22,12 @@ public interface Workload {
      */
     void start(VirtualEngine engine, Device... devices);
 
+    /**
+     * Ends the runtime: nothing new is submitted from now on, and what is in flight finishes as the
+     * engine keeps running, so that every I/O ends completed or failed.
+     */
+    void stop();
+
     /** What the workload did so far, with its accounting identity checked. */
     IoResult result();
 }
