@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayDeque;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.platform.shadow.HypervisorProfile;
-import org.iommulab.platform.shadow.ShadowTable;
 import org.iommulab.platform.shadow.ShadowedFunction;
 import org.iommulab.platform.shadow.ShadowingHypervisor;
 import org.iommulab.s390.PciDma;
@@ -61,7 +61,7 @@ class LegacyS390DmaShadowTest {
             live.add(new Mapping(h, phys, size));
             assertThat(shadow.shadowEntries()).isLessThanOrEqualTo(LIMIT);
             for (long off = 0; off < size; off += PAGE) {
-                assertThat(ShadowTable.translatedAddr(shadow.translate(h + off))).isEqualTo(phys + off);
+                assertThat(shadow.lookup(h + off)).isEqualTo(DmaTranslationSource.translation(phys + off, true));
             }
             if (fn.iommuCtrs().globalRpcits() > globalsBefore || strict) {
                 long livePages = live.stream().mapToLong(m -> m.size() / PAGE).sum();
