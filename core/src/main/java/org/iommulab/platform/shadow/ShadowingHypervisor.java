@@ -8,6 +8,7 @@ import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.RpcitHandler;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
+import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
 import org.iommulab.sim.SpinLock;
@@ -19,7 +20,9 @@ import org.iommulab.sim.SpinLock;
  * host), or z/VM as a profile of the same model ({@link HypervisorProfile}).
  *
  * <p>Each RPCIT costs the guest CPU an exit, and is then handled under one global lock, QEMU's BQL,
- * so RPCITs of all guest CPUs are serialised and waiting for it shows as lock wait. The exit is
+ * so RPCITs of all guest CPUs are serialised. A vCPU waiting for that lock is stalled in the
+ * hypervisor, so the wait is booked as hypervisor time; the lock's own statistics (named
+ * {@code <profile>-global-lock}) count its contended acquisitions and total wait. The exit is
  * spent before the lock is taken: the intercept and the way back into the guest run in parallel on
  * each vCPU; the register sync QEMU does under the BQL is folded into the exit cost. Each function
  * gets its own shadow and its own vfio container with the DMA entry limit (vfio's
@@ -47,7 +50,7 @@ public final class ShadowingHypervisor implements RpcitHandler {
         }
         this.profile = profile;
         this.dmaEntryLimit = dmaEntryLimit;
-        this.bql = engine.newSpinLock(profile.name() + "-global-lock");
+        this.bql = engine.newSpinLock(profile.name() + "-global-lock", CostCategory.HYPERVISOR);
     }
 
     public HypervisorProfile profile() {
