@@ -111,6 +111,11 @@ final class S390Machine implements Machine {
         return new HypervisorCounts(h.exits(), h.pagesWalked(), h.hostMaps(), h.hostUnmapCalls(), h.peakShadowEntries());
     }
 
+    /** How often the old scheme's allocator wrapped; 0 under dma-iommu. */
+    long legacyWraps() {
+        return legacy == null ? 0 : legacy.wraps();
+    }
+
     @Override
     public MemoryUse memory() {
         long iova = dmaLayer != null ? dmaLayer.iovaBytes() : legacyBitmapBytes();

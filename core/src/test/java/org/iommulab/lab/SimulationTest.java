@@ -1,0 +1,120 @@
+package org.iommulab.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.stats.RunStats;
+import org.iommulab.workload.FioOptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Whole runs: determinism, accounting identities and the behaviours issue #4 names. */
+class SimulationTest {
+
+    private static Scenario quick(PlatformKind p, DmaMode m) {
+        Scenario d = Scenario.defaults(p, m);
+        return new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), 4, 20, 7, Map.of());
+    }
+
+    static List<Arguments> everyPlatformAndMode() {
+        List<Arguments> out = new java.util.ArrayList<>();
+        for (PlatformKind p : PlatformKind.values()) {
+            for (DmaMode m : DmaMode.values()) {
+                if (!m.legacy() || p.s390()) {
+                    out.add(Arguments.of(p, m));
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyPlatformAndMode")
+    void everyIoEndsCompletedOrFailedAndCountersAddUp(PlatformKind p, DmaMode m) {
+        RunStats r = Simulation.run(quick(p, m));
+        assertThat(r.io().submitted()).isPositive();
+        assertThat(r.io().submitted()).isEqualTo(r.io().completed() + r.io().failed());
+        DmaMode resolved = m.resolve(p);
+        if (p.s390() && (resolved == DmaMode.LAZY_PERCPU || resolved == DmaMode.LAZY_SINGLE)) {
+            assertThat(r.rpcit().global()).as("Global RPCITs = queue-full + timer + out-of-resource flushes")
+                    .isEqualTo(r.flushQueue().fullFlushes() + r.flushQueue().timerFlushes() + r.rpcit().outOfResource());
+        }
+        if (p.s390() && resolved == DmaMode.STRICT) {
+            assertThat(r.rpcit().sync()).as("one Sync RPCIT per strict unmap").isEqualTo(r.io().completed());
+        }
+        assertThat(r.cpu().busyNs()).isPositive();
+    }
+
+    @Test
+    void theSameScenarioGivesTheSameResultByteForByte() {
+        for (PlatformKind p : List.of(PlatformKind.KVM, PlatformKind.LPAR, PlatformKind.X86)) {
+            Scenario s = quick(p, DmaMode.AUTO);
+            assertThat(withoutWallTime(Simulation.run(s))).isEqualTo(withoutWallTime(Simulation.run(s)));
+        }
+        Scenario a = quick(PlatformKind.KVM, DmaMode.LAZY_PERCPU);
+        Scenario b = new Scenario(a.platform(), null, a.guestMemoryGiB(), a.dma(), 0, 0, a.workload(), a.cpus(),
+                a.durationMs(), a.seed() + 1, Map.of());
+        assertThat(withoutWallTime(Simulation.run(a))).as("another seed, another run")
+                .isNotEqualTo(withoutWallTime(Simulation.run(b)));
+    }
+
+    private static String withoutWallTime(RunStats r) {
+        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+        m.remove("wallTimeMs");
+        return m.toString();
+    }
+
+    @Test
+    void manyCpusOnTheSingleQueueWaitForItsLockButNotOnPerCpuQueues() {
+        Scenario base = Scenario.defaults(PlatformKind.X86, DmaMode.LAZY_SINGLE);
+        Scenario single = new Scenario(PlatformKind.X86, null, 16, DmaMode.LAZY_SINGLE, 0, 0, base.workload(), 16, 20, 1,
+                Map.of());
+        VirtualResourceStats lock = lock(Simulation.run(single), "single fq");
+        assertThat(lock.contended()).isPositive();
+        assertThat(lock.waitNs()).isPositive();
+
+        Scenario perCpu = new Scenario(PlatformKind.X86, null, 16, DmaMode.LAZY_PERCPU, 0, 0, base.workload(), 16, 20, 1,
+                Map.of());
+        RunStats r = Simulation.run(perCpu);
+        long contended = r.locks().stream().filter(l -> l.name().contains(" fq cpu")).mapToLong(VirtualResourceStats::contended).sum();
+        assertThat(contended).as("each CPU has its own queue").isZero();
+    }
+
+    private static VirtualResourceStats lock(RunStats r, String nameEnd) {
+        return r.locks().stream().filter(l -> l.name().endsWith(nameEnd)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theStaleWindowOfTheSingleQueueStaysWithinItsTimeoutPlusOneFlush() {
+        FioOptions light = FioOptions.defaults().withIodepth(1);
+        Scenario s = new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LAZY_SINGLE, 0, 20,
+                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of());
+        RunStats r = Simulation.run(s);
+        assertThat(r.flushQueue().timerFlushes()).as("light load: the timer does the flushing").isPositive();
+        assertThat(r.flushQueue().fullFlushes()).isZero();
+        long lparFlushNs = org.iommulab.sim.Cost.RPCIT_LPAR.defaultNs();
+        assertThat(r.staleWindow().maxNs()).isGreaterThan(10_000_000L)
+                .isLessThanOrEqualTo(20_000_000L + lparFlushNs + 100_000L);
+    }
+
+    @Test
+    void badScenariosAreRefusedNamingTheValue() {
+        Scenario d = Scenario.defaults(PlatformKind.KVM, DmaMode.AUTO);
+        assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, DmaMode.LEGACY, 0, 0, d.workload(), 4, 10, 1,
+                Map.of())).hasMessageContaining("legacy").hasMessageContaining("x86");
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.STRICT, 64, 0, d.workload(), 4, 10, 1,
+                Map.of())).hasMessageContaining("--fq-size");
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.AUTO, 0, 0, d.workload(), 0, 10, 1,
+                Map.of())).hasMessageContaining("cpus 0");
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.AUTO, 0, 0, d.workload(), 4, 10, 1,
+                Map.of("nope", 1L))).hasMessageContaining("'nope'");
+        assertThatThrownBy(() -> Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LAZY_SINGLE, 1000, 0,
+                d.workload(), 4, 10, 1, Map.of()))).hasMessageContaining("1000");
+    }
+}
