@@ -27,6 +27,10 @@ import org.iommulab.stats.StaleWindowTracker;
  * and queues an UNMAP; {@code iotlb_sync_map}, {@code iotlb_sync} and {@code flush_iotlb_all} each
  * sync the queue. Nothing is queued while no endpoint is attached; the first attach replays the
  * tree. Attach and detach run on CPU 0: the interface passes them no CPU, and they are set-up paths.
+ *
+ * <p>The device has one request queue, so the sync that makes any new mapping visible also carries
+ * every UNMAP queued before it: under a flush queue an unmapped page stops being reachable at the
+ * next map's {@code iotlb_sync_map} on any CPU, usually long before the queue's own flush.
  */
 public final class VirtioIommuDomain implements IommuDomainOps {
 

@@ -154,6 +154,21 @@ class VirtioIommuTest {
     }
 
     @Test
+    void theSyncOfANewMappingAlsoCarriesEveryQueuedUnmap() {
+        domain.mapPages(cpu, 0x10_0000L, 0x7000_0000L, PAGE, 1, RW);
+        domain.iotlbSyncMap(cpu, 0x10_0000L, PAGE);
+        IotlbGather gather = new IotlbGather();
+        gather.setQueued(true); // a flush queue defers the sync of this unmap
+        domain.unmapPages(cpu, 0x10_0000L, PAGE, 1, gather);
+        assertThat(domain.translate(0x10_0000L, false)).isEqualTo(0x7000_0000L);
+
+        domain.mapPages(engine.cpu(0), 0x20_0000L, 0x8000_0000L, PAGE, 1, RW);
+        domain.iotlbSyncMap(engine.cpu(0), 0x20_0000L, PAGE); // another CPU's map, same request queue
+        assertThat(domain.translate(0x10_0000L, false)).isEqualTo(FAULT);
+        assertThat(tracker.pendingPages()).isZero();
+    }
+
+    @Test
     void readOnlyMappingsFaultOnWrite() {
         domain.mapPages(cpu, 0x1000, 0x5000, PAGE, 1, IommuProt.READ);
         domain.iotlbSyncMap(cpu, 0x1000, PAGE);
