@@ -41,6 +41,9 @@ import org.iommulab.stats.StaleWindowTracker;
  * kernel had only the page counters; the RPCIT counters are those v6.7 added, counted where the
  * old code issued the same RPCITs). Unmapped pages are reported to the function's
  * {@link StaleWindowTracker}; the RPCIT handler beneath reports when they became unreachable.
+ * Time spent here: {@link Cost#DMA_MAP_CALL} per page map and per {@code map_sg} segment,
+ * {@link Cost#DMA_UNMAP_CALL} per page unmap, bitmap words in the allocator, table updates in
+ * {@link DmaTable} and RPCITs in whatever executes them.
  * Deliberate differences: a map of 0 bytes fails at once instead of passing through the
  * allocator; the kernel's error logging is not modelled.
  */
