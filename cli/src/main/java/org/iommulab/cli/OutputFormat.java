@@ -20,10 +20,37 @@ enum OutputFormat {
     /** Renders runs: titles head the table columns; JSON is one object or, for several runs, an array. */
     String render(List<String> titles, List<Map<String, Object>> runs) {
         return switch (this) {
-            case table -> TableRenderer.render(titles, runs.stream().map(FlatMetrics::flatten).toList());
+            case table -> TableRenderer.render(titles, tableRows(runs));
             case csv -> CsvRenderer.render(runs.stream().map(FlatMetrics::flatten).toList());
             case json -> json(runs.size() == 1 ? runs.get(0) : runs);
         };
+    }
+
+    /**
+     * Flattened runs for the table, which leaves out locks that no run ever contended (a machine
+     * has dozens of per-CPU locks); JSON and CSV keep every one.
+     */
+    private static List<Map<String, Object>> tableRows(List<Map<String, Object>> runs) {
+        List<Map<String, Object>> flat = runs.stream().map(FlatMetrics::flatten).toList();
+        java.util.Set<String> contended = new java.util.HashSet<>();
+        for (Map<String, Object> run : flat) {
+            run.forEach((key, value) -> {
+                if (key.startsWith("locks.") && key.endsWith(".contended") && value instanceof Number n && n.longValue() > 0) {
+                    contended.add(key.substring(0, key.lastIndexOf('.')));
+                }
+            });
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Map<String, Object> run : flat) {
+            Map<String, Object> kept = new java.util.LinkedHashMap<>();
+            run.forEach((key, value) -> {
+                if (!key.startsWith("locks.") || contended.contains(key.substring(0, key.lastIndexOf('.')))) {
+                    kept.put(key, value);
+                }
+            });
+            out.add(kept);
+        }
+        return out;
     }
 
     private static String json(Object value) {
