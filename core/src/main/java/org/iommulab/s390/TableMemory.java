@@ -1,5 +1,6 @@
 package org.iommulab.s390;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -53,10 +54,9 @@ public final class TableMemory {
         }
         long origin = (next + align - 1) & -align;
         next = origin + bytes;
-        AtomicLongArray table = new AtomicLongArray(entries);
-        for (int i = 0; i < entries; i++) {
-            table.setPlain(i, fill);
-        }
+        long[] filled = new long[entries];
+        Arrays.fill(filled, fill);
+        AtomicLongArray table = new AtomicLongArray(filled);
         // The put publishes the filled table before any entry pointing at it can be installed.
         frames.put(origin, table);
         bytesInUse += bytes;
