@@ -1,7 +1,5 @@
 package org.iommulab.platform.shadow;
 
-import org.iommulab.stats.HypervisorCounts;
-
 /**
  * What a shadowing hypervisor did, summed over all functions: the work its cost follows from.
  *
@@ -33,10 +31,4 @@ public record HypervisorStats(
         long secondPasses,
         long insufficientResources,
         long shadowEntries,
-        long peakShadowEntries) {
-
-    /** The summary a run's statistics carry (host unmaps as calls). */
-    public HypervisorCounts counts() {
-        return new HypervisorCounts(exits, pagesWalked, hostMaps, hostUnmapCalls, peakShadowEntries);
-    }
-}
+        long peakShadowEntries) {}
