@@ -10,21 +10,23 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.VirtualEngine;
 
 /**
- * fio's random block I/O on NVMe-like drives ({@link NvmeModel}) through the NVMe driver's DMA
- * path: each job runs on one CPU with {@code iodepth} requests in flight; each request is a block
- * of random pages, one scatter-gather map per request (as nvme_map_data does), a read or a write
- * by the read mix, and costs {@link Cost#BLOCK_SUBMIT_COMPLETE} of driver time; it is unmapped at
- * its completion on the same CPU and the slot submits the next. Job j runs on CPU j mod CPUs and
- * drives device j mod devices, one drive model per device.
+ * fio's random block I/O on NVMe-like drives ({@link NvmeModel}) through blk-mq and the NVMe
+ * driver's DMA path: each job runs on one CPU with {@code iodepth} requests in flight on its own
+ * hardware queue ({@link BlkMqHwCtx}); each request is a block of random pages, one scatter-gather
+ * map per request (as nvme_map_data does), a read or a write by the read mix, and costs
+ * {@link Cost#BLOCK_SUBMIT_COMPLETE} of driver time; it is unmapped at its completion on the same
+ * CPU and the tag carries the next. Job j runs on CPU j mod CPUs and drives device j mod devices,
+ * one drive model per device.
  *
- * <p>Differs from fio: a request that fails (see {@link RequestSlot}) does not stop the job, as if
+ * <p>Differs from fio and blk-mq: jobs sharing a CPU get a hardware queue each rather than sharing
+ * one, and a request that fails (see {@link BlkMqHwCtx}) does not stop the job, as if
  * {@code continue_on_error} were set.
  */
 public final class Fio implements Workload {
 
     private final FioOptions options;
     private final IoCounters counters = new IoCounters();
-    private final List<RequestSlot> slots = new ArrayList<>();
+    private final List<BlkMqHwCtx> queues = new ArrayList<>();
     private final StopFlag stop = new StopFlag();
 
     public Fio(FioOptions options) {
@@ -38,7 +40,7 @@ public final class Fio implements Workload {
 
     @Override
     public void start(VirtualEngine engine, Device... devices) {
-        if (!slots.isEmpty()) {
+        if (!queues.isEmpty()) {
             throw new IllegalStateException("fio already started");
         }
         Devices.requireDmaOps(name(), devices);
@@ -54,12 +56,10 @@ public final class Fio implements Workload {
         int segments = RandomPages.segments(options.bs());
         for (int j = 0; j < jobs; j++) {
             Job job = new Job(seeds.split(), drives[j % devices.length]);
-            for (int s = 0; s < options.iodepth(); s++) {
-                slots.add(new RequestSlot(engine, j % engine.nrCpus(), devices[j % devices.length], job,
-                        counters, options.retry(), segments, stop));
-            }
+            queues.add(new BlkMqHwCtx(engine, j % engine.nrCpus(), devices[j % devices.length], job, counters,
+                    options.retry(), options.iodepth(), segments, stop));
         }
-        slots.forEach(RequestSlot::start);
+        queues.forEach(BlkMqHwCtx::start);
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class Fio implements Workload {
 
     @Override
     public IoResult result() {
-        return counters.snapshot(slots.stream().filter(RequestSlot::busy).count());
+        return counters.snapshot(queues.stream().mapToLong(BlkMqHwCtx::inFlight).sum());
     }
 
     /** One fio job: its random stream and its drive. */

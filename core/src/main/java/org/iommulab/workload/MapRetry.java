@@ -1,10 +1,10 @@
 package org.iommulab.workload;
 
 /**
- * How a driver handles a mapping error: try the mapping up to {@code maxTries} times in all,
- * waiting {@code backoffNs} before each retry, then fail the I/O and wait {@code backoffNs} again
- * before the next one. The wait is at least 1 ns so that an error that persists cannot stop
- * virtual time.
+ * How a driver handles a mapping error: it tries an I/O's mapping up to {@code maxTries} times in
+ * all, then fails the I/O; {@code backoffNs} is the wait before a retry that nothing else
+ * triggers sooner (see {@link BlkMqHwCtx} and {@link RequestSlot}). The wait is at least 1 ns so
+ * that an error that persists cannot stop virtual time.
  */
 public record MapRetry(int maxTries, long backoffNs) {
 

@@ -8,15 +8,14 @@ import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.VirtualEngine;
 
 /**
- * One request slot of a driver queue, as a blk-mq tag or a transmit descriptor: it takes the next
- * request, maps it with {@code dma_map_sg}, hands it to the device and, at the completion on the
- * same CPU (per-CPU queues with affine interrupts), unmaps it and starts the next.
+ * One transmit slot of a NIC queue: it takes the next request, maps it with {@code dma_map_sg},
+ * hands it to the device and, at the completion on the same CPU (per-CPU queues with affine
+ * interrupts), unmaps it and starts the next.
  *
- * <p>A mapping error is retried after the backoff, and the request fails after the last try, as
- * {@link MapRetry} says. Deliberate difference: blk-mq reruns a queue that returned
- * BLK_STS_RESOURCE at the next completion or after a fixed delay and never fails the request;
- * here every retry waits the backoff and the number of tries is bounded, so a run always ends
- * accountable.
+ * <p>A mapping error is retried after the backoff until the last try fails the request, and the
+ * next request waits the backoff too. With one try (the default) this is what
+ * {@code ndo_start_xmit} does: it drops the packet whose mapping failed; the wait stands in for
+ * the stack sending again.
  */
 final class RequestSlot {
 

@@ -30,7 +30,8 @@ final class FakeDmaOps implements DmaOps {
     private long mapCalls;
     private long failedCalls;
     private long trace = 17;
-    private int failNext;
+    private long failFrom;
+    private long failTo;
 
     FakeDmaOps(int nrCpus) {
         this(nrCpus, 0, 0);
@@ -85,15 +86,15 @@ final class FakeDmaOps implements DmaOps {
         outstanding[cpu.id()]--;
     }
 
-    /** The next {@code n} map calls fail, whatever the probability. */
-    void failNext(int n) {
-        failNext = n;
+    /** Map calls number {@code first} to {@code first + n - 1} (the first call is 1) fail, whatever the probability. */
+    void failCalls(long first, int n) {
+        failFrom = first;
+        failTo = first + n;
     }
 
     private boolean fail() {
         mapCalls++;
-        if (failNext > 0) {
-            failNext--;
+        if (mapCalls >= failFrom && mapCalls < failTo) {
             failedCalls++;
             return true;
         }

@@ -43,23 +43,25 @@ class FioTest {
         FakeDmaOps ops = new FakeDmaOps(1, 1.0, 1);
         Fio fio = new Fio(FioOptions.defaults().withIodepth(1).withRetry(new MapRetry(3, 100_000)));
         fio.start(engine, device("nvme0", ops));
-        // each try costs 3.15 us (driver and map call) and the next waits 100 us: the first I/O fails
-        // at 209 us, the second at 519 us, the third's first try fails at 622 us and waits to retry
-        engine.runUntil(700_000);
+        // each try costs 3.15 us (driver and map call). An I/O is tried on submission, again at once
+        // by the queue run that follows, and a third time by the delayed run 100 us later, which
+        // fails it: the first fails at 109 us, the second at 219 us; the third waits for its
+        // delayed run at 325 us
+        engine.runUntil(300_000);
 
         IoResult r = fio.result();
         assertThat(r.failed()).isEqualTo(2);
-        assertThat(r.mapErrors()).isEqualTo(7);
+        assertThat(r.mapErrors()).isEqualTo(8);
         assertThat(r.submitted()).isEqualTo(3);
         assertThat(r.inFlight()).isEqualTo(1);
         assertThat(r.completed()).isZero();
     }
 
     @Test
-    void aRetryThatSucceedsCompletesTheIoWithTheWaitInItsLatency() {
+    void aDelayedRunRetriesWhenNothingElseIsInFlight() {
         VirtualEngine engine = new VirtualEngine(1, COSTS);
         FakeDmaOps ops = new FakeDmaOps(1);
-        ops.failNext(2);
+        ops.failCalls(1, 2);
         Fio fio = new Fio(FioOptions.defaults().withIodepth(1).withRetry(new MapRetry(3, 50_000)));
         fio.start(engine, device("nvme0", ops));
         engine.runUntil(200_000);
@@ -68,7 +70,30 @@ class FioTest {
         assertThat(r.completed()).isEqualTo(1);
         assertThat(r.failed()).isZero();
         assertThat(r.mapErrors()).isEqualTo(2);
-        assertThat(r.latencyNs().getMinValue()).isGreaterThanOrEqualTo(2 * 50_000 + COSTS.ns(Cost.NVME_READ_LATENCY));
+        assertThat(r.latencyNs().getMinValue()).isGreaterThanOrEqualTo(50_000 + COSTS.ns(Cost.NVME_READ_LATENCY));
+    }
+
+    @Test
+    void aCompletionRerunsTheQueueLongBeforeTheDelay() {
+        VirtualEngine engine = new VirtualEngine(1, COSTS);
+        FakeDmaOps ops = new FakeDmaOps(1);
+        ops.failCalls(2, 2);
+        Fio fio = new Fio(FioOptions.defaults().withIodepth(4));
+        fio.start(engine, device("nvme0", ops));
+        // the first request is issued; the second fails, and so does the queue run right after;
+        // the third and fourth wait behind it on the dispatch list without being tried
+        engine.runUntil(50_000);
+        assertThat(ops.mapCalls()).isEqualTo(3);
+        assertThat(fio.result().inFlight()).isEqualTo(4);
+
+        // the first completion (about 80 us) reruns the queue, well before the 3 ms delayed run:
+        // the slowest request waits one device latency for it, then takes its own
+        engine.runUntil(1_000_000);
+        IoResult r = fio.result();
+        assertThat(r.failed()).isZero();
+        assertThat(r.mapErrors()).isEqualTo(2);
+        assertThat(r.latencyNs().getMaxValue()).isBetween(2 * COSTS.ns(Cost.NVME_READ_LATENCY),
+                2 * COSTS.ns(Cost.NVME_READ_LATENCY) + 10_000);
     }
 
     @Test

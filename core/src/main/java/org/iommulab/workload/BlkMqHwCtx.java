@@ -1,0 +1,168 @@
+package org.iommulab.workload;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.ScatterList;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.VirtualEngine;
+
+/**
+ * One blk-mq hardware queue ({@code struct blk_mq_hw_ctx}, block/blk-mq.c, v6.7) and the NVMe
+ * queue pair beneath it, on one CPU, with one request per tag. {@code queue_rq} pays the driver's
+ * cost and maps the request with {@code dma_map_sg} (nvme_map_data); the device completes it on
+ * the same CPU (per-CPU queues, affine interrupts), which unmaps it and submits the tag's next.
+ *
+ * <p>A request whose mapping fails returns BLK_STS_RESOURCE and goes on the dispatch list, which
+ * then holds back every later request, as {@code blk_mq_dispatch_rq_list} does. The queue runs
+ * again at once after a failed direct issue (the queue is not yet marked SCHED_RESTART), at the
+ * next completion once it is marked, and after the backoff ({@code BLK_MQ_RESOURCE_DELAY}, the
+ * delayed run work re-armed by each failed run). Deliberate difference: a request fails after
+ * {@link MapRetry#maxTries()} tries (blk-mq never fails it), so a run can report I/Os that could
+ * not be mapped; the new request of that tag then queues behind the others.
+ *
+ * <p>Each step is its own event: the driver's work, then the map, so that the locks the map takes
+ * are taken at their true time relative to other CPUs (an event runs to its end before any event
+ * that starts later); a run issues one request of the dispatch list per step.
+ */
+final class BlkMqHwCtx {
+
+    private final VirtualEngine engine;
+    private final int cpuId;
+    private final Device dev;
+    private final RequestSource source;
+    private final IoCounters counters;
+    private final MapRetry retry;
+    private final StopFlag stop;
+    private final List<Request> requests = new ArrayList<>();
+    private final ArrayDeque<Request> dispatch = new ArrayDeque<>();
+    private final TimerCallback runFn = this::run;
+    private final KTimer delayedRun;
+    /** SCHED_RESTART: a run left requests behind; the next completion runs the queue. */
+    private boolean restart;
+    /** A run is issuing the head of the dispatch list. */
+    private boolean running;
+
+    BlkMqHwCtx(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
+            MapRetry retry, int depth, int maxSegments, StopFlag stop) {
+        this.engine = engine;
+        this.cpuId = cpuId;
+        this.dev = dev;
+        this.source = source;
+        this.counters = counters;
+        this.retry = retry;
+        this.stop = stop;
+        this.delayedRun = engine.newTimer(dev.name() + ".hctx" + cpuId + ".run_work", runFn);
+        for (int i = 0; i < depth; i++) {
+            requests.add(new Request(maxSegments));
+        }
+    }
+
+    /** Queues the first request of every tag on the queue's CPU. */
+    void start() {
+        for (Request r : requests) {
+            engine.post(cpuId, engine.cpu(cpuId).nowNs(), r.submitFn);
+        }
+    }
+
+    /** Requests submitted and not yet completed or failed: at the device or on the dispatch list. */
+    long inFlight() {
+        return requests.stream().filter(r -> r.busy).count();
+    }
+
+    /** {@code blk_mq_run_hw_queue}: starts issuing the dispatch list, head first. */
+    private void run(Cpu cpu) {
+        if (running || dispatch.isEmpty()) {
+            return;
+        }
+        running = true;
+        restart = true;
+        dispatch.peekFirst().queueRq(cpu, true);
+    }
+
+    /** One tag and the request it carries. */
+    private final class Request {
+        private final ScatterList sg;
+        private final TimerCallback submitFn = this::submit;
+        private final TimerCallback mapFn = this::map;
+        private final TimerCallback completeFn = this::complete;
+        private DmaDirection dir;
+        private long startNs;
+        private int tries;
+        private boolean busy;
+        private boolean fromRun;
+
+        Request(int maxSegments) {
+            this.sg = new ScatterList(maxSegments);
+        }
+
+        private void submit(Cpu cpu) {
+            if (stop.stopped()) {
+                return;
+            }
+            dir = source.next(sg);
+            counters.submit();
+            busy = true;
+            tries = 0;
+            startNs = cpu.nowNs();
+            if (dispatch.isEmpty()) {
+                queueRq(cpu, false);
+            } else {
+                dispatch.addLast(this);
+            }
+        }
+
+        /** {@code queue_rq}, first the driver's work; the map follows as the next event. */
+        private void queueRq(Cpu cpu, boolean run) {
+            fromRun = run;
+            cpu.spend(source.driverCost());
+            engine.post(cpuId, cpu.nowNs(), mapFn);
+        }
+
+        private void map(Cpu cpu) {
+            tries++;
+            if (dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) > 0) {
+                engine.post(cpuId, source.transfer(cpu.nowNs(), sg, dir), completeFn);
+                dispatched(cpu);
+                return;
+            }
+            counters.mapError();
+            if (tries >= retry.maxTries()) {
+                counters.fail();
+                busy = false;
+                engine.post(cpuId, cpu.nowNs(), submitFn);
+                dispatched(cpu);
+            } else if (fromRun) {
+                running = false;
+                delayedRun.mod(cpu, retry.backoffNs());
+            } else {
+                dispatch.addLast(this);
+                engine.post(cpuId, cpu.nowNs(), runFn);
+            }
+        }
+
+        /** The request left the queue, issued or failed; a run goes on with the next. */
+        private void dispatched(Cpu cpu) {
+            if (fromRun) {
+                dispatch.pollFirst();
+                running = false;
+                run(cpu);
+            }
+        }
+
+        private void complete(Cpu cpu) {
+            dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
+            busy = false;
+            counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+            if (restart) {
+                restart = false;
+                run(cpu);
+            }
+            engine.post(cpuId, cpu.nowNs(), submitFn);
+        }
+    }
+}
