@@ -101,6 +101,13 @@ class NetperfTest {
         assertThat(both.submitted()).isEqualTo(rx.submitted() + tx.submitted());
         assertThat(both.latencyNs().getTotalCount()).isEqualTo(rx.completed() + tx.completed());
         assertThat((long) ops.liveMappings()).isLessThanOrEqualTo(rx.inFlight() + tx.inFlight() * 16);
+
+        netperf.stop();
+        engine.runUntil(6_000_000);
+        IoResult drained = netperf.result();
+        assertThat(drained.inFlight()).isZero();
+        assertThat(drained.submitted()).isEqualTo(drained.completed() + drained.failed());
+        assertThat(ops.liveMappings()).isZero();
     }
 
     @ParameterizedTest
