@@ -112,11 +112,12 @@ public final class VirtioIommuDomain implements IommuDomainOps {
         if (endpoints.isEmpty()) {
             return unmapped; // the device dropped every mapping when the last endpoint left
         }
-        viommu.vq().addReq(cpu, new VirtioIommuRequest.Unmap(id, iova, iova + unmapped - 1));
         StaleWindowTracker tracker = viommu.tracker();
         if (tracker != null) {
+            // before queueing: once queued, another CPU's sync may carry the UNMAP at any moment
             tracker.unmapped(cpu.nowNs(), iova >>> PAGE_SHIFT, unmapped >>> PAGE_SHIFT);
         }
+        viommu.vq().addReq(cpu, new VirtioIommuRequest.Unmap(id, iova, iova + unmapped - 1));
         return unmapped;
     }
 
