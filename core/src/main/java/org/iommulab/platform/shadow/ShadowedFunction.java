@@ -13,8 +13,8 @@ import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * One zPCI function as a shadowing hypervisor keeps it: QEMU's {@code S390PCIIOMMU}
- * (hw/s390x/s390-pci-bus.h) with its registered IOAT, its shadow, and the vfio container's DMA
- * limit; and the refresh an RPCIT asks for ({@code rpcit_service_call},
+ * (hw/s390x/s390-pci-bus.h) with its shadow and the vfio container's DMA limit, and the refresh
+ * an RPCIT asks for, reading the tables the function registered ({@code rpcit_service_call},
  * {@code s390_pci_update_iotlb} and {@code s390_pci_batch_unmap} in hw/s390x/s390-pci-inst.c).
  *
  * <p>The refresh walks the range one guest-table walk at a time. A walk ending at an invalid
@@ -93,7 +93,8 @@ public final class ShadowedFunction implements DmaTranslationSource {
     /**
      * The guest registered or unregistered tables: QEMU disables the old IOMMU region, which empties
      * the shadow and unmaps all of it from the host (vfio's listener), and ends any direct map.
-     * The MPCIFC intercept itself is not priced: the kernel issues it only on attach and detach.
+     * The MPCIFC intercept itself is not priced (the kernel issues it only on attach and detach), and
+     * having no clock here it closes no stale windows.
      */
     void ioatChanged() {
         long dropped = shadow.clear();
