@@ -135,7 +135,7 @@ public final class IovaDomain {
         if (size < 1) {
             throw new IllegalArgumentException("IOVA size " + size + " must be at least 1 granule");
         }
-        if (limitPfn < 0 || limitPfn >= IOVA_ANCHOR - 1) {
+        if (limitPfn < 0 || limitPfn >= IOVA_ANCHOR) {
             throw new IllegalArgumentException("IOVA limit pfn " + limitPfn + " must be >= 0 and below the anchor");
         }
     }

@@ -44,6 +44,10 @@ class IovaDomainTest {
                 .hasMessageContaining("size 0");
         assertThatThrownBy(() -> d.allocIova(cpu, 1, -1, false)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit pfn -1");
+        assertThatThrownBy(() -> d.allocIova(cpu, 1, IovaDomain.IOVA_ANCHOR, false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(d.allocIova(cpu, 2, IovaDomain.IOVA_ANCHOR - 1, false).pfnHi())
+                .as("the highest limit a caller can clamp to").isEqualTo(IovaDomain.IOVA_ANCHOR - 1);
     }
 
     @Test
