@@ -12,6 +12,7 @@ import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.platform.device.RandomDmaRun;
 import org.iommulab.s390.S390Iommu;
@@ -20,6 +21,7 @@ import org.iommulab.s390.ZpciFunction;
 import org.iommulab.s390.ZpciIommuCtrs;
 import org.iommulab.sim.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -89,5 +91,29 @@ class DmaIommuOnLparTest {
             assertThat(ctrs.globalRpcits()).isEqualTo(c.fqFlushes()).isPositive();
         }
         assertThat(lpar.rpcits()).isEqualTo(ctrs.syncRpcits() + ctrs.globalRpcits());
+    }
+
+    @Test
+    void ismStaysStrictEvenWhenLazyInvalidationIsTheDefault() {
+        ManualEngine engine = new ManualEngine(1);
+        LparFirmware lpar = new LparFirmware();
+        Device dev = new Device("ism0");
+        dev.setDmaMaskBits(64);
+        ZpciFunction fn = lpar.functionBuilder(dev).ism(true).build();
+        IotlbDevice hw = lpar.plug(fn, 8);
+        S390Iommu s390 = new S390Iommu(1L << 30, 1, new TableMemory());
+        s390.addFunction(fn);
+        IommuBootParams params = IommuBootParams.defaults().withStrict(false);
+        IommuDma dma = new IommuDma(engine, params);
+        assertThat(new IommuCore(params, s390, dma).probeDevice(dev)).isZero();
+        DmaIommu ops = dma.dmaIommu(dev);
+        assertThat(ops.type()).isEqualTo(DomainType.DMA);
+
+        long handle = ops.mapPage(engine.cpu(0), dev, 0x5000, 4096, DmaDirection.BIDIRECTIONAL, 0);
+        assertThat(hw.translate(handle, true)).isEqualTo(0x5000L);
+        ops.unmapPage(engine.cpu(0), dev, handle, 4096, DmaDirection.BIDIRECTIONAL, 0);
+        assertThat(hw.translate(handle, false)).isEqualTo(IotlbDevice.FAULT_UNMAPPED);
+        assertThat(fn.iommuCtrs().syncRpcits()).isEqualTo(1);
+        assertThat(fn.iommuCtrs().globalRpcits()).isZero();
     }
 }
