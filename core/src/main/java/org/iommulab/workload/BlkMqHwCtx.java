@@ -4,8 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommulab.kernel.Device;
-import org.iommulab.kernel.DmaDirection;
-import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.KTimer;
 import org.iommulab.sim.TimerCallback;
@@ -71,7 +69,7 @@ final class BlkMqHwCtx {
 
     /** Requests submitted and not yet completed or failed: at the device or on the dispatch list. */
     long inFlight() {
-        return requests.stream().filter(r -> r.busy).count();
+        return requests.stream().filter(r -> r.request.busy()).count();
     }
 
     /** {@code blk_mq_run_hw_queue}: starts issuing the dispatch list, head first. */
@@ -86,29 +84,21 @@ final class BlkMqHwCtx {
 
     /** One tag and the request it carries. */
     private final class Request {
-        private final ScatterList sg;
+        private final SgRequest request;
         private final TimerCallback submitFn = this::submit;
         private final TimerCallback mapFn = this::map;
         private final TimerCallback completeFn = this::complete;
-        private DmaDirection dir;
-        private long startNs;
-        private int tries;
-        private boolean busy;
         private boolean fromRun;
 
         Request(int maxSegments) {
-            this.sg = new ScatterList(maxSegments);
+            this.request = new SgRequest(dev, source, counters, maxSegments);
         }
 
         private void submit(Cpu cpu) {
             if (stop.stopped()) {
                 return;
             }
-            dir = source.next(sg);
-            counters.submit();
-            busy = true;
-            tries = 0;
-            startNs = cpu.nowNs();
+            request.submit(cpu);
             if (dispatch.isEmpty()) {
                 queueRq(cpu, false);
             } else {
@@ -119,21 +109,17 @@ final class BlkMqHwCtx {
         /** {@code queue_rq}, first the driver's work; the map follows as the next event. */
         private void queueRq(Cpu cpu, boolean run) {
             fromRun = run;
-            cpu.spend(source.driverCost());
+            request.spendDriverCost(cpu);
             engine.post(cpuId, cpu.nowNs(), mapFn);
         }
 
         private void map(Cpu cpu) {
-            tries++;
-            if (dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) > 0) {
-                engine.post(cpuId, source.transfer(cpu.nowNs(), sg, dir), completeFn);
+            long doneNs = request.mapAndTransfer(cpu);
+            if (doneNs >= 0) {
+                engine.post(cpuId, doneNs, completeFn);
                 dispatched(cpu);
-                return;
-            }
-            counters.mapError();
-            if (tries >= retry.maxTries()) {
-                counters.fail();
-                busy = false;
+            } else if (!request.mayRetry(retry)) {
+                request.fail();
                 engine.post(cpuId, cpu.nowNs(), submitFn);
                 dispatched(cpu);
             } else if (fromRun) {
@@ -155,9 +141,7 @@ final class BlkMqHwCtx {
         }
 
         private void complete(Cpu cpu) {
-            dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
-            busy = false;
-            counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+            request.complete(cpu);
             if (restart) {
                 restart = false;
                 run(cpu);

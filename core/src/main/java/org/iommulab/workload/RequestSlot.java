@@ -1,8 +1,6 @@
 package org.iommulab.workload;
 
 import org.iommulab.kernel.Device;
-import org.iommulab.kernel.DmaDirection;
-import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.VirtualEngine;
@@ -21,30 +19,20 @@ final class RequestSlot {
 
     private final VirtualEngine engine;
     private final int cpuId;
-    private final Device dev;
-    private final RequestSource source;
-    private final IoCounters counters;
+    private final SgRequest request;
     private final MapRetry retry;
-    private final ScatterList sg;
     private final StopFlag stop;
     private final TimerCallback submitFn = this::submit;
     private final TimerCallback prepareFn = this::prepare;
     private final TimerCallback issueFn = this::issue;
     private final TimerCallback completeFn = this::complete;
-    private DmaDirection dir;
-    private long startNs;
-    private int tries;
-    private boolean busy;
 
     RequestSlot(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
             MapRetry retry, int maxSegments, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
-        this.dev = dev;
-        this.source = source;
-        this.counters = counters;
+        this.request = new SgRequest(dev, source, counters, maxSegments);
         this.retry = retry;
-        this.sg = new ScatterList(maxSegments);
         this.stop = stop;
     }
 
@@ -55,18 +43,14 @@ final class RequestSlot {
 
     /** True while the slot holds a request that has neither completed nor failed. */
     boolean busy() {
-        return busy;
+        return request.busy();
     }
 
     private void submit(Cpu cpu) {
         if (stop.stopped()) {
             return;
         }
-        dir = source.next(sg);
-        counters.submit();
-        busy = true;
-        tries = 0;
-        startNs = cpu.nowNs();
+        request.submit(cpu);
         prepare(cpu);
     }
 
@@ -76,31 +60,24 @@ final class RequestSlot {
      * before any event that starts later).
      */
     private void prepare(Cpu cpu) {
-        cpu.spend(source.driverCost());
+        request.spendDriverCost(cpu);
         engine.post(cpuId, cpu.nowNs(), issueFn);
     }
 
     private void issue(Cpu cpu) {
-        tries++;
-        int nents = dev.dmaOps().mapSg(cpu, dev, sg, dir, 0);
-        if (nents > 0) {
-            engine.post(cpuId, source.transfer(cpu.nowNs(), sg, dir), completeFn);
-            return;
-        }
-        counters.mapError();
-        if (tries < retry.maxTries()) {
+        long doneNs = request.mapAndTransfer(cpu);
+        if (doneNs >= 0) {
+            engine.post(cpuId, doneNs, completeFn);
+        } else if (request.mayRetry(retry)) {
             engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), prepareFn);
-            return;
+        } else {
+            request.fail();
+            engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), submitFn);
         }
-        counters.fail();
-        busy = false;
-        engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), submitFn);
     }
 
     private void complete(Cpu cpu) {
-        dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
-        busy = false;
-        counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+        request.complete(cpu);
         engine.post(cpuId, cpu.nowNs(), submitFn);
     }
 }
