@@ -11,8 +11,8 @@ final class Machines {
     static Machine build(Scenario s, VirtualEngine engine, StaleWindowTracker tracker) {
         return switch (s.platform()) {
             case LPAR, ZVM, KVM -> new S390Machine(engine, s, tracker);
-            case VIRTIO -> new VirtioMachine(engine, s, tracker);
-            case X86 -> new X86Machine(engine, s, tracker);
+            case VIRTIO -> IommuMachine.virtio(engine, s, tracker);
+            case X86 -> IommuMachine.x86(engine, s, tracker);
         };
     }
 }
