@@ -1,0 +1,119 @@
+package org.iommulab.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.DmaIommuCounters;
+import org.iommulab.dma.IommuDma;
+import org.iommulab.iommu.DomainType;
+import org.iommulab.iommu.IommuBootParams;
+import org.iommulab.iommu.IommuCore;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.ideal.IdealDomain;
+import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.sim.ManualEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code iommu-lab demo}: the same map/unmap loop through strict invalidation, per-CPU flush
+ * queues and the single flush queue on the zero-cost ideal IOMMU, with a clock the loop moves
+ * itself, and the counters of each.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Map and unmap through strict, per-CPU queue and single queue dma-iommu on an ideal IOMMU"
+                + " and print what each did.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final long BUFFER = 4096;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--cpus", defaultValue = "4", paramLabel = "N", description = "CPUs mapping (default: ${DEFAULT-VALUE})")
+    private int cpus;
+
+    @Option(names = "--rounds", defaultValue = "20000", paramLabel = "N",
+            description = "rounds in which every CPU maps one buffer and unmaps its previous one (default: ${DEFAULT-VALUE})")
+    private int rounds;
+
+    @Option(names = "--round-ns", defaultValue = "1000", paramLabel = "NS",
+            description = "simulated time between rounds (default: ${DEFAULT-VALUE})")
+    private long roundNs;
+
+    private enum Mode {
+        STRICT("strict", IommuBootParams.defaults().withStrict(true)),
+        PER_CPU("per-CPU queues", IommuBootParams.defaults()),
+        SINGLE("single queue", IommuBootParams.defaults().withSingleQueueForAll(true));
+
+        final String title;
+        final IommuBootParams params;
+
+        Mode(String title, IommuBootParams params) {
+            this.title = title;
+            this.params = params;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (cpus < 1 || cpus > 256) {
+            throw new IllegalArgumentException("--cpus " + cpus + " is not allowed; use 1 to 256");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds " + rounds + " is not allowed; use at least 1");
+        }
+        if (roundNs < 0) {
+            throw new IllegalArgumentException("--round-ns " + roundNs + " is negative; use 0 or more");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%d CPUs x %d rounds, one %d-byte buffer per CPU per round, %d ns apart, ideal IOMMU%n%n",
+                cpus, rounds, BUFFER, roundNs);
+        out.printf("%-15s %-7s %-14s %9s %9s %9s %9s %10s %7s %9s %6s%n", "mode", "type", "queue", "maps", "unmaps",
+                "ranged", "global", "queue-full", "timer", "freed", "peak");
+        for (Mode mode : Mode.values()) {
+            run(out, mode);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void run(PrintWriter out, Mode mode) {
+        ManualEngine engine = new ManualEngine(cpus);
+        IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults());
+        IommuDma dma = new IommuDma(engine, mode.params);
+        IommuCore core = new IommuCore(mode.params, ideal, dma);
+        Device dev = new Device("nvme0");
+        dev.setDmaMaskBits(64);
+        if (core.probeDevice(dev) != 0) {
+            throw new IllegalStateException("the ideal IOMMU refused " + dev);
+        }
+        DmaIommu ops = dma.dmaIommu(dev);
+        long[] previous = new long[cpus];
+        for (int round = 0; round < rounds; round++) {
+            for (int c = 0; c < cpus; c++) {
+                long phys = ((long) round * cpus + c) * BUFFER;
+                long handle = ops.mapPage(engine.cpu(c), dev, phys, BUFFER, DmaDirection.FROM_DEVICE, 0);
+                if (round > 0) {
+                    ops.unmapPage(engine.cpu(c), dev, previous[c], BUFFER, DmaDirection.FROM_DEVICE, 0);
+                }
+                previous[c] = handle;
+            }
+            engine.advanceBy(roundNs);
+        }
+        // let the last flush-queue timer run, so every queued IOVA is freed
+        engine.advanceBy(ops.options().fqTimeoutMs() * 1_000_000L);
+        DmaIommuCounters n = ops.counters();
+        IdealDomain pt = ideal.domains().get(0);
+        String queue = ops.type() == DomainType.DMA_FQ
+                ? ops.options().queueType().name().toLowerCase().replace('_', '-') + " " + ops.options().fqSize()
+                        + "/" + ops.options().fqTimeoutMs() + "ms"
+                : "-";
+        out.printf("%-15s %-7s %-14s %9d %9d %9d %9d %10d %7d %9d %6d%n", mode.title, ops.type().sysfsName(), queue,
+                n.maps(), n.unmaps(), pt.iotlbSyncs(), pt.flushAlls(), n.queueFullFlushes(), n.timerFlushes(),
+                n.entriesFreed(), n.peakOccupancy());
+    }
+}

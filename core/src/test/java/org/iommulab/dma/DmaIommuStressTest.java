@@ -1,0 +1,98 @@
+package org.iommulab.dma;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
+import org.iommulab.platform.ideal.IdealDomain;
+import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.NativeEngine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Real threads, one per CPU, map and unmap at random through one domain while the real flush
+ * timer fires: the driver's safety checker must see no reuse before a covering flush, no overlap
+ * and nothing outside the aperture, every mapping must translate to its buffer, and when every
+ * thread has unmapped what it mapped the page table must be empty.
+ */
+class DmaIommuStressTest {
+
+    private static final int CPUS = 4;
+    private static final int OPS_PER_CPU = 20_000;
+
+    @ParameterizedTest
+    @EnumSource(FlushMode.class)
+    void concurrentMapsAndUnmapsKeepTheInvariants(FlushMode mode) throws Exception {
+        IdealIommu.Config config = IdealIommu.Config.defaults()
+                .withGeometry(new DomainGeometry(0, (256L << 20) - 1, true))
+                .withCheckSafety(true);
+        try (NativeEngine engine = new NativeEngine(CPUS)) {
+            TestMachine m = new TestMachine(engine, mode.params, config, mode.options);
+            Device dev = new Device("stress");
+            DmaIommu ops = m.probe(dev);
+            IdealDomain pt = m.lastDomain();
+            ExecutorService pool = Executors.newFixedThreadPool(CPUS);
+            try {
+                List<CompletableFuture<Long>> runs = new ArrayList<>();
+                for (int c = 0; c < CPUS; c++) {
+                    Cpu cpu = engine.cpu(c);
+                    runs.add(CompletableFuture.supplyAsync(() -> run(cpu, dev, ops, pt), pool));
+                }
+                long maps = 0;
+                for (CompletableFuture<Long> r : runs) {
+                    maps += r.get();
+                }
+                assertThat(pt.checker().violations()).as("%s", pt.checker().messages()).isZero();
+                assertThat(pt.mappedPages()).isZero();
+                assertThat(ops.counters().maps()).isEqualTo(maps);
+                assertThat(ops.counters().unmaps()).isEqualTo(maps);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** One CPU's random walk; returns how many maps succeeded. */
+    private static long run(Cpu cpu, Device dev, DmaIommu ops, IdealDomain pt) {
+        SplittableRandom rnd = new SplittableRandom(cpu.id());
+        long[] handles = new long[64];
+        long[] sizes = new long[64];
+        int live = 0;
+        long maps = 0;
+        for (int i = 0; i < OPS_PER_CPU; i++) {
+            if (live < handles.length && (live == 0 || rnd.nextBoolean())) {
+                long size = 1 + rnd.nextLong(0x10000);
+                long phys = (cpu.id() + 1L) << 36 | rnd.nextLong(1L << 32);
+                long h = ops.mapPage(cpu, dev, phys, size, DmaDirection.TO_DEVICE, 0);
+                if (h != DmaOps.DMA_MAPPING_ERROR) {
+                    if (pt.iovaToPhys(h) != phys) {
+                        throw new AssertionError("0x" + Long.toHexString(h) + " does not translate to its buffer");
+                    }
+                    handles[live] = h;
+                    sizes[live++] = size;
+                    maps++;
+                }
+            } else {
+                int k = rnd.nextInt(live);
+                ops.unmapPage(cpu, dev, handles[k], sizes[k], DmaDirection.TO_DEVICE, 0);
+                handles[k] = handles[--live];
+                sizes[k] = sizes[live];
+            }
+        }
+        while (live > 0) {
+            live--;
+            ops.unmapPage(cpu, dev, handles[live], sizes[live], DmaDirection.TO_DEVICE, 0);
+        }
+        return maps;
+    }
+}

@@ -1,0 +1,222 @@
+package org.iommulab.dma;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.DmaIommuOptions.QueueType;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
+import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lincheck model checking of {@code queue_iova} racing {@code fq_flush_timeout}, for the single
+ * queue and for per-CPU queues: in every interleaving the model checker tries, each IOVA is freed
+ * only after a flush that started after its unmap has finished, and every queued entry ends up
+ * freed or still queued. Queues are tiny so that full-queue flushes and wrap-around happen within a
+ * few operations; the timer callback is an operation of its own, so the checker chooses when it
+ * fires.
+ */
+class FlushQueuesLincheckTest {
+
+    private static ModelCheckingOptions options() {
+        return new ModelCheckingOptions().iterations(30).invocationsPerIteration(300).threads(2).actorsPerThread(3);
+    }
+
+    @Test
+    void singleQueue() {
+        options().check(SingleQueue.class);
+    }
+
+    @Test
+    void perCpuQueues() {
+        options().check(PerCpu.class);
+    }
+
+    @Test
+    void theOracleSeesAReuseBeforeTheFlush() {
+        SingleQueue m = new SingleQueue();
+        m.unmapAndQueue(0);
+        m.unmapAndQueue(1);
+        m.invariantsHold();
+        assertThatThrownBy(() -> m.oracle.freed(1)).isInstanceOf(IllegalStateException.class);
+        m.timerFires(0);
+        m.invariantsHold();
+        assertThat(m.oracle.freedCount()).isEqualTo(2);
+    }
+
+    /**
+     * Knows when each pfn was unmapped and when each flush started and finished; refuses any free
+     * not covered by a finished flush that started after the unmap.
+     */
+    static final class Oracle {
+        private final long[] unmappedAt = new long[64];
+        private final long[] coveredBy = new long[64];
+        private long seq;
+        private int freed;
+
+        synchronized void unmapped(int pfn) {
+            unmappedAt[pfn] = ++seq;
+        }
+
+        synchronized long flushStarted() {
+            return ++seq;
+        }
+
+        synchronized void flushFinished(long start) {
+            for (int pfn = 0; pfn < unmappedAt.length; pfn++) {
+                if (unmappedAt[pfn] != 0 && unmappedAt[pfn] < start && coveredBy[pfn] == 0) {
+                    coveredBy[pfn] = start;
+                }
+            }
+        }
+
+        synchronized void freed(long pfn) {
+            if (coveredBy[(int) pfn] == 0) {
+                throw new IllegalStateException("pfn " + pfn + " freed before a flush covering its unmap finished");
+            }
+            freed++;
+        }
+
+        synchronized int freedCount() {
+            return freed;
+        }
+    }
+
+    /** The state Lincheck drives: one domain's flush queues over the oracle. */
+    public abstract static class Model {
+        final Oracle oracle = new Oracle();
+        private final AtomicInteger nextPfn = new AtomicInteger();
+        private final LockEngine engine = new LockEngine();
+        private final FlushQueues fq;
+
+        Model(DmaIommuOptions options) {
+            fq = new FlushQueues(engine, "lincheck", options,
+                    cpu -> oracle.flushFinished(oracle.flushStarted()),
+                    (cpu, pfn, pages) -> oracle.freed(pfn),
+                    new DmaIommuStats());
+        }
+
+        /** Unmaps a fresh page and queues its IOVA on CPU {@code cpu}. */
+        @Operation
+        public void unmapAndQueue(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+            int pfn = nextPfn.incrementAndGet();
+            oracle.unmapped(pfn);
+            fq.queueIova(engine.cpu(cpu), pfn, 1);
+        }
+
+        /** The flush timer fires on CPU {@code cpu}. */
+        @Operation
+        public void timerFires(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+            fq.fqFlushTimeout(engine.cpu(cpu));
+        }
+
+        @Validate
+        public void invariantsHold() {
+            int queued = nextPfn.get();
+            if (queued != oracle.freedCount() + fq.occupancy()) {
+                throw new IllegalStateException(queued + " queued but " + oracle.freedCount() + " freed and "
+                        + fq.occupancy() + " still queued");
+            }
+        }
+    }
+
+    /** One queue of four slots (three entries). */
+    public static final class SingleQueue extends Model {
+        public SingleQueue() {
+            super(new DmaIommuOptions(QueueType.SINGLE, 4, 10));
+        }
+    }
+
+    /** Two per-CPU queues of two slots (one entry each). */
+    public static final class PerCpu extends Model {
+        public PerCpu() {
+            super(new DmaIommuOptions(QueueType.PER_CPU, 2, 10));
+        }
+    }
+
+    /** Two CPUs with real locks and a timer that never fires on its own. */
+    private static final class LockEngine implements Engine {
+        private final Cpu[] cpus = {new PlainCpu(0), new PlainCpu(1)};
+
+        @Override
+        public int nrCpus() {
+            return cpus.length;
+        }
+
+        @Override
+        public Cpu cpu(int id) {
+            return cpus[id];
+        }
+
+        @Override
+        public SpinLock newSpinLock(String name) {
+            ReentrantLock lock = new ReentrantLock();
+            return new SpinLock() {
+                @Override
+                public void lock(Cpu cpu) {
+                    lock.lock();
+                }
+
+                @Override
+                public void unlock(Cpu cpu) {
+                    lock.unlock();
+                }
+            };
+        }
+
+        @Override
+        public KTimer newTimer(String name, TimerCallback callback) {
+            return new KTimer() {
+                @Override
+                public void mod(Cpu cpu, long delayNs) {
+                    // fired by the timerFires operation
+                }
+
+                @Override
+                public boolean schedule(Cpu cpu, long delayNs) {
+                    return true;
+                }
+
+                @Override
+                public boolean pending() {
+                    return false;
+                }
+
+                @Override
+                public void cancel() {
+                    // nothing armed
+                }
+            };
+        }
+
+        @Override
+        public CostModel costs() {
+            return CostModel.zero();
+        }
+    }
+
+    private record PlainCpu(int id) implements Cpu {
+        @Override
+        public long nowNs() {
+            return 0;
+        }
+
+        @Override
+        public void spend(Cost cost, long count) {
+            // free
+        }
+    }
+}
