@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%d CPUs x %d rounds, one %d-byte buffer per CPU per round, %d ns apart, ideal IOMMU%n%n",
                 cpus, rounds, BUFFER, roundNs);
-        out.printf("%-15s %-7s %-14s %9s %9s %9s %9s %10s %7s %9s %6s%n", "mode", "type", "queue", "maps", "unmaps",
+        out.printf("%-15s %-7s %-20s %9s %9s %9s %9s %10s %7s %9s %6s%n", "mode", "type", "queue", "maps", "unmaps",
                 "ranged", "global", "queue-full", "timer", "freed", "peak");
         for (Mode mode : Mode.values()) {
             run(out, mode);
@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
                 ? ops.options().queueType().name().toLowerCase().replace('_', '-') + " " + ops.options().fqSize()
                         + "/" + ops.options().fqTimeoutMs() + "ms"
                 : "-";
-        out.printf("%-15s %-7s %-14s %9d %9d %9d %9d %10d %7d %9d %6d%n", mode.title, ops.type().sysfsName(), queue,
+        out.printf("%-15s %-7s %-20s %9d %9d %9d %9d %10d %7d %9d %6d%n", mode.title, ops.type().sysfsName(), queue,
                 n.maps(), n.unmaps(), pt.iotlbSyncs(), pt.flushAlls(), n.queueFullFlushes(), n.timerFlushes(),
                 n.entriesFreed(), n.peakOccupancy());
     }

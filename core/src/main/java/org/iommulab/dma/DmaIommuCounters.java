@@ -14,6 +14,9 @@ package org.iommulab.dma;
  * @param entriesFreed queued ranges freed after their flush
  * @param queueFullFlushes synchronous flushes because a queue was full
  * @param timerFlushes flushes by the flush-queue timer
+ * @param fqOverflows times a queue was still full after its synchronous flush, because a flush
+ *     started earlier on another CPU had not finished, and the kernel's add wrapped the ring
+ * @param entriesLost queued ranges those overflows dropped: IOVAs never freed
  * @param peakOccupancy the most entries any one queue held
  * @param occupancy entries queued now, over all queues
  */
@@ -29,6 +32,8 @@ public record DmaIommuCounters(
         long entriesFreed,
         long queueFullFlushes,
         long timerFlushes,
+        long fqOverflows,
+        long entriesLost,
         long peakOccupancy,
         long occupancy) {
 

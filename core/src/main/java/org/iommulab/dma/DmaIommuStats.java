@@ -20,11 +20,14 @@ final class DmaIommuStats {
     final LongAdder entriesFreed = new LongAdder();
     final LongAdder queueFullFlushes = new LongAdder();
     final LongAdder timerFlushes = new LongAdder();
+    final LongAdder fqOverflows = new LongAdder();
+    final LongAdder entriesLost = new LongAdder();
 
     /** A consistent-enough copy for reports; exact once the domain is quiet. */
     DmaIommuCounters snapshot(int peakOccupancy, int occupancy) {
         return new DmaIommuCounters(maps.sum(), mapErrors.sum(), unmaps.sum(), mapSgs.sum(), unmapSgs.sum(),
                 bytesMapped.sum(), strictSyncs.sum(), entriesQueued.sum(), entriesFreed.sum(),
-                queueFullFlushes.sum(), timerFlushes.sum(), peakOccupancy, occupancy);
+                queueFullFlushes.sum(), timerFlushes.sum(), fqOverflows.sum(), entriesLost.sum(), peakOccupancy,
+                occupancy);
     }
 }

@@ -21,6 +21,14 @@ import org.iommulab.sim.KTimer;
  * the timer, armed by the first enqueue after it last fired, flushes once and drains every queue.
  * The kernel's jiffy rounding of the timeout is left out: the timer fires exactly
  * {@code fq_timeout} ms after it is armed.
+ *
+ * <p>A race the model keeps because the kernel has it: the finish count says how many flushes
+ * finished, not which. If another CPU's flush started before this CPU's synchronous one and is
+ * still running, the finish count after the synchronous flush does not pass the entries queued
+ * since that other flush started, so the queue can still be full. {@code queue_iova} then adds
+ * anyway; the tail wraps onto the head and every entry in the ring is lost: their IOVAs are never
+ * freed (a leak, never an early reuse). It takes a whole queue of entries queued during one flush,
+ * so it needs tiny queues or very slow flushes; {@link DmaIommuCounters#fqOverflows()} counts it.
  */
 final class FlushQueues {
 
@@ -89,6 +97,12 @@ final class FlushQueues {
                 fqFlushIotlb(cpu);
                 stats.queueFullFlushes.increment();
                 freeLocked(cpu, fq);
+                if (fq.isFull()) {
+                    // The kernel adds regardless (see the class comment): tail wraps onto head and
+                    // the whole ring, this entry included, reads as empty. Count what is lost.
+                    stats.fqOverflows.increment();
+                    stats.entriesLost.add(fq.occupancy() + 1);
+                }
             }
             fq.ringAdd(cpu, pfn, pages, fqFlushStartCnt.get());
         } finally {

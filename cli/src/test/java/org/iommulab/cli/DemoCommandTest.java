@@ -1,0 +1,53 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+
+    /** The eight counters ending the row of {@code mode}: maps unmaps ranged global queue-full timer freed peak. */
+    private static long[] row(String out, String mode) {
+        String line = out.lines().filter(l -> l.startsWith(mode + " ")).findFirst().orElseThrow();
+        String[] f = line.strip().split(" +");
+        long[] v = new long[8];
+        for (int i = 0; i < 8; i++) {
+            v[i] = Long.parseLong(f[f.length - 8 + i]);
+        }
+        return v;
+    }
+
+    @Test
+    void strictSyncsEveryUnmapWhileTheQueuesFlushInBatches() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("demo", "--cpus", "2", "--rounds", "2000")).isZero();
+        String text = out.toString();
+
+        long[] strict = row(text, "strict");
+        long[] perCpu = row(text, "per-CPU queues");
+        long[] single = row(text, "single queue");
+        assertThat(strict[1]).isEqualTo(3998); // unmaps
+        assertThat(strict[2]).isEqualTo(3998); // one ranged flush per unmap
+        assertThat(strict[3]).isZero();
+        assertThat(perCpu[2]).isZero();
+        assertThat(perCpu[3]).isEqualTo(perCpu[4] + perCpu[5]);
+        assertThat(perCpu[6]).isEqualTo(3998); // every queued IOVA freed in the end
+        assertThat(perCpu[7]).isEqualTo(255);
+        assertThat(single[3]).isLessThan(perCpu[3]);
+        assertThat(single[7]).isEqualTo(3998);
+    }
+
+    @Test
+    void badValuesAreOneLineAndExitTwo() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("demo", "--rounds", "0")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("iommu-lab: --rounds 0 is not allowed; use at least 1");
+    }
+}
