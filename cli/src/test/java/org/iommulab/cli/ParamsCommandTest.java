@@ -2,13 +2,19 @@ package org.iommulab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.iommulab.sim.Cost;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class ParamsCommandTest {
+
+    private static final String BEGIN = "<!-- BEGIN GENERATED: iommu-lab params --format markdown -->\n";
+    private static final String END = "<!-- END GENERATED -->";
 
     @Test
     void listsEveryCostWithItsDefault() {
@@ -28,5 +34,18 @@ class ParamsCommandTest {
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute("params", "--format", "xml")).isEqualTo(2);
         assertThat(err.toString().strip()).contains("xml").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    /** docs/costs.md carries the generated table; regenerate it when a cost changes. */
+    @Test
+    void docsCostTableIsCurrent() throws IOException {
+        Path doc = Path.of(System.getProperty("iommulab.root", ".."), "docs", "costs.md");
+        String text = Files.readString(doc);
+        int from = text.indexOf(BEGIN);
+        int to = text.indexOf(END);
+        assertThat(from).as("generated-table markers in " + doc).isNotNegative();
+        assertThat(text.substring(from + BEGIN.length(), to))
+                .as("docs/costs.md is stale: regenerate its table with ./iommu-lab params --format markdown")
+                .isEqualTo(ParamsCommand.render(ParamsCommand.Format.markdown));
     }
 }

@@ -95,9 +95,7 @@ public enum Cost {
     NVME_PAGE_TRANSFER("nvme.pageTransferNs", 820, CostCategory.DEVICE,
             "NVMe ceiling 3-7 GB/s per drive (vendor data sheets, costs.md): 4 KiB per 820 ns is 5 GB/s"),
     NIC_WIRE_KIB("nic.wireKiBNs", 328, CostCategory.DEVICE,
-            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB"),
-    IOTLB_MISS("device.iotlbMissNs", 460, CostCategory.DEVICE,
-            "Rubin et al., SOSP 2024: l0 65 ns + 197 ns per memory read, ~2 reads per 4 KiB");
+            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB");
 
     private final String key;
     private final long defaultNs;
