@@ -3,20 +3,15 @@ package org.iommulab.platform.virtio;
 import org.iommulab.kernel.Errno;
 
 /**
- * The status a virtio-iommu device writes into a request's tail ({@code VIRTIO_IOMMU_S_*}) and the
- * errno the guest turns it into ({@code viommu_get_req_errno}). Statuses whose errno the model has
- * no constant for (ENOSYS, ENOENT, EFAULT) come back as -EIO.
+ * The statuses the modelled device writes into a request's tail ({@code VIRTIO_IOMMU_S_*}) and the
+ * errno the guest turns each into ({@code viommu_get_req_errno}). NOENT becomes -EIO because the
+ * model has no ENOENT; the statuses for failures the model cannot have are left out.
  */
 enum VirtioIommuStatus {
     OK(0),
-    IOERR(-Errno.EIO),
-    UNSUPP(-Errno.EIO),
-    DEVERR(-Errno.EIO),
     INVAL(-Errno.EINVAL),
     RANGE(-Errno.ERANGE),
-    NOENT(-Errno.EIO),
-    FAULT(-Errno.EIO),
-    NOMEM(-Errno.ENOMEM);
+    NOENT(-Errno.EIO);
 
     private final int errno;
 

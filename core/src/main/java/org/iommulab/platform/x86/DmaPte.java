@@ -23,10 +23,6 @@ final class DmaPte {
         return (pte & (READ | WRITE)) != 0;
     }
 
-    static boolean writable(long pte) {
-        return (pte & WRITE) != 0;
-    }
-
     static long pfn(long pte) {
         return (pte & ADDR_MASK) >>> PAGE_SHIFT;
     }

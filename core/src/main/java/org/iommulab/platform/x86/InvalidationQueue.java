@@ -52,7 +52,7 @@ final class InvalidationQueue {
         switch (desc.type()) {
             case IOTLB_PSI -> iotlb.invalidatePages(desc.did(), desc.firstPfn(), desc.pages());
             case IOTLB_DSI -> iotlb.invalidateDomain(desc.did());
-            case WAIT -> throw new IllegalArgumentException("a wait descriptor is added by submitSync itself");
+            default -> throw new IllegalArgumentException(desc.type() + " is not an IOTLB descriptor");
         }
         issued.incrementAndGet(desc.type().ordinal());
     }

@@ -194,11 +194,6 @@ public final class X86IommuDomain implements IommuDomainOps {
         return table.tableCount();
     }
 
-    /** Tables a CPU allocated but freed again because another CPU installed one first. */
-    public long tableInstallRaces() {
-        return table.installRaces();
-    }
-
     /** Memory the tables take, in bytes. */
     public long tableMemoryBytes() {
         return table.memoryBytes();

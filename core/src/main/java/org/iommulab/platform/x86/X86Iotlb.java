@@ -59,10 +59,6 @@ final class X86Iotlb {
         entries.keySet().removeIf(t -> t.did == did);
     }
 
-    synchronized int size() {
-        return entries.size();
-    }
-
     synchronized long hits() {
         return hits;
     }

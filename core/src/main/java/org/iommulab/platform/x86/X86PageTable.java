@@ -31,7 +31,6 @@ final class X86PageTable {
 
     private final Table root;
     private final AtomicLong tables = new AtomicLong(1);
-    private final AtomicLong installRaces = new AtomicLong();
     private final AtomicLong nextTableFrame = new AtomicLong(1);
 
     X86PageTable() {
@@ -113,11 +112,6 @@ final class X86PageTable {
         return tables.get() * TABLE_BYTES;
     }
 
-    /** Tables allocated by a CPU that lost the install race and freed its table again. */
-    long installRaces() {
-        return installRaces.get();
-    }
-
     private Table leafTable(Cpu cpu, long pfn) {
         Table t = root;
         for (int level = LEVELS; level > 1; level--) {
@@ -131,8 +125,7 @@ final class X86PageTable {
                     tables.incrementAndGet();
                     next = fresh;
                 } else {
-                    installRaces.incrementAndGet();
-                    next = t.children.get(idx);
+                    next = t.children.get(idx); // another CPU won: its table stays, ours is dropped
                 }
             }
             t = next;
