@@ -56,4 +56,8 @@ public record MapBenchOptions(int threads, int granule, DmaDirection dir, long d
     public MapBenchOptions withDmaBits(int bits) {
         return new MapBenchOptions(threads, granule, dir, delayNs, bits, memoryGiB, seed);
     }
+
+    public MapBenchOptions withSeed(long s) {
+        return new MapBenchOptions(threads, granule, dir, delayNs, dmaBits, memoryGiB, s);
+    }
 }

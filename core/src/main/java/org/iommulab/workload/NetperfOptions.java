@@ -59,6 +59,14 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
         return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry);
     }
 
+    public NetperfOptions withMtu(int n) {
+        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry);
+    }
+
+    public NetperfOptions withTxFragments(int n) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry);
+    }
+
     public NetperfOptions withTxDepth(int n) {
         return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry);
     }

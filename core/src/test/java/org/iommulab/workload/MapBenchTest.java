@@ -10,6 +10,8 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.VirtualEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MapBenchTest {
 
@@ -95,6 +97,21 @@ class MapBenchTest {
         assertThat(r.mapErrors()).isEqualTo(3);
         assertThat(r.inFlight()).isZero();
         assertThat(engine.idle()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
+    void theSeedPlacesTheBuffers(long seed) {
+        WorkloadFixtures.assertDeterministic(seed, MapBenchTest::run);
+    }
+
+    private static long[] run(long seed) {
+        VirtualEngine engine = new VirtualEngine(2, COSTS);
+        FakeDmaOps ops = new FakeDmaOps(2);
+        MapBench bench = new MapBench(MapBenchOptions.defaults().withThreads(3).withGranule(2).withSeed(seed));
+        bench.start(engine, device(ops));
+        engine.runUntil(20_000);
+        return new long[] {ops.trace(), bench.stats().loops(), engine.busyNs()};
     }
 
     @Test

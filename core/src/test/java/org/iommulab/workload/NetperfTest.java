@@ -135,9 +135,7 @@ class NetperfTest {
         assertThatThrownBy(() -> d.withTxDepth(5000)).hasMessage("netperf txDepth 5000 is out of range; allowed 1..4096");
         assertThatThrownBy(() -> d.withQueues(-2)).hasMessage("netperf queues -2 is out of range; allowed 0..4096");
         assertThatThrownBy(() -> d.withTraffic(null)).hasMessage("netperf traffic is missing; allowed TX, RX, BOTH");
-        assertThatThrownBy(() -> new NetperfOptions(Traffic.BOTH, 0, 1024, 9000, 16, 32, 16, 1, new MapRetry(1, 1)))
-                .hasMessage("netperf mtu 9000 is out of range; allowed 68..4082");
-        assertThatThrownBy(() -> new NetperfOptions(Traffic.BOTH, 0, 1024, 1500, 18, 32, 16, 1, new MapRetry(1, 1)))
-                .hasMessage("netperf txFragments 18 is out of range; allowed 1..17");
+        assertThatThrownBy(() -> d.withMtu(9000)).hasMessage("netperf mtu 9000 is out of range; allowed 68..4082");
+        assertThatThrownBy(() -> d.withTxFragments(18)).hasMessage("netperf txFragments 18 is out of range; allowed 1..17");
     }
 }
