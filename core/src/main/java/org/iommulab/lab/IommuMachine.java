@@ -19,8 +19,9 @@ import org.iommulab.stats.StaleWindowTracker;
  * A non-s390 machine: one device behind an IOMMU driver, driven by dma-iommu. Two kinds:
  * <ul>
  *   <li>{@link #virtio}: a guest with a virtio-iommu backed by vfio on the host; each kick is an
- *       exit to the VMM and the host's vfio calls are its hypervisor work. The driver sets
- *       {@code shadow_on_flush} only when asked, as upstream does not;
+ *       exit to the VMM and the host's vfio calls are its hypervisor work. The driver leaves
+ *       {@code shadow_on_flush} clear, as upstream does, so {@code auto} gets per-CPU queues where
+ *       the driver defers flushes; {@code lazy-single} chooses the single queue explicitly;
  *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor.
  * </ul>
  */
