@@ -20,8 +20,8 @@ import org.iommulab.stats.StaleWindowTracker;
  * <ul>
  *   <li>{@link #virtio}: a guest with a virtio-iommu backed by vfio on the host; each kick is an
  *       exit to the VMM and the host's vfio calls are its hypervisor work. The driver leaves
- *       {@code shadow_on_flush} clear, as upstream does, so {@code auto} gets per-CPU queues where
- *       the driver defers flushes; {@code lazy-single} chooses the single queue explicitly;
+ *       {@code shadow_on_flush} clear, as upstream does; the lazy modes choose their queue
+ *       explicitly ({@code auto} is strict there, see {@link DmaMode#resolve});
  *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor.
  * </ul>
  */
