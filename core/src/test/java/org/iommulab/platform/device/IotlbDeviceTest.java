@@ -83,6 +83,22 @@ class IotlbDeviceTest {
     }
 
     @Test
+    void aWalkOverlappingAFlushServesItsAccessButIsNotCached() {
+        IotlbDevice[] dev = new IotlbDevice[1];
+        shadow.put(7L, DmaTranslationSource.translation(0x7000, true));
+        DmaTranslationSource racing = iova -> {
+            long seen = source.lookup(iova);
+            shadow.remove(iova >>> 12); // the CPU unmaps and flushes while the walk is in flight
+            dev[0].invalidate(iova, 4096);
+            return seen;
+        };
+        dev[0] = new IotlbDevice("nic0", racing, 4);
+        assertThat(dev[0].translate(0x7000, false)).isEqualTo(0x7000L);
+        assertThat(dev[0].iotlb().size()).isZero();
+        assertThat(dev[0].translate(0x7000, false)).isEqualTo(IotlbDevice.FAULT_UNMAPPED);
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThatThrownBy(() -> new Iotlb(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity 0");
