@@ -1,0 +1,81 @@
+package org.iommulab.bench;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Map+unmap throughput of one 4 KiB page with one and with two threads sharing one device, each
+ * thread playing its own CPU of a 2-CPU machine: the per-CPU queues should scale, the single
+ * queue's one lock should not. Read the 2-thread score over the 1-thread score of the same mode.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class DmaMapScalingBenchmark {
+
+    /** The machine all threads share, and the CPU numbers handed to them. */
+    @State(Scope.Benchmark)
+    public static class Shared {
+        @Param({"PERCPU", "SINGLE"})
+        public DmaModeParam mode;
+
+        IdealDmaMachine machine;
+        final AtomicInteger nextCpu = new AtomicInteger();
+
+        @Setup
+        public void setUp() {
+            machine = new IdealDmaMachine(mode, 2);
+        }
+
+        @TearDown
+        public void tearDown() {
+            machine.close();
+        }
+    }
+
+    /** One thread's CPU and its own run of physical pages. */
+    @State(Scope.Thread)
+    public static class OnCpu {
+        int cpu;
+        long next;
+
+        @Setup
+        public void setUp(Shared shared) {
+            cpu = shared.nextCpu.getAndIncrement();
+            if (cpu >= shared.machine.engine.nrCpus()) {
+                throw new IllegalStateException("more benchmark threads than CPUs: thread " + cpu);
+            }
+        }
+
+        long phys() {
+            return ((long) cpu << 20 | (next++ & 511)) * IdealDmaMachine.PAGE_SIZE;
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long oneThread(Shared shared, OnCpu on) {
+        return shared.machine.mapUnmapPage(on.cpu, on.phys());
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long twoThreads(Shared shared, OnCpu on) {
+        return shared.machine.mapUnmapPage(on.cpu, on.phys());
+    }
+}

@@ -1,0 +1,56 @@
+package org.iommulab.bench;
+
+import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.IommuDma;
+import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.IommuBootParams;
+import org.iommulab.iommu.IommuCore;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.sim.NativeEngine;
+
+/**
+ * dma-iommu on the ideal IOMMU under a {@link NativeEngine} whose costs are free, set up for one
+ * 64-bit device the way {@code lab.DmaLayer} does it: {@code iommu.strict=1} for strict, user
+ * flush-queue options (the kernel's defaults for each queue type) for the lazy modes. What a
+ * benchmark on it measures is the Java model's own work.
+ */
+final class IdealDmaMachine implements AutoCloseable {
+
+    static final long PAGE_SIZE = 4096;
+
+    final NativeEngine engine;
+    final Device dev = new Device("bench0");
+    final DmaIommu ops;
+
+    IdealDmaMachine(DmaModeParam mode, int nrCpus) {
+        engine = new NativeEngine(nrCpus);
+        IommuBootParams params = IommuBootParams.defaults().withStrict(mode == DmaModeParam.STRICT);
+        DmaIommuOptions options = switch (mode) {
+            case PERCPU -> DmaIommuOptions.perCpuDefaults();
+            case SINGLE -> DmaIommuOptions.singleDefaults();
+            case STRICT -> null;
+        };
+        IommuDma dma = new IommuDma(engine, params, options);
+        IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
+        dev.setDmaMaskBits(64);
+        if (core.probeDevice(dev) != 0) {
+            throw new IllegalStateException("probing " + dev + " on the ideal IOMMU failed");
+        }
+        ops = dma.dmaIommu(dev);
+    }
+
+    /** One page mapped and unmapped on CPU {@code cpuId}; returns the handle so JMH consumes it. */
+    long mapUnmapPage(int cpuId, long phys) {
+        var cpu = engine.cpu(cpuId);
+        long handle = ops.mapPage(cpu, dev, phys, PAGE_SIZE, DmaDirection.BIDIRECTIONAL, 0);
+        ops.unmapPage(cpu, dev, handle, PAGE_SIZE, DmaDirection.BIDIRECTIONAL, 0);
+        return handle;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
