@@ -1,6 +1,5 @@
 package org.iommulab.platform.ideal;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.iommulab.iommu.DomainGeometry;
@@ -11,7 +10,7 @@ import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
 
 /**
- * A domain of the {@link IdealIommu}: a concurrent hash map from IOVA page to physical page,
+ * A domain of the {@link IdealIommu}: an {@link IdealPageTable} from IOVA page to physical page,
  * flushes that only count themselves, and nothing spent. Tests can make {@code iotlb_sync_map}
  * fail, as s390's does under memory pressure, to exercise the core's undo path.
  */
@@ -22,7 +21,7 @@ public final class IdealDomain implements IommuDomainOps {
     private final long granule;
     private final IovaSafetyChecker checker;
     /** IOVA page number -> physical address of that page. */
-    private final ConcurrentHashMap<Long, Long> pageTable = new ConcurrentHashMap<>();
+    private final IdealPageTable pageTable = new IdealPageTable();
     private final LongAdder mapPagesCalls = new LongAdder();
     private final LongAdder unmapPagesCalls = new LongAdder();
     private final LongAdder iotlbSyncs = new LongAdder();
@@ -60,7 +59,7 @@ public final class IdealDomain implements IommuDomainOps {
             checker.mapped(iova, size);
         }
         for (long off = 0; off < size; off += granule) {
-            pageTable.put((iova + off) / granule, paddr + off);
+            pageTable.set(cpu.id(), (iova + off) / granule, paddr + off);
         }
         return size;
     }
@@ -70,7 +69,7 @@ public final class IdealDomain implements IommuDomainOps {
         long size = pgsize * pgcount;
         unmapPagesCalls.increment();
         for (long off = 0; off < size; off += granule) {
-            pageTable.remove((iova + off) / granule);
+            pageTable.clear(cpu.id(), (iova + off) / granule);
         }
         if (checker != null) {
             checker.unmapped(iova, size);
@@ -106,8 +105,8 @@ public final class IdealDomain implements IommuDomainOps {
 
     @Override
     public long iovaToPhys(long iova) {
-        Long phys = pageTable.get(iova / granule);
-        return phys == null ? 0 : phys + (iova & (granule - 1));
+        long phys = pageTable.get(iova / granule);
+        return phys < 0 ? 0 : phys + (iova & (granule - 1));
     }
 
     @Override
@@ -122,7 +121,7 @@ public final class IdealDomain implements IommuDomainOps {
 
     @Override
     public void free() {
-        pageTable.clear();
+        pageTable.clearAll();
     }
 
     /** Makes the next {@code times} {@code iotlb_sync_map} calls return {@code errno} (negative). */
