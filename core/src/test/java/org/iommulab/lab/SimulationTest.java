@@ -43,8 +43,10 @@ class SimulationTest {
         assertThat(r.io().submitted()).isEqualTo(r.io().completed() + r.io().failed());
         DmaMode resolved = m.resolve(p);
         if (p.s390() && (resolved == DmaMode.LAZY_PERCPU || resolved == DmaMode.LAZY_SINGLE)) {
-            assertThat(r.rpcit().global()).as("Global RPCITs = queue-full + timer + out-of-resource flushes")
-                    .isEqualTo(r.flushQueue().fullFlushes() + r.flushQueue().timerFlushes() + r.rpcit().outOfResource());
+            // debugfs "Global RPCITs" counts flush_iotlb_all only (v6.7); the global refresh after an
+            // out-of-resources RPCIT is counted in rpcit.outOfResource.
+            assertThat(r.rpcit().global()).as("Global RPCITs = queue-full + timer flushes")
+                    .isEqualTo(r.flushQueue().fullFlushes() + r.flushQueue().timerFlushes());
         }
         if (p.s390() && resolved == DmaMode.STRICT) {
             assertThat(r.rpcit().sync()).as("one Sync RPCIT per strict unmap").isEqualTo(r.io().completed());
