@@ -85,6 +85,7 @@ public final class MapBench implements Workload {
         private final long phys;
         private final long size;
         private final TimerCallback loopFn = this::loop;
+        private final TimerCallback mapFn = this::map;
         private final TimerCallback unmapFn = this::unmap;
         private boolean mapped;
         private long dma;
@@ -103,11 +104,16 @@ public final class MapBench implements Workload {
             engine.post(cpuId, engine.cpu(cpuId).nowNs(), loopFn);
         }
 
+        /** The loop's own work; the map starts the next event, the unmap the one after. */
         private void loop(Cpu cpu) {
             if (stop.stopped()) {
                 return;
             }
             cpu.spend(Cost.MAPBENCH_LOOP);
+            engine.post(cpuId, cpu.nowNs(), mapFn);
+        }
+
+        private void map(Cpu cpu) {
             counters.submit();
             startNs = cpu.nowNs();
             dma = dev.dmaOps().mapPage(cpu, dev, phys, size, options.dir(), 0);
@@ -118,11 +124,7 @@ public final class MapBench implements Workload {
                 return;
             }
             mapped = true;
-            if (options.delayNs() > 0) {
-                engine.post(cpuId, cpu.nowNs() + options.delayNs(), unmapFn);
-            } else {
-                unmap(cpu);
-            }
+            engine.post(cpuId, cpu.nowNs() + options.delayNs(), unmapFn);
         }
 
         private void unmap(Cpu cpu) {
