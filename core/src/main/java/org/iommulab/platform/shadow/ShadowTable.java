@@ -3,8 +3,9 @@ package org.iommulab.platform.shadow;
 import static org.iommulab.s390.PciDma.PAGE_SHIFT;
 import static org.iommulab.s390.PciDma.PAGE_SIZE;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.iommulab.platform.device.DmaTranslationSource;
 
@@ -21,6 +22,12 @@ import org.iommulab.platform.device.DmaTranslationSource;
  * or segment entry without touching every empty page; the hypervisor still charges one lookup per
  * page, as QEMU does them. Writers hold the hypervisor's global lock; readers (the device) may run
  * concurrently and see each entry atomically.
+ *
+ * <p>Layout: a directory of 2 GiB regions (grown on demand), each an array of its 2048 segments,
+ * each segment an array of its 256 entries, so a lookup is three indexed acquire reads and no
+ * boxing. A new segment or region, or a grown directory, is published with a release store after
+ * it is filled. Occupancy bitmaps, touched only by writers, let {@link #nextShadowed} jump over
+ * empty segments and pages.
  */
 public final class ShadowTable {
 
@@ -28,14 +35,31 @@ public final class ShadowTable {
     public static final long ABSENT = DmaTranslationSource.NO_TRANSLATION;
 
     private static final int SEGMENT_SHIFT = 20;
+    private static final int REGION_SHIFT = 31;
     private static final int PAGES_PER_SEGMENT = 1 << (SEGMENT_SHIFT - PAGE_SHIFT);
+    private static final int SEGMENTS_PER_REGION = 1 << (REGION_SHIFT - SEGMENT_SHIFT);
+    /** The directory covers at most 2^20 regions (2 PiB of IOVA), far beyond any table's 4 TiB. */
+    private static final long MAX_REGIONS = 1L << 20;
+    private static final VarHandle DIRECTORY = directoryHandle();
+    private static final VarHandle REGION = MethodHandles.arrayElementVarHandle(Region[].class);
+    private static final VarHandle SEGMENT = MethodHandles.arrayElementVarHandle(Segment[].class);
 
-    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /** Regions by IOVA >>> 31, null where nothing was ever shadowed; read and replaced through DIRECTORY. */
+    private Region[] directory = new Region[0];
     private long size;
 
     /** The entry for the page holding {@code iova}, or {@link #ABSENT}. */
     public long lookup(long iova) {
-        Segment s = segments.get(iova >>> SEGMENT_SHIFT);
+        Region[] dir = (Region[]) DIRECTORY.getAcquire(this);
+        long rx = iova >>> REGION_SHIFT;
+        if (rx >= dir.length) {
+            return ABSENT;
+        }
+        Region r = (Region) REGION.getAcquire(dir, (int) rx);
+        if (r == null) {
+            return ABSENT;
+        }
+        Segment s = (Segment) SEGMENT.getAcquire(r.segments, segmentIndex(iova));
         return s == null ? ABSENT : s.entries.get(index(iova));
     }
 
@@ -44,10 +68,19 @@ public final class ShadowTable {
         if (entry == ABSENT) {
             throw new IllegalArgumentException("put of an absent entry at 0x" + Long.toHexString(iova) + "; use remove");
         }
-        Segment s = segments.computeIfAbsent(iova >>> SEGMENT_SHIFT, k -> new Segment());
-        long old = s.entries.getAndSet(index(iova), entry);
+        Region r = region(iova);
+        int sx = segmentIndex(iova);
+        Segment s = r.segments[sx];
+        if (s == null) {
+            s = new Segment();
+            SEGMENT.setRelease(r.segments, sx, s);
+            r.occupied[sx >>> 6] |= 1L << sx;
+        }
+        int i = index(iova);
+        long old = s.entries.getAndSet(i, entry);
         if (old == ABSENT) {
             s.count++;
+            s.present[i >>> 6] |= 1L << i;
             size++;
         }
         return old;
@@ -55,16 +88,24 @@ public final class ShadowTable {
 
     /** Drops the entry of the page holding {@code iova}; returns it, or {@link #ABSENT} if there was none. */
     public long remove(long iova) {
-        long key = iova >>> SEGMENT_SHIFT;
-        Segment s = segments.get(key);
+        long rx = iova >>> REGION_SHIFT;
+        if (rx >= directory.length || directory[(int) rx] == null) {
+            return ABSENT;
+        }
+        Region r = directory[(int) rx];
+        int sx = segmentIndex(iova);
+        Segment s = r.segments[sx];
         if (s == null) {
             return ABSENT;
         }
-        long old = s.entries.getAndSet(index(iova), ABSENT);
+        int i = index(iova);
+        long old = s.entries.getAndSet(i, ABSENT);
         if (old != ABSENT) {
             size--;
+            s.present[i >>> 6] &= ~(1L << i);
             if (--s.count == 0) {
-                segments.remove(key);
+                SEGMENT.setRelease(r.segments, sx, (Segment) null);
+                r.occupied[sx >>> 6] &= ~(1L << sx);
             }
         }
         return old;
@@ -76,20 +117,25 @@ public final class ShadowTable {
      */
     public long nextShadowed(long iova, long end) {
         long from = iova & ~(PAGE_SIZE - 1);
-        for (Map.Entry<Long, Segment> e = segments.ceilingEntry(from >>> SEGMENT_SHIFT);
-                e != null;
-                e = segments.higherEntry(e.getKey())) {
-            long base = e.getKey() << SEGMENT_SHIFT;
-            if (Long.compareUnsigned(base, end) >= 0) {
+        for (long rx = from >>> REGION_SHIFT; rx < directory.length; rx++) {
+            long regionBase = rx << REGION_SHIFT;
+            if (Long.compareUnsigned(regionBase, end) >= 0) {
                 return -1;
             }
-            for (int i = base < from ? index(from) : 0; i < PAGES_PER_SEGMENT; i++) {
-                long page = base + ((long) i << PAGE_SHIFT);
-                if (Long.compareUnsigned(page, end) >= 0) {
+            Region r = directory[(int) rx];
+            if (r == null) {
+                continue;
+            }
+            int sx = regionBase < from ? segmentIndex(from) : 0;
+            for (sx = nextSet(r.occupied, sx); sx >= 0; sx = nextSet(r.occupied, sx + 1)) {
+                long base = regionBase + ((long) sx << SEGMENT_SHIFT);
+                if (Long.compareUnsigned(base, end) >= 0) {
                     return -1;
                 }
-                if (e.getValue().entries.get(i) != ABSENT) {
-                    return page;
+                int i = nextSet(r.segments[sx].present, base < from ? index(from) : 0);
+                if (i >= 0) {
+                    long page = base + ((long) i << PAGE_SHIFT);
+                    return Long.compareUnsigned(page, end) < 0 ? page : -1;
                 }
             }
         }
@@ -99,7 +145,7 @@ public final class ShadowTable {
     /** Drops every entry; returns how many there were. */
     public long clear() {
         long dropped = size;
-        segments.clear();
+        DIRECTORY.setRelease(this, new Region[0]);
         size = 0;
         return dropped;
     }
@@ -109,13 +155,68 @@ public final class ShadowTable {
         return size;
     }
 
+    /** The region holding {@code iova}, created (and the directory grown) if needed. */
+    private Region region(long iova) {
+        long rx = iova >>> REGION_SHIFT;
+        if (rx >= MAX_REGIONS) {
+            throw new IllegalArgumentException("shadow entry at 0x" + Long.toHexString(iova) + "; IOVAs end at 0x"
+                    + Long.toHexString(MAX_REGIONS << REGION_SHIFT));
+        }
+        Region[] dir = directory;
+        if (rx >= dir.length) {
+            dir = Arrays.copyOf(dir, (int) rx + 1);
+            DIRECTORY.setRelease(this, dir);
+        }
+        Region r = dir[(int) rx];
+        if (r == null) {
+            r = new Region();
+            REGION.setRelease(dir, (int) rx, r);
+        }
+        return r;
+    }
+
+    /** The first set bit at or above {@code from} in {@code bits}, or -1. */
+    private static int nextSet(long[] bits, int from) {
+        int w = from >>> 6;
+        if (w >= bits.length) {
+            return -1;
+        }
+        long word = bits[w] & (-1L << from);
+        while (word == 0) {
+            if (++w == bits.length) {
+                return -1;
+            }
+            word = bits[w];
+        }
+        return (w << 6) + Long.numberOfTrailingZeros(word);
+    }
+
+    private static int segmentIndex(long iova) {
+        return (int) (iova >>> SEGMENT_SHIFT) & (SEGMENTS_PER_REGION - 1);
+    }
+
     private static int index(long iova) {
         return (int) (iova >>> PAGE_SHIFT) & (PAGES_PER_SEGMENT - 1);
     }
 
-    /** The shadow entries of one 1 MiB segment; count changes only under the writers' lock. */
+    private static VarHandle directoryHandle() {
+        try {
+            return MethodHandles.lookup().findVarHandle(ShadowTable.class, "directory", Region[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The segments of one 2 GiB region; {@code occupied} marks the non-null ones, for writers only. */
+    private static final class Region {
+        final Segment[] segments = new Segment[SEGMENTS_PER_REGION];
+        final long[] occupied = new long[SEGMENTS_PER_REGION / Long.SIZE];
+    }
+
+    /** The shadow entries of one 1 MiB segment; count and {@code present} change only under the writers' lock. */
     private static final class Segment {
         final AtomicLongArray entries = new AtomicLongArray(PAGES_PER_SEGMENT);
+        final long[] present = new long[PAGES_PER_SEGMENT / Long.SIZE];
         int count;
     }
 }
