@@ -210,7 +210,10 @@ public final class DmaIommu implements DmaOps {
                 << shift;
     }
 
-    /** {@code __iommu_dma_unmap}. */
+    /**
+     * {@code __iommu_dma_unmap}. When less than the whole range was mapped the kernel warns and
+     * goes on to free the IOVA; the model counts it.
+     */
     private void unmap(Cpu cpu, long dmaAddr, long size) {
         long iovaOff = iovad.iovaOffset(dmaAddr);
         long iova = dmaAddr - iovaOff;
@@ -219,7 +222,9 @@ public final class DmaIommu implements DmaOps {
         gather.init();
         FlushQueues fq = cookie.fqDomain();
         gather.setQueued(fq != null);
-        domain.iommuUnmapFast(cpu, iova, len, gather);
+        if (domain.iommuUnmapFast(cpu, iova, len, gather) != len) {
+            cookie.stats().unmapMismatches.increment();
+        }
         if (fq == null) {
             domain.iommuIotlbSync(cpu, gather);
             cookie.stats().strictSyncs.increment();

@@ -8,6 +8,8 @@ package org.iommulab.dma;
  * @param unmaps {@code unmap_page} calls
  * @param mapSgs successful {@code map_sg} calls
  * @param unmapSgs {@code unmap_sg} calls
+ * @param unmapMismatches unmaps that cleared less than their whole range (the kernel's
+ *     {@code WARN_ON(unmapped != size)}): a driver unmapping what it never mapped, or twice
  * @param bytesMapped IOVA bytes mapped, granule-aligned
  * @param strictSyncs unmaps synced at once ({@code iommu_iotlb_sync}): every unmap of a strict domain
  * @param entriesQueued IOVA ranges put in a flush queue
@@ -26,6 +28,7 @@ public record DmaIommuCounters(
         long unmaps,
         long mapSgs,
         long unmapSgs,
+        long unmapMismatches,
         long bytesMapped,
         long strictSyncs,
         long entriesQueued,

@@ -14,6 +14,7 @@ final class DmaIommuStats {
     final LongAdder unmaps = new LongAdder();
     final LongAdder mapSgs = new LongAdder();
     final LongAdder unmapSgs = new LongAdder();
+    final LongAdder unmapMismatches = new LongAdder();
     final LongAdder bytesMapped = new LongAdder();
     final LongAdder strictSyncs = new LongAdder();
     final LongAdder entriesQueued = new LongAdder();
@@ -25,7 +26,7 @@ final class DmaIommuStats {
 
     /** A consistent-enough copy for reports; exact once the domain is quiet. */
     DmaIommuCounters snapshot(int peakOccupancy, int occupancy) {
-        return new DmaIommuCounters(maps.sum(), mapErrors.sum(), unmaps.sum(), mapSgs.sum(), unmapSgs.sum(),
+        return new DmaIommuCounters(maps.sum(), mapErrors.sum(), unmaps.sum(), mapSgs.sum(), unmapSgs.sum(), unmapMismatches.sum(),
                 bytesMapped.sum(), strictSyncs.sum(), entriesQueued.sum(), entriesFreed.sum(),
                 queueFullFlushes.sum(), timerFlushes.sum(), fqOverflows.sum(), entriesLost.sum(), peakOccupancy,
                 occupancy);

@@ -92,6 +92,8 @@ class DmaIommuSafetyTest {
         DmaIommuCounters n = ops.counters();
         assertThat(n.maps()).isEqualTo(live.size() + n.unmaps());
         assertThat(n.mapErrors()).isEqualTo(failures);
+        assertThat(n.unmapMismatches()).isZero();
+        assertThat(n.fqOverflows()).isZero();
         assertThat(n.entriesQueued()).isEqualTo(n.entriesFreed() + n.occupancy());
         if (mode == FlushMode.STRICT) {
             assertThat(n.strictSyncs()).isEqualTo(n.unmaps());

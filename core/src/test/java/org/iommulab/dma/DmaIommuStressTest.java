@@ -56,6 +56,7 @@ class DmaIommuStressTest {
                 assertThat(pt.mappedPages()).isZero();
                 assertThat(ops.counters().maps()).isEqualTo(maps);
                 assertThat(ops.counters().unmaps()).isEqualTo(maps);
+                assertThat(ops.counters().unmapMismatches()).isZero();
             } finally {
                 pool.shutdownNow();
             }

@@ -64,6 +64,17 @@ class DmaIommuTest {
     }
 
     @Test
+    void unmappingWhatIsNotMappedIsCounted() {
+        TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
+        DmaIommu ops = m.probe(dev);
+        long h = ops.mapPage(cpu0, dev, 0x10_0000L, 0x2000, BIDI, 0);
+        ops.unmapPage(cpu0, dev, h, 0x2000, BIDI, 0);
+        assertThat(ops.counters().unmapMismatches()).isZero();
+        ops.unmapPage(cpu0, dev, h, 0x2000, BIDI, 0);
+        assertThat(ops.counters().unmapMismatches()).isEqualTo(1);
+    }
+
+    @Test
     void perCpuQueuesDeferTheFlushToTheTimer() {
         TestMachine m = machine(IommuBootParams.defaults());
         DmaIommu ops = m.probe(dev);
@@ -207,6 +218,22 @@ class DmaIommuTest {
         Device other = new Device("other");
         DmaIommu forced = machine(IommuBootParams.defaults().withForcedac(true)).probe(other);
         assertThat(forced.mapPage(cpu0, other, 0x1000, 0x1000, BIDI, 0)).isGreaterThan(1L << 32);
+    }
+
+    @Test
+    void afterTheFirstFailureBelow4GiBTheDeviceStopsTrying() {
+        long chunk = 64 * 0x1000L; // above the rcache sizes, so frees go back to the tree
+        IdealIommu.Config cfg = IdealIommu.Config.defaults()
+                .withGeometry(new DomainGeometry(0, (1L << 33) - 1, true))
+                .withReserved(List.of(new ReservedRegion(0x1000, (1L << 32) - chunk - 0x1000,
+                        ReservedRegion.Type.RESERVED)));
+        DmaIommu ops = machine(IommuBootParams.defaults().withStrict(true), cfg, null).probe(dev);
+        long a = ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0);
+        assertThat(a).isEqualTo((1L << 32) - chunk);
+        long b = ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0);
+        assertThat(b).isGreaterThanOrEqualTo(1L << 32);
+        ops.unmapPage(cpu0, dev, a, chunk, BIDI, 0);
+        assertThat(ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0)).isGreaterThanOrEqualTo(1L << 32);
     }
 
     @Test

@@ -64,18 +64,22 @@ public final class IdealDomain implements IommuDomainOps {
         return size;
     }
 
+    /** Clears pages up to the first that is not mapped and returns the bytes cleared, as io-pgtable does. */
     @Override
     public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
         long size = pgsize * pgcount;
         unmapPagesCalls.increment();
-        for (long off = 0; off < size; off += granule) {
-            pageTable.clear(cpu.id(), (iova + off) / granule);
+        long off = 0;
+        while (off < size && pageTable.clear(cpu.id(), (iova + off) / granule)) {
+            off += granule;
         }
-        if (checker != null) {
-            checker.unmapped(iova, size);
+        if (off > 0) {
+            if (checker != null) {
+                checker.unmapped(iova, off);
+            }
+            gather.addRange(iova, off);
         }
-        gather.addRange(iova, size);
-        return size;
+        return off;
     }
 
     @Override

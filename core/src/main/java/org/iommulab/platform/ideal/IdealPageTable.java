@@ -39,12 +39,14 @@ final class IdealPageTable {
         leaf(cpuId, gfn, true).setRelease(slot(gfn), phys | PRESENT);
     }
 
-    /** Unmaps granule {@code gfn}, on CPU {@code cpuId}; nothing happens when it was not mapped. */
-    void clear(int cpuId, long gfn) {
+    /**
+     * Unmaps granule {@code gfn}, on CPU {@code cpuId}.
+     *
+     * @return whether it was mapped
+     */
+    boolean clear(int cpuId, long gfn) {
         AtomicLongArray leaf = leaf(cpuId, gfn, false);
-        if (leaf != null) {
-            leaf.setRelease(slot(gfn), 0);
-        }
+        return leaf != null && leaf.getAndSet(slot(gfn), 0) != 0;
     }
 
     /** The physical address granule {@code gfn} maps to, or -1 when it is not mapped. */
