@@ -158,6 +158,7 @@ public final class IovaDomain {
             }
             Iova curr = limitPfn <= dma32bitPfn ? cached32Node : cachedNode;
             long retryPfn = curr.pfnHi;
+            boolean retried = false;
             while (true) {
                 Iova prev;
                 long newPfn;
@@ -182,10 +183,13 @@ public final class IovaDomain {
                     }
                     return true;
                 }
-                if (lowPfn != startPfn || retryPfn >= limitPfn) {
+                // The kernel keys the retry on the floor still being start_pfn. A flag says the same
+                // whenever the cached node ends at or above start_pfn, and cannot retry twice otherwise.
+                if (retried || retryPfn >= limitPfn) {
                     max32AllocSize = size;
                     return false;
                 }
+                retried = true;
                 highPfn = limitPfn;
                 lowPfn = retryPfn + 1;
                 curr = iovaFindLimit(cpu, limitPfn);
