@@ -50,8 +50,8 @@ public class IovaLincheckTest {
     @Test
     public void modelCheck() {
         new ModelCheckingOptions()
-                .iterations(4)
-                .invocationsPerIteration(25)
+                .iterations(3)
+                .invocationsPerIteration(20)
                 .threads(2)
                 .actorsPerThread(3)
                 .actorsBefore(3)
