@@ -91,7 +91,7 @@ final class BlkMqHwCtx {
         private boolean fromRun;
 
         Request(int maxSegments) {
-            this.request = new SgRequest(dev, source, counters, maxSegments);
+            this.request = new SgRequest(dev, source, counters, maxSegments, false);
         }
 
         private void submit(Cpu cpu) {

@@ -16,10 +16,11 @@ import org.iommulab.sim.VirtualEngine;
  * <ul>
  *   <li>Receive ({@link RxQueue}): page-sized buffers mapped {@code FROM_DEVICE} into a ring, one
  *       map and one unmap per frame, frames arriving at the port's line rate.
- *   <li>Transmit: requests of {@code txFragments} random pages mapped with {@code dma_map_sg}
- *       {@code TO_DEVICE}, {@code txDepth} in flight per queue, each paying
- *       {@link Cost#NET_PACKET}, queued on the port's transmit side at line rate, unmapped at the
- *       completion on the same CPU (a {@link RequestSlot} each).
+ *   <li>Transmit: requests of {@code txFragments} random pages mapped {@code TO_DEVICE} with one
+ *       {@code dma_map_sg} or, as most drivers do, one {@code dma_map_page} per fragment;
+ *       {@code txDepth} in flight per queue, each paying {@link Cost#NET_PACKET}, queued on the
+ *       port's transmit side at line rate, unmapped at the completion on the same CPU (a
+ *       {@link RequestSlot} each).
  * </ul>
  *
  * <p>Simplified: no TCP (no acknowledgements, windows or retransmits); receive is offered at line
@@ -76,7 +77,8 @@ public final class Netperf implements Workload {
                 Sender sender = new Sender(new RandomPages(memoryBytes, random.split()), ports[d]);
                 for (int s = 0; s < options.txDepth(); s++) {
                     txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx, options.retry(),
-                            options.txFragments(), stop));
+                            options.txFragments(),
+                            options.txMapping() == NetperfOptions.TxMapping.MAP_PAGE_PER_FRAGMENT, stop));
                 }
             }
         }

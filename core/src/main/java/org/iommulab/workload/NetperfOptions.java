@@ -4,14 +4,21 @@ package org.iommulab.workload;
  * The options of {@link Netperf}: which directions stream, the number of queue pairs (0: one per
  * CPU), the receive ring size in buffers, the MTU (a received frame fits one page-sized buffer),
  * the page fragments of each transmitted request and the requests each transmit queue keeps in
- * flight, the memory the buffers scatter over, the seed, and the handling of mapping errors on
- * transmit.
+ * flight, the memory the buffers scatter over, the seed, the handling of mapping errors on
+ * transmit, and how a send is mapped.
  */
 public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mtu, int txFragments,
-        int txDepth, int memoryGiB, long seed, MapRetry retry) {
+        int txDepth, int memoryGiB, long seed, MapRetry retry, TxMapping txMapping) {
 
     /** Which way data streams: netperf's TCP_STREAM sends, TCP_MAERTS receives. */
     public enum Traffic { TX, RX, BOTH }
+
+    /**
+     * How a send is mapped: all fragments with one {@code dma_map_sg}, or each with its own
+     * {@code dma_map_page}, as most NIC drivers' transmit paths do ({@code skb_frag_dma_map}),
+     * unmapping those already mapped when one fails.
+     */
+    public enum TxMapping { MAP_SG, MAP_PAGE_PER_FRAGMENT }
 
     public static final int MAX_QUEUES = 4096;
     public static final int MAX_RING = 1 << 16;
@@ -36,46 +43,60 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
         if (retry == null) {
             throw new IllegalArgumentException("netperf retry is missing; give a MapRetry");
         }
+        if (txMapping == null) {
+            throw new IllegalArgumentException("netperf txMapping is missing; allowed MAP_SG, MAP_PAGE_PER_FRAGMENT");
+        }
+    }
+
+    /** The options with sends mapped by one {@code dma_map_sg}. */
+    public NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mtu, int txFragments, int txDepth,
+            int memoryGiB, long seed, MapRetry retry) {
+        this(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, TxMapping.MAP_SG);
     }
 
     /**
      * Both directions, one queue pair per CPU, 1024-buffer rings, MTU 1500, 64 KiB sends (16 page
      * fragments, as TSO sends) with 32 in flight per queue, 16 GiB; a send whose mapping fails is
-     * dropped, as ndo_start_xmit drops it, and the next waits 10 us (assumption).
+     * dropped, as ndo_start_xmit drops it, and the next waits 10 us (assumption); a send is mapped
+     * with one {@code dma_map_sg}.
      */
     public static NetperfOptions defaults() {
         return new NetperfOptions(Traffic.BOTH, 0, 1024, 1500, 16, 32, 16, 1, new MapRetry(1, 10_000));
     }
 
     public NetperfOptions withTraffic(Traffic t) {
-        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withQueues(int n) {
-        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withRxRingSize(int n) {
-        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry);
+        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withMtu(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry);
+        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withTxFragments(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withTxDepth(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry, txMapping);
     }
 
     public NetperfOptions withSeed(long s) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry, txMapping);
     }
 
     public NetperfOptions withRetry(MapRetry r) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r, txMapping);
+    }
+
+    public NetperfOptions withTxMapping(TxMapping m) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, m);
     }
 }

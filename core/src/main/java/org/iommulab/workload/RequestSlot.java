@@ -6,7 +6,7 @@ import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.VirtualEngine;
 
 /**
- * One transmit slot of a NIC queue: it takes the next request, maps it with {@code dma_map_sg},
+ * One transmit slot of a NIC queue: it takes the next request, maps it ({@link SgRequest}),
  * hands it to the device and, at the completion on the same CPU (per-CPU queues with affine
  * interrupts), unmaps it and starts the next.
  *
@@ -28,10 +28,10 @@ final class RequestSlot {
     private final TimerCallback completeFn = this::complete;
 
     RequestSlot(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
-            MapRetry retry, int maxSegments, StopFlag stop) {
+            MapRetry retry, int maxSegments, boolean mapPerSegment, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
-        this.request = new SgRequest(dev, source, counters, maxSegments);
+        this.request = new SgRequest(dev, source, counters, maxSegments, mapPerSegment);
         this.retry = retry;
         this.stop = stop;
     }

@@ -2,6 +2,7 @@ package org.iommulab.workload;
 
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
 
@@ -9,7 +10,8 @@ import org.iommulab.sim.Cpu;
  * One scatter-gather request a driver holds (a blk-mq request, a transmit packet): its buffers
  * and direction, when it was submitted, how often its mapping was tried and whether it is in
  * flight, with the accounting every driver does alike: submitted, mapping errors, failed or
- * completed.
+ * completed. Its segments are mapped with one {@code dma_map_sg}, or each with its own
+ * {@code dma_map_page} (a NIC's fragments), where a failure unmaps those already mapped.
  */
 final class SgRequest {
 
@@ -17,16 +19,19 @@ final class SgRequest {
     private final RequestSource source;
     private final IoCounters counters;
     private final ScatterList sg;
+    private final boolean perSegment;
     private DmaDirection dir;
     private long startNs;
     private int tries;
     private boolean busy;
 
-    SgRequest(Device dev, RequestSource source, IoCounters counters, int maxSegments) {
+    /** @param perSegment map each segment with {@code dma_map_page} instead of one {@code dma_map_sg} */
+    SgRequest(Device dev, RequestSource source, IoCounters counters, int maxSegments, boolean perSegment) {
         this.dev = dev;
         this.source = source;
         this.counters = counters;
         this.sg = new ScatterList(maxSegments);
+        this.perSegment = perSegment;
     }
 
     /** Takes the next request from the source: submitted, in flight, not yet tried. */
@@ -50,11 +55,30 @@ final class SgRequest {
      */
     long mapAndTransfer(Cpu cpu) {
         tries++;
-        if (dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) > 0) {
+        if (perSegment ? mapEachSegment(cpu) : dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) > 0) {
             return source.transfer(cpu.nowNs(), sg, dir);
         }
         counters.mapError();
         return -1;
+    }
+
+    private boolean mapEachSegment(Cpu cpu) {
+        for (int i = 0; i < sg.nents(); i++) {
+            long handle = dev.dmaOps().mapPage(cpu, dev, sg.phys(i), sg.length(i), dir, 0);
+            if (handle == DmaOps.DMA_MAPPING_ERROR) {
+                unmapSegments(cpu, i);
+                return false;
+            }
+            sg.setDma(i, handle, sg.length(i));
+        }
+        sg.setDmaNents(sg.nents());
+        return true;
+    }
+
+    private void unmapSegments(Cpu cpu, int count) {
+        for (int i = 0; i < count; i++) {
+            dev.dmaOps().unmapPage(cpu, dev, sg.dmaAddress(i), sg.dmaLength(i), dir, 0);
+        }
     }
 
     /** Whether {@code retry} allows another try. */
@@ -70,7 +94,11 @@ final class SgRequest {
 
     /** The device is done: unmaps the request and counts it completed. */
     void complete(Cpu cpu) {
-        dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
+        if (perSegment) {
+            unmapSegments(cpu, sg.dmaNents());
+        } else {
+            dev.dmaOps().unmapSg(cpu, dev, sg, dir, 0);
+        }
         busy = false;
         counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
     }

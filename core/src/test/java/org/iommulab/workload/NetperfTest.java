@@ -112,6 +112,30 @@ class NetperfTest {
 
     @ParameterizedTest
     @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
+    void perFragmentMappingUnmapsWhatItMappedWhenAFragmentFails(long seed) {
+        VirtualEngine engine = new VirtualEngine(2, COSTS);
+        FakeDmaOps ops = new FakeDmaOps(2, 0.02, seed);
+        Netperf netperf = new Netperf(NetperfOptions.defaults().withTraffic(Traffic.TX).withTxDepth(4)
+                .withTxMapping(NetperfOptions.TxMapping.MAP_PAGE_PER_FRAGMENT).withSeed(seed));
+        netperf.start(engine, nic(ops));
+        engine.runUntil(2_000_000);
+
+        IoResult tx = netperf.txResult();
+        // 16 fragments, each its own map call: about 28% of sends meet a failing call
+        assertThat(tx.failed()).isPositive();
+        assertThat(tx.completed()).isPositive();
+        assertThat(tx.mapErrors()).isEqualTo(ops.failedCalls());
+        assertThat(ops.maps(DmaDirection.TO_DEVICE)).isGreaterThanOrEqualTo(16 * tx.completed());
+        assertThat((long) ops.liveMappings()).isLessThanOrEqualTo(16 * tx.inFlight());
+
+        netperf.stop();
+        engine.runUntil(4_000_000);
+        assertThat(netperf.txResult().inFlight()).isZero();
+        assertThat(ops.liveMappings()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.iommulab.workload.WorkloadFixtures#seeds")
     void theSameSeedGivesTheSameRun(long seed) {
         WorkloadFixtures.assertDeterministic(seed, NetperfTest::run);
     }
@@ -137,5 +161,7 @@ class NetperfTest {
         assertThatThrownBy(() -> d.withTraffic(null)).hasMessage("netperf traffic is missing; allowed TX, RX, BOTH");
         assertThatThrownBy(() -> d.withMtu(9000)).hasMessage("netperf mtu 9000 is out of range; allowed 68..4082");
         assertThatThrownBy(() -> d.withTxFragments(18)).hasMessage("netperf txFragments 18 is out of range; allowed 1..17");
+        assertThatThrownBy(() -> d.withTxMapping(null))
+                .hasMessage("netperf txMapping is missing; allowed MAP_SG, MAP_PAGE_PER_FRAGMENT");
     }
 }

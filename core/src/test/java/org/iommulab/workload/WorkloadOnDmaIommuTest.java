@@ -95,4 +95,22 @@ class WorkloadOnDmaIommuTest {
         assertThat(m.unmaps()).isEqualTo(b.completed()).isEqualTo(mapbench.stats().loops()).isPositive();
         assertThat(m.mapErrors()).isZero();
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void sendsMappedPerFragmentMapEachPage(boolean strict) {
+        VirtualEngine engine = new VirtualEngine(2, CostModel.defaults());
+        Device nic = probe(engine, strict, "eth0");
+        Netperf netperf = new Netperf(NetperfOptions.defaults().withTraffic(NetperfOptions.Traffic.TX)
+                .withTxMapping(NetperfOptions.TxMapping.MAP_PAGE_PER_FRAGMENT));
+        netperf.start(engine, nic);
+        runAndDrain(engine, netperf);
+
+        IoResult tx = netperf.txResult();
+        DmaIommuCounters n = counters(nic);
+        assertThat(tx.completed()).isPositive().isEqualTo(tx.submitted());
+        assertThat(n.maps()).isEqualTo(16 * tx.submitted());
+        assertThat(n.unmaps()).isEqualTo(16 * tx.completed());
+        assertThat(n.mapSgs()).isZero();
+    }
 }
