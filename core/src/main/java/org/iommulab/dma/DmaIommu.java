@@ -74,6 +74,22 @@ public final class DmaIommu implements DmaOps {
         return cookie.counters();
     }
 
+    /**
+     * {@code fq_flush_start_cnt}: domain-wide flushes the flush queues began, 0 without queues. An
+     * unmap that returned before this read {@code n} is covered once {@link #fqFlushFinishCnt}
+     * exceeds {@code n}, the rule the queues free IOVAs by; for invariant checkers.
+     */
+    public long fqFlushStartCnt() {
+        FlushQueues fq = cookie.fqDomain();
+        return fq == null ? 0 : fq.fqFlushStartCnt();
+    }
+
+    /** {@code fq_flush_finish_cnt}: domain-wide flushes the flush queues completed. */
+    public long fqFlushFinishCnt() {
+        FlushQueues fq = cookie.fqDomain();
+        return fq == null ? 0 : fq.fqFlushFinishCnt();
+    }
+
     /** The IOVA allocator, for reports of its size and caches. */
     public IovaDomain iovad() {
         return iovad;

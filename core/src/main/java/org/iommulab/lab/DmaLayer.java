@@ -4,6 +4,7 @@ import org.iommulab.dma.DmaIommu;
 import org.iommulab.dma.DmaIommuCounters;
 import org.iommulab.dma.IommuDma;
 import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.iommu.IommuDriver;
@@ -77,6 +78,11 @@ final class DmaLayer {
     PageCounts pages(StaleWindowTracker tracker) {
         long unmapped = tracker.windowsNs().getTotalCount() + tracker.pendingPages();
         return new PageCounts(dmaIommu().counters().bytesMapped() >>> PAGE_SHIFT, unmapped);
+    }
+
+    /** The domain's aperture. */
+    DomainGeometry aperture() {
+        return dmaIommu().domain().geometry();
     }
 
     /** Bytes of IOVA tree nodes in use now. */

@@ -1,13 +1,15 @@
 package org.iommulab.lab;
 
+import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.virtio.VirtioIommu;
 import org.iommulab.platform.virtio.VirtioIommuConfig;
+import org.iommulab.platform.virtio.VirtioIommuDomain;
 import org.iommulab.platform.virtio.VirtioIommuStats;
 import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.platform.x86.X86IommuDomain;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
 import org.iommulab.stats.MemoryUse;
@@ -39,13 +41,13 @@ final class IommuMachine implements Machine {
         this.virtio = virtio;
     }
 
-    static IommuMachine virtio(VirtualEngine engine, Scenario s, StaleWindowTracker tracker) {
+    static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker) {
         Device dev = new Device("nvme0");
         VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker);
         return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver);
     }
 
-    static IommuMachine x86(VirtualEngine engine, Scenario s, StaleWindowTracker tracker) {
+    static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker) {
         Device dev = new Device("nvme0");
         X86Iommu driver = new X86Iommu(engine, X86IommuConfig.defaults(), tracker);
         return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null);
@@ -93,5 +95,17 @@ final class IommuMachine implements Machine {
     public MemoryUse memory() {
         long tables = dmaLayer.dmaIommu().domain().ops() instanceof X86IommuDomain x86 ? x86.tableMemoryBytes() : 0;
         return new MemoryUse(dmaLayer.iovaBytes(), tables);
+    }
+
+    /** The host IOMMU behind virtio-iommu, or the VT-d IOTLB and tables on x86. */
+    @Override
+    public DeviceDma plugDevice() {
+        Object ops = dmaLayer.dmaIommu().domain().ops();
+        return ops instanceof X86IommuDomain x86 ? x86::translate : ((VirtioIommuDomain) ops)::translate;
+    }
+
+    @Override
+    public DomainGeometry aperture() {
+        return dmaLayer.aperture();
     }
 }

@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -9,9 +10,11 @@ import org.iommulab.stats.RpcitCounts;
 
 /**
  * The platform and DMA layer beneath a workload, assembled for one run, and what they counted.
- * One implementation per kind of platform; {@link Machines#build} picks it.
+ * One implementation per kind of platform; {@link Machines#build} picks it. The same assembly runs
+ * in virtual time and on real threads: it only asks its {@link org.iommulab.sim.Engine} for CPUs,
+ * locks and timers.
  */
-interface Machine {
+public interface Machine {
 
     /** The devices the workload drives, each with its DMA ops set. */
     Device[] devices();
@@ -28,4 +31,16 @@ interface Machine {
     HypervisorCounts hypervisor();
 
     MemoryUse memory();
+
+    /**
+     * The device's hardware, plugged on first call, so runs that never look at it pay nothing for
+     * it: on s390 an IOTLB of {@link #IOTLB_ENTRIES} entries starts tracking the function's RPCITs.
+     */
+    DeviceDma plugDevice();
+
+    /** The bus addresses the DMA layer hands out: the domain's aperture, or the old scheme's range. */
+    DomainGeometry aperture();
+
+    /** IOTLB entries of the device {@link #plugDevice} plugs on s390. */
+    int IOTLB_ENTRIES = 128;
 }

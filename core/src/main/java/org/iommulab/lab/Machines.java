@@ -1,14 +1,18 @@
 package org.iommulab.lab;
 
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.Engine;
 import org.iommulab.stats.StaleWindowTracker;
 
 /** Builds the {@link Machine} a scenario's platform needs. */
-final class Machines {
+public final class Machines {
 
     private Machines() {}
 
-    static Machine build(Scenario s, VirtualEngine engine, StaleWindowTracker tracker) {
+    /**
+     * @param engine a virtual engine for simulations, a native one for runs on real threads
+     * @param tracker told about every unmap and invalidation, or null to track nothing
+     */
+    public static Machine build(Scenario s, Engine engine, StaleWindowTracker tracker) {
         return switch (s.platform()) {
             case LPAR, ZVM, KVM -> new S390Machine(engine, s, tracker);
             case VIRTIO -> IommuMachine.virtio(engine, s, tracker);

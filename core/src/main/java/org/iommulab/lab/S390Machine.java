@@ -2,7 +2,9 @@ package org.iommulab.lab;
 
 import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.dma.legacy.LegacyS390Dma;
+import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.platform.lpar.LparFirmware;
 import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.platform.shadow.HypervisorStats;
@@ -11,7 +13,7 @@ import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.s390.ZpciIommuCtrs;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
 import org.iommulab.stats.MemoryUse;
@@ -38,23 +40,27 @@ final class S390Machine implements Machine {
     private final Device dev;
     private final ZpciFunction fn;
     private final TableMemory tables = new TableMemory();
+    private final LparFirmware lpar;
     private final ShadowingHypervisor hypervisor;
+    private IotlbDevice hardware;
     private final DmaLayer dmaLayer;
     private final LegacyS390Dma legacy;
 
-    S390Machine(VirtualEngine engine, Scenario s, StaleWindowTracker tracker) {
+    S390Machine(Engine engine, Scenario s, StaleWindowTracker tracker) {
         this.dev = new Device("nvme0");
         long memoryBytes = (long) s.guestMemoryGiB() << 30;
         ZpciFunction.Builder builder;
         if (s.platform() == PlatformKind.LPAR) {
             this.hypervisor = null;
-            builder = new LparFirmware().functionBuilder(dev).dmaRange(HOST_SDMA, HOST_EDMA);
+            this.lpar = new LparFirmware();
+            builder = lpar.functionBuilder(dev).dmaRange(HOST_SDMA, HOST_EDMA);
         } else {
             HypervisorProfile profile = s.platform() == PlatformKind.ZVM ? HypervisorProfile.ZVM
                     : s.hvProfile() == null ? HypervisorProfile.DEFAULT : HypervisorProfile.byName(s.hvProfile());
             if (s.platform() == PlatformKind.KVM && profile == HypervisorProfile.ZVM) {
                 throw new IllegalArgumentException("--hv-profile zvm is the z/VM platform; use --platform zvm");
             }
+            this.lpar = null;
             this.hypervisor = new ShadowingHypervisor(engine, profile);
             builder = hypervisor.functionBuilder(dev, HOST_SDMA, HOST_EDMA);
         }
@@ -126,5 +132,18 @@ final class S390Machine implements Machine {
     private long legacyBitmapBytes() {
         long one = (legacy.allocator().iommuPages() + 63) / 64 * Long.BYTES;
         return legacy.strict() ? one : 2 * one;
+    }
+
+    @Override
+    public synchronized DeviceDma plugDevice() {
+        if (hardware == null) {
+            hardware = lpar != null ? lpar.plug(fn, IOTLB_ENTRIES) : hypervisor.plug(fn, IOTLB_ENTRIES);
+        }
+        return hardware::translate;
+    }
+
+    @Override
+    public DomainGeometry aperture() {
+        return dmaLayer != null ? dmaLayer.aperture() : new DomainGeometry(fn.startDma(), fn.endDma(), true);
     }
 }

@@ -168,11 +168,12 @@ public final class X86IommuDomain implements IommuDomainOps {
         long pfn = iova >>> DmaPte.PAGE_SHIFT;
         long pte = iommu.iotlb().lookup(did, pfn);
         if (pte == 0) {
+            long before = iommu.iotlb().invalidations();
             pte = table.walk(pfn);
             if (!DmaPte.present(pte)) {
                 return FAULT;
             }
-            iommu.iotlb().fill(did, pfn, pte);
+            iommu.iotlb().fill(did, pfn, pte, before);
         }
         long needed = write ? DmaPte.WRITE : DmaPte.READ;
         if ((pte & needed) == 0) {

@@ -16,6 +16,7 @@ final class X86Iotlb {
     private final LinkedHashMap<Tag, Long> entries;
     private long hits;
     private long misses;
+    private long invalidations;
 
     X86Iotlb(int capacity) {
         this.capacity = capacity;
@@ -33,8 +34,21 @@ final class X86Iotlb {
         return pte;
     }
 
-    /** Caches {@code pte}, which a walk found present, evicting the least recently used entry. */
-    synchronized void fill(int did, long pfn, long pte) {
+    /** The invalidation count, to pass to {@link #fill} after a walk. */
+    synchronized long invalidations() {
+        return invalidations;
+    }
+
+    /**
+     * Caches {@code pte}, which a walk found present, evicting the least recently used entry;
+     * dropped if an invalidation ran since {@code invalidationsBefore}, as the hardware's
+     * invalidation wait covers walks in flight, so a walk that raced with one cannot cache what it
+     * removed.
+     */
+    synchronized void fill(int did, long pfn, long pte, long invalidationsBefore) {
+        if (invalidations != invalidationsBefore) {
+            return;
+        }
         entries.put(new Tag(did, pfn), pte);
         if (entries.size() > capacity) {
             Iterator<Tag> eldest = entries.keySet().iterator();
@@ -45,6 +59,7 @@ final class X86Iotlb {
 
     /** Page-selective invalidation: drops {@code pages} pages of {@code did} from {@code firstPfn}. */
     synchronized void invalidatePages(int did, long firstPfn, long pages) {
+        invalidations++;
         if (pages <= entries.size()) {
             for (long i = 0; i < pages; i++) {
                 entries.remove(new Tag(did, firstPfn + i));
@@ -56,6 +71,7 @@ final class X86Iotlb {
 
     /** Domain-selective invalidation. */
     synchronized void invalidateDomain(int did) {
+        invalidations++;
         entries.keySet().removeIf(t -> t.did == did);
     }
 

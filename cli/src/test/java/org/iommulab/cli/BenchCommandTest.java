@@ -1,0 +1,96 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code bench}: the kernel tool's option checks (one line naming the value, exit 2) and its output
+ * (three kernel lines and the summary; the same as JSON). Short runs; timing is printed, never
+ * asserted.
+ */
+class BenchCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "-t, 0, threads", "-t, 1025, threads",
+        "-s, 0, seconds", "-s, 301, seconds",
+        "--ms, 0, run time", "--ms, 300001, run time",
+        "-x, -1, transmit delay", "-x, 10000001, transmit delay",
+        "-b, 19, dma mask", "-b, 65, dma mask",
+        "-d, 3, direction", "-d, -1, direction",
+        "-g, 0, granule", "-g, 1025, granule",
+        "-t, many, many",
+        "--platform, s370, s370", "--dma, lazy, lazy", "--costs, some, some"})
+    void badValuesAreOneLineNamingThemAndExitTwo(String option, String value, String named) {
+        assertThat(run("bench", option, value)).isEqualTo(2);
+        String e = err.toString().strip();
+        assertThat(e).contains(named).contains(value).doesNotContain("\n").doesNotContain("Exception");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void legacyModeOffS390IsRefused() {
+        assertThat(run("bench", "--platform", "x86", "--dma", "legacy", "--ms", "10")).isEqualTo(2);
+        assertThat(err.toString().strip()).contains("legacy").contains("x86").doesNotContain("\n");
+    }
+
+    @Test
+    void printsTheKernelToolsThreeLinesThenTheSummary() {
+        assertThat(run("bench", "--platform", "x86", "--dma", "lazy-percpu", "-t", "2", "-g", "2", "-d", "1",
+                "--ms", "200")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("dma mapping benchmark: threads:2 seconds:0 node:-1 dir:TO_DEVICE granule: 2");
+        assertThat(lines.get(1)).matches("average map latency\\(us\\):\\d+\\.\\d standard deviation:\\d+\\.\\d");
+        assertThat(lines.get(2)).matches("average unmap latency\\(us\\):\\d+\\.\\d standard deviation:\\d+\\.\\d");
+        assertThat(lines.get(3)).matches("map\\+unmap pairs/s:\\d+ pairs:[1-9]\\d* map errors:0 flushes: queue-full:\\d+"
+                + " timer:\\d+ strict-syncs:0 global-rpcits:0 sync-rpcits:0 peak queue occupancy:\\d+");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void nodeIsAcceptedAndIgnoredWithANote() {
+        assertThat(run("bench", "--platform", "virtio", "-n", "1", "--ms", "50")).isZero();
+        assertThat(err.toString().strip()).contains("-n 1 ignored").doesNotContain("\n");
+        assertThat(out.toString().lines().findFirst().orElseThrow()).contains("node:1");
+    }
+
+    @Test
+    void jsonIsOneObjectWithTheSameFigures() throws Exception {
+        assertThat(run("bench", "--platform", "lpar", "--dma", "strict", "-b", "64", "-t", "1", "--ms", "100",
+                "--format", "json")).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        assertThat(j.isObject()).isTrue();
+        assertThat(j.path("config").path("platform").asText()).isEqualTo("lpar");
+        assertThat(j.path("config").path("dma").asText()).isEqualTo("strict");
+        assertThat(j.path("config").path("dmaBits").asInt()).isEqualTo(64);
+        assertThat(j.path("mapLatencyUs").has("average")).isTrue();
+        assertThat(j.path("unmapLatencyUs").has("stddev")).isTrue();
+        long pairs = j.path("pairs").asLong();
+        assertThat(pairs).isPositive();
+        assertThat(j.path("mapErrors").asLong()).isZero();
+        assertThat(j.path("flushes").path("strictSyncs").asLong()).isEqualTo(pairs);
+        assertThat(j.path("flushes").path("syncRpcits").asLong()).isEqualTo(pairs);
+        assertThat(j.has("pairsPerSec")).isTrue();
+        assertThat(j.has("peakQueueOccupancy")).isTrue();
+    }
+}
