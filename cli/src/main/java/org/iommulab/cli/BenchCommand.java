@@ -1,14 +1,11 @@
 package org.iommulab.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.nativebench.FlushCounts;
@@ -17,6 +14,7 @@ import org.iommulab.nativebench.NativeMapBench;
 import org.iommulab.nativebench.NativeSetup;
 import org.iommulab.workload.MapBenchOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,29 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "lpar|zvm|kvm|virtio|x86",
-            description = "the machine beneath the guest (default: ${DEFAULT-VALUE})")
-    private String platform;
-
-    @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
-            description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
-    private String hvProfile;
-
-    @Option(names = "--dma", defaultValue = "auto",
-            paramLabel = "auto|legacy|legacy-strict|strict|lazy-percpu|lazy-single",
-            description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
-    private String dma;
-
-    @Option(names = "--fq-size", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's)")
-    private int fqSize;
-
-    @Option(names = "--fq-timeout-ms", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue timeout in ms (lazy modes; default: the mode's)")
-    private int fqTimeoutMs;
-
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private MachineOptions machine;
 
     @Option(names = "--costs", defaultValue = "off", paramLabel = "off|emulate",
             description = "off: platform costs are free, the Java model is measured; emulate: each cost busy-waits"
@@ -113,9 +90,8 @@ final class BenchCommand implements Callable<Integer> {
         MapBenchOptions options = MapBenchOptions.defaults().withThreads(threads).withGranule(granule)
                 .withDir(RunCommand.direction(dir)).withDelayNs(xdelay).withDmaBits(bits);
         long durationMs = ms != null ? ms : seconds * 1000L;
-        Scenario scenario = new Scenario(PlatformKind.parse(platform), hvProfile, Scenario.DEFAULT_GUEST_MEMORY_GIB,
-                DmaMode.parse(dma), fqSize, fqTimeoutMs, new WorkloadSpec.MapBenchSpec(options), threads, durationMs, 1,
-                CostOverrides.parse(settings));
+        Scenario scenario = machine.scenario(Scenario.DEFAULT_GUEST_MEMORY_GIB, new WorkloadSpec.MapBenchSpec(options),
+                threads, durationMs, 1);
         NativeBenchResult r;
         try (NativeSetup setup = NativeSetup.of(scenario, costs == Costs.emulate)) {
             r = NativeMapBench.run(setup, options, durationMs * 1_000_000L);

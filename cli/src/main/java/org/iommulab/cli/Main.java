@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "What IOMMU invalidation policies cost: strict, per-CPU flush queues, the single"
                 + " flush queue and the old s390 scheme, on LPAR, z/VM, KVM, virtio-iommu and x86.",
         subcommands = {DemoCommand.class, RunCommand.class, ReproduceCommand.class, ParamsCommand.class,
-            BenchCommand.class})
+            BenchCommand.class, StressCommand.class})
 public final class Main {
 
     private Main() {}

@@ -1,12 +1,9 @@
 package org.iommulab.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.iommulab.kernel.DmaDirection;
-import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
 import org.iommulab.lab.WorkloadSpec;
@@ -15,6 +12,7 @@ import org.iommulab.workload.FioOptions;
 import org.iommulab.workload.MapBenchOptions;
 import org.iommulab.workload.NetperfOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,30 +25,12 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "lpar|zvm|kvm|virtio|x86",
-            description = "the machine beneath the guest (default: ${DEFAULT-VALUE})")
-    private String platform;
-
-    @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
-            description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
-    private String hvProfile;
+    @Mixin
+    private MachineOptions machine;
 
     @Option(names = "--guest-memory-gib", defaultValue = "" + Scenario.DEFAULT_GUEST_MEMORY_GIB, paramLabel = "N",
             description = "guest memory, which sizes the s390 aperture (default: ${DEFAULT-VALUE})")
     private int guestMemoryGiB;
-
-    @Option(names = "--dma", defaultValue = "auto",
-            paramLabel = "auto|legacy|legacy-strict|strict|lazy-percpu|lazy-single",
-            description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
-    private String dma;
-
-    @Option(names = "--fq-size", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's)")
-    private int fqSize;
-
-    @Option(names = "--fq-timeout-ms", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue timeout in ms (lazy modes; default: the mode's)")
-    private int fqTimeoutMs;
 
     @Option(names = "--workload", defaultValue = "fio", paramLabel = "fio|netperf|mapbench",
             description = "what drives the DMA API (default: ${DEFAULT-VALUE})")
@@ -101,9 +81,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
     private long seed;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
-    private List<String> settings = new ArrayList<>();
-
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
@@ -119,9 +96,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     Scenario scenario() {
-        PlatformKind p = PlatformKind.parse(platform);
-        return new Scenario(p, hvProfile, guestMemoryGiB, DmaMode.parse(dma), fqSize, fqTimeoutMs, workloadSpec(),
-                cpus, durationMs, seed, CostOverrides.parse(settings));
+        return machine.scenario(guestMemoryGiB, workloadSpec(), cpus, durationMs, seed);
     }
 
     private WorkloadSpec workloadSpec() {

@@ -1,0 +1,43 @@
+package org.iommulab.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommulab.lab.DmaMode;
+import org.iommulab.lab.PlatformKind;
+import org.iommulab.lab.Scenario;
+import org.iommulab.lab.WorkloadSpec;
+import picocli.CommandLine.Option;
+
+/** The options that choose the machine beneath the workload, shared by {@code run} and {@code bench}. */
+final class MachineOptions {
+
+    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "lpar|zvm|kvm|virtio|x86",
+            description = "the machine beneath the guest (default: ${DEFAULT-VALUE})")
+    private String platform;
+
+    @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
+            description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
+    private String hvProfile;
+
+    @Option(names = "--dma", defaultValue = "auto",
+            paramLabel = "auto|legacy|legacy-strict|strict|lazy-percpu|lazy-single",
+            description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
+    private String dma;
+
+    @Option(names = "--fq-size", defaultValue = "0", paramLabel = "N",
+            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's)")
+    private int fqSize;
+
+    @Option(names = "--fq-timeout-ms", defaultValue = "0", paramLabel = "N",
+            description = "flush-queue timeout in ms (lazy modes; default: the mode's)")
+    private int fqTimeoutMs;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
+    private List<String> settings = new ArrayList<>();
+
+    /** The scenario these options and the command's own describe. */
+    Scenario scenario(int guestMemoryGiB, WorkloadSpec workload, int cpus, long durationMs, long seed) {
+        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, DmaMode.parse(dma), fqSize,
+                fqTimeoutMs, workload, cpus, durationMs, seed, CostOverrides.parse(settings));
+    }
+}

@@ -1,0 +1,133 @@
+package org.iommulab.nativebench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.iommulab.lab.DmaMode;
+import org.iommulab.lab.PlatformKind;
+import org.iommulab.lab.Scenario;
+import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.sim.Engine;
+import org.iommulab.workload.MapBenchOptions;
+
+/**
+ * A randomized stress run on real threads: for each platform and DMA mode asked for (the old s390
+ * modes only on s390), the machine is assembled on a native engine with free costs and its device
+ * is driven by {@link StressWorker}s, one per CPU, which check the safety invariants as they go.
+ * The guest has 1 GiB, so the s390 aperture is small enough for the old scheme's allocator to wrap
+ * within a short run.
+ */
+public final class StressRun {
+
+    /** The least time the workers may drive traffic after the run so that its last unmaps are flushed. */
+    static final long MIN_DRAIN_NS = 200_000_000;
+    /**
+     * The single queue's size and timeout here: its defaults (32768 entries, 1 s) would rarely
+     * flush, or reuse an IOVA, within a short run; smaller, the same code flushes and reuses often.
+     */
+    static final int SINGLE_FQ_SIZE = 1024;
+    static final int SINGLE_FQ_TIMEOUT_MS = 20;
+    /** Guest memory for the stress machines: a 1 GiB s390 aperture. */
+    static final int GUEST_MEMORY_GIB = 1;
+
+    /**
+     * @param durationMs the whole run's time, shared out evenly among the platform and mode pairs
+     */
+    public record Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<DmaMode> modes) {
+        public Options {
+            if (threads < 1 || threads > Scenario.MAX_CPUS) {
+                throw new IllegalArgumentException("threads " + threads + "; allowed 1.." + Scenario.MAX_CPUS);
+            }
+            if (durationMs < 1) {
+                throw new IllegalArgumentException("duration " + durationMs + " ms; must be at least 1");
+            }
+            platforms = List.copyOf(platforms);
+            modes = List.copyOf(modes);
+            if (pairs(platforms, modes).isEmpty()) {
+                throw new IllegalArgumentException("no platform runs the DMA modes asked for: legacy and legacy-strict"
+                        + " exist only on lpar, zvm and kvm");
+            }
+        }
+    }
+
+    private StressRun() {}
+
+    /** Every platform and mode pair in turn. */
+    public static List<StressResult> run(Options o) throws InterruptedException {
+        List<Scenario> pairs = pairs(o.platforms(), o.modes());
+        long each = Math.max(1, o.durationMs() / pairs.size());
+        List<StressResult> out = new ArrayList<>();
+        for (Scenario base : pairs) {
+            boolean single = base.dma() == DmaMode.LAZY_SINGLE;
+            Scenario s = new Scenario(base.platform(), null, GUEST_MEMORY_GIB, base.dma(),
+                    single ? SINGLE_FQ_SIZE : 0, single ? SINGLE_FQ_TIMEOUT_MS : 0,
+                    new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults()), o.threads(), each, o.seed(), Map.of());
+            try (NativeSetup setup = NativeSetup.of(s, false)) {
+                setup.device().setDmaMaskBits(64);
+                String name = s.platform().cliName() + " " + s.dma().cliName();
+                out.add(runOne(StressTarget.of(name, setup.machine()), setup.engine(), each * 1_000_000L, o.seed()));
+            }
+        }
+        return out;
+    }
+
+    /** One target, one thread per CPU of {@code engine}, for {@code durationNs}. */
+    public static StressResult runOne(StressTarget target, Engine engine, long durationNs, long seed)
+            throws InterruptedException {
+        LiveIovas live = new LiveIovas();
+        Violations violations = new Violations();
+        long start = System.nanoTime();
+        List<StressWorker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> crashes = new ArrayList<>();
+        for (int c = 0; c < engine.nrCpus(); c++) {
+            StressWorker w = new StressWorker(engine.cpu(c), target, live, violations, seed * 1_000_003L + c,
+                    start + durationNs, start + durationNs + Math.max(durationNs, MIN_DRAIN_NS));
+            Thread t = new Thread(w, "stress-" + c);
+            t.setUncaughtExceptionHandler((th, e) -> {
+                synchronized (crashes) {
+                    crashes.add(e);
+                }
+            });
+            workers.add(w);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (Throwable e : crashes) {
+            violations.report(target.name() + ": a stress thread died: " + e);
+        }
+        Map<String, Long> errors = new TreeMap<>();
+        long maps = 0;
+        long sgMaps = 0;
+        long unmaps = 0;
+        long stale = 0;
+        long unchecked = 0;
+        for (StressWorker w : workers) {
+            maps += w.maps;
+            sgMaps += w.sgMaps;
+            unmaps += w.unmaps;
+            stale += w.staleChecks;
+            unchecked += w.unchecked;
+            w.mapErrors().forEach((k, v) -> errors.merge(k, v, Long::sum));
+        }
+        return new StressResult(target.name(), maps, sgMaps, unmaps, errors, stale, unchecked, violations.count(),
+                violations.first(), System.nanoTime() - start);
+    }
+
+    /** The pairs to run, platforms outer; the old s390 modes only where they exist. */
+    static List<Scenario> pairs(List<PlatformKind> platforms, List<DmaMode> modes) {
+        List<Scenario> out = new ArrayList<>();
+        for (PlatformKind p : platforms) {
+            for (DmaMode m : modes) {
+                if (!m.legacy() || p.s390()) {
+                    out.add(Scenario.defaults(p, m));
+                }
+            }
+        }
+        return out;
+    }
+}

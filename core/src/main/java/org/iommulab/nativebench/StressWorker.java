@@ -1,0 +1,314 @@
+package org.iommulab.nativebench;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
+import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.ScatterList;
+import org.iommulab.sim.Cpu;
+
+/**
+ * One stress thread: a driver on its own CPU that maps buffers of 1 to {@link #MAX_PAGES} pages
+ * with {@code map_page} or {@code map_sg} in random directions, keeps a few live while the device
+ * uses them, spins random delays, and unmaps them in random order, checking every step:
+ * <ul>
+ *   <li>a map succeeds or fails with {@code DMA_MAPPING_ERROR} / a negative errno, never 0 segments
+ *       nor an exception;
+ *   <li>its IOVA pages lie inside the aperture and the device's DMA mask, and no other live
+ *       mapping holds any of them;
+ *   <li>the device reaches each of its pages at the buffer's own physical page;
+ *   <li>once the flush covering an unmap has completed, the device no longer reaches any of the
+ *       buffer's physical pages through its old IOVAs.
+ * </ul>
+ * Every buffer's physical pages are new (each thread walks its own region upwards), so reaching
+ * one of them through a stale IOVA can only be a leftover translation.
+ */
+final class StressWorker implements Runnable {
+
+    static final int MAX_PAGES = 64;
+    private static final long PAGE = 4096;
+    private static final int MAX_SEGMENTS = 8;
+    private static final int MAX_LIVE = 6;
+    /** Unmaps waiting for their flush beyond this many are dropped unchecked, oldest first. */
+    private static final int MAX_PENDING = 512;
+    private static final long MAX_DELAY_NS = 20_000;
+    private static final DmaDirection[] DIRS = {DmaDirection.BIDIRECTIONAL, DmaDirection.TO_DEVICE,
+        DmaDirection.FROM_DEVICE};
+
+    /** A live buffer: its IOVA pages and, at the same index, the physical page each must reach. */
+    private static final class Mapping {
+        final long id;
+        final DmaDirection dir;
+        final long[] iovaPages;
+        final long[] physPages;
+        final int pages;
+        final ScatterList sg;
+        final long handle;
+        final long size;
+
+        Mapping(long id, DmaDirection dir, long[] iovaPages, long[] physPages, int pages, ScatterList sg, long handle,
+                long size) {
+            this.id = id;
+            this.dir = dir;
+            this.iovaPages = iovaPages;
+            this.physPages = physPages;
+            this.pages = pages;
+            this.sg = sg;
+            this.handle = handle;
+            this.size = size;
+        }
+    }
+
+    /** An unmapped buffer waiting for the flush that covers it. */
+    private record Pending(Mapping m, long clock, long refused) {}
+
+    private final Cpu cpu;
+    private final StressTarget target;
+    private final LiveIovas live;
+    private final Violations violations;
+    private final SplittableRandom rnd;
+    private final long deadline;
+    private final long drainDeadline;
+    private boolean draining;
+    private final List<Mapping> mine = new ArrayList<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<String, Long> mapErrors = new TreeMap<>();
+    private long physCursor;
+    private long nextId;
+    long maps;
+    long sgMaps;
+    long unmaps;
+    long staleChecks;
+    long unchecked;
+
+    /**
+     * @param deadline when traffic stops
+     * @param drainDeadline how long after it the worker may go on driving traffic so that the flushes
+     *     covering its last unmaps happen
+     */
+    StressWorker(Cpu cpu, StressTarget target, LiveIovas live, Violations violations, long seed, long deadline,
+            long drainDeadline) {
+        this.cpu = cpu;
+        this.target = target;
+        this.live = live;
+        this.violations = violations;
+        this.rnd = new SplittableRandom(seed);
+        this.deadline = deadline;
+        this.drainDeadline = drainDeadline;
+        this.physCursor = (cpu.id() + 1L) << 40;
+        this.nextId = (long) cpu.id() << 40;
+    }
+
+    Map<String, Long> mapErrors() {
+        return mapErrors;
+    }
+
+    @Override
+    public void run() {
+        int step = 0;
+        while (System.nanoTime() < deadline) {
+            if (mine.isEmpty() || mine.size() < MAX_LIVE && rnd.nextBoolean()) {
+                map(rnd.nextInt(1, MAX_PAGES + 1));
+            } else {
+                unmap(mine.remove(rnd.nextInt(mine.size())));
+            }
+            if (rnd.nextInt(8) == 0) {
+                NativeMapBench.busyWait(rnd.nextLong(MAX_DELAY_NS));
+            }
+            if (++step % 8 == 0) {
+                sweep();
+            }
+        }
+        while (!mine.isEmpty()) {
+            unmap(mine.remove(mine.size() - 1));
+        }
+        drain();
+        unchecked += pending.size();
+    }
+
+    /**
+     * Keeps mapping and unmapping, without following these unmaps, until every unmap of the run
+     * proper is covered or the drain time is up: lazy invalidation needs traffic or time to flush
+     * (the old scheme's wrap comes only from allocations, hence the largest buffers).
+     */
+    private void drain() {
+        draining = true;
+        sweep();
+        while (!pending.isEmpty() && System.nanoTime() < drainDeadline) {
+            map(MAX_PAGES);
+            while (!mine.isEmpty()) {
+                unmap(mine.remove(mine.size() - 1));
+            }
+            sweep();
+        }
+    }
+
+    private void map(int pages) {
+        DmaDirection dir = DIRS[rnd.nextInt(DIRS.length)];
+        Device dev = target.dev();
+        long id = nextId++;
+        long[] phys = new long[pages];
+        Mapping m;
+        try {
+            m = rnd.nextBoolean() ? mapPage(dev, id, dir, pages, phys) : mapSg(dev, id, dir, pages, phys);
+        } catch (RuntimeException e) {
+            violations.report(target.name() + ": map of " + pages + " pages threw " + e);
+            return;
+        }
+        if (m == null) {
+            return;
+        }
+        checkPlacement(m);
+        long conflict = live.claim(m.iovaPages, m.pages, m.id);
+        if (conflict != LiveIovas.NONE) {
+            violations.report(String.format("%s: IOVA 0x%x handed out again while another mapping holds it",
+                    target.name(), conflict));
+        }
+        mine.add(m);
+        for (int i = 0; i < m.pages; i++) {
+            long got = target.device().translate(m.iovaPages[i], m.dir.deviceWrites());
+            if (got != m.physPages[i]) {
+                violations.report(String.format("%s: live IOVA 0x%x reaches 0x%x, not its buffer's page 0x%x",
+                        target.name(), m.iovaPages[i], got, m.physPages[i]));
+            }
+        }
+    }
+
+    private Mapping mapPage(Device dev, long id, DmaDirection dir, int pages, long[] phys) {
+        long base = newPhys(pages);
+        long size = pages * PAGE - rnd.nextLong(PAGE);
+        long handle = dev.dmaOps().mapPage(cpu, dev, base, size, dir, 0);
+        if (handle == DmaOps.DMA_MAPPING_ERROR) {
+            mapErrors.merge("DMA_MAPPING_ERROR", 1L, Long::sum);
+            return null;
+        }
+        maps++;
+        long[] iova = new long[pages];
+        for (int i = 0; i < pages; i++) {
+            iova[i] = (handle & -PAGE) + i * PAGE;
+            phys[i] = base + i * PAGE;
+        }
+        return new Mapping(id, dir, iova, phys, pages, null, handle, size);
+    }
+
+    private Mapping mapSg(Device dev, long id, DmaDirection dir, int pages, long[] phys) {
+        ScatterList sg = new ScatterList(MAX_SEGMENTS);
+        int left = pages;
+        int at = 0;
+        while (left > 0) {
+            int seg = sg.nents() == MAX_SEGMENTS - 1 ? left : rnd.nextInt(1, left + 1);
+            long base = newPhys(seg);
+            sg.add(base, (int) (seg * PAGE));
+            for (int i = 0; i < seg; i++) {
+                phys[at++] = base + i * PAGE;
+            }
+            left -= seg;
+        }
+        int ret = dev.dmaOps().mapSg(cpu, dev, sg, dir, 0);
+        if (ret < 0) {
+            mapErrors.merge(Errno.name(ret), 1L, Long::sum);
+            return null;
+        }
+        if (ret == 0) {
+            violations.report(target.name() + ": map_sg returned 0, neither segments nor an errno");
+            return null;
+        }
+        sgMaps++;
+        long[] iova = new long[pages];
+        int n = 0;
+        for (int i = 0; i < ret; i++) {
+            for (long p = sg.dmaAddress(i) & -PAGE; p < sg.dmaAddress(i) + sg.dmaLength(i); p += PAGE) {
+                if (n < pages) {
+                    iova[n] = p;
+                }
+                n++;
+            }
+        }
+        if (n != pages) {
+            violations.report(String.format("%s: map_sg of %d pages gave %d pages of DMA segments",
+                    target.name(), pages, n));
+        }
+        return new Mapping(id, dir, iova, phys, Math.min(n, pages), sg, 0, 0);
+    }
+
+    private void checkPlacement(Mapping m) {
+        DomainGeometry a = target.aperture();
+        long mask = target.dev().dmaMask();
+        for (int i = 0; i < m.pages; i++) {
+            long first = m.iovaPages[i];
+            long last = first + PAGE - 1;
+            if (Long.compareUnsigned(first, a.apertureStart()) < 0 || Long.compareUnsigned(last, a.apertureEnd()) > 0
+                    || Long.compareUnsigned(last, mask) > 0) {
+                violations.report(String.format("%s: IOVA page 0x%x outside the aperture [0x%x, 0x%x] or mask 0x%x",
+                        target.name(), first, a.apertureStart(), a.apertureEnd(), mask));
+                return;
+            }
+        }
+    }
+
+    private void unmap(Mapping m) {
+        Device dev = target.dev();
+        live.release(m.iovaPages, m.pages, m.id);
+        try {
+            if (m.sg != null) {
+                dev.dmaOps().unmapSg(cpu, dev, m.sg, m.dir, 0);
+            } else {
+                dev.dmaOps().unmapPage(cpu, dev, m.handle, m.size, m.dir, 0);
+            }
+        } catch (RuntimeException e) {
+            violations.report(target.name() + ": unmap threw " + e);
+            return;
+        }
+        unmaps++;
+        if (draining) {
+            return;
+        }
+        Pending p = new Pending(m, target.clock().snapshot(), target.refusedFlushes().getAsLong());
+        if (target.clock().covers(p.clock())) {
+            checkUnreachable(p);
+            return;
+        }
+        pending.add(p);
+        if (pending.size() > MAX_PENDING) {
+            pending.poll();
+            unchecked++;
+        }
+    }
+
+    /** Checks, oldest first, every unmap whose covering flush has completed by now. */
+    private void sweep() {
+        while (!pending.isEmpty() && target.clock().covers(pending.peek().clock())) {
+            checkUnreachable(pending.poll());
+        }
+    }
+
+    private void checkUnreachable(Pending p) {
+        if (p.refused() != target.refusedFlushes().getAsLong()) {
+            unchecked++;
+            return;
+        }
+        Mapping m = p.m();
+        for (int i = 0; i < m.pages; i++) {
+            long got = target.device().translate(m.iovaPages[i], m.dir.deviceWrites());
+            staleChecks++;
+            if (got == m.physPages[i]) {
+                violations.report(String.format("%s: IOVA 0x%x still reaches page 0x%x after the flush covering its"
+                        + " unmap", target.name(), m.iovaPages[i], got));
+            }
+        }
+    }
+
+    /** {@code pages} physical pages nobody used before, with a gap so no two buffers touch. */
+    private long newPhys(int pages) {
+        long base = physCursor;
+        physCursor += (pages + 1) * PAGE;
+        return base;
+    }
+}

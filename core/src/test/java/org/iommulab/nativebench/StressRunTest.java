@@ -1,0 +1,42 @@
+package org.iommulab.nativebench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import org.iommulab.lab.DmaMode;
+import org.iommulab.lab.PlatformKind;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A brief native stress of every platform and DMA mode: no violation, every map unmapped, and the
+ * checks really ran (strict modes check every unmapped page at once).
+ */
+class StressRunTest {
+
+    private static final List<DmaMode> MODES = Arrays.stream(DmaMode.values()).filter(m -> m != DmaMode.AUTO).toList();
+
+    @Test
+    void everyPlatformAndModeRunsWithoutViolation() throws InterruptedException {
+        List<StressResult> results = StressRun.run(new StressRun.Options(2, 1000, 7,
+                Arrays.asList(PlatformKind.values()), MODES));
+        assertThat(results).hasSize(3 * 5 + 2 * 3);
+        for (StressResult r : results) {
+            assertThat(r.violations()).as(r.name() + ": " + r.firstViolations()).isZero();
+            assertThat(r.maps() + r.sgMaps()).as(r.name()).isPositive();
+            assertThat(r.unmaps()).as(r.name()).isEqualTo(r.maps() + r.sgMaps());
+            if (r.name().endsWith(" strict")) {
+                assertThat(r.staleChecks()).as(r.name()).isPositive();
+                assertThat(r.uncheckedUnmaps()).as(r.name()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void legacyModesOffS390AreNoPairAtAll() {
+        assertThatThrownBy(() -> new StressRun.Options(1, 10, 1, List.of(PlatformKind.X86, PlatformKind.VIRTIO),
+                List.of(DmaMode.LEGACY, DmaMode.LEGACY_STRICT)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only on lpar, zvm and kvm");
+    }
+}
