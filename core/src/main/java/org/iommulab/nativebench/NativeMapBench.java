@@ -14,8 +14,9 @@ import org.iommulab.workload.MapBenchOptions;
  * the native engine and one buffer of {@code granule} contiguous pages, and maps it
  * ({@code dma_map_single}), busy-waits the transfer delay ({@code ndelay}), unmaps it, until the
  * run's time is up. Each map and unmap call is timed with {@link System#nanoTime} into the
- * thread's own histogram, merged at the end, so the timing adds no shared state. A mapping error
- * ends its thread, as the kernel thread returns -ENOMEM.
+ * thread's own histogram, merged at the end, so the timing adds no shared state. Every thread
+ * completes at least one loop, however late it was scheduled. A mapping error ends its thread, as
+ * the kernel thread returns -ENOMEM.
  *
  * <p>Differs from the kernel: latencies are kept in ns rather than in units of 100 ns, and the
  * threads are not bound to a NUMA node.
@@ -114,7 +115,7 @@ public final class NativeMapBench {
         private void loop(long deadline) {
             DmaOps ops = dev.dmaOps();
             long size = options.granule() * PAGE_SIZE;
-            while (System.nanoTime() < deadline) {
+            do {
                 long t0 = System.nanoTime();
                 long dma = ops.mapPage(cpu, dev, phys, size, options.dir(), 0);
                 long t1 = System.nanoTime();
@@ -128,7 +129,7 @@ public final class NativeMapBench {
                 long t3 = System.nanoTime();
                 map.recordValue(t1 - t0);
                 unmap.recordValue(t3 - t2);
-            }
+            } while (System.nanoTime() < deadline);
         }
     }
 

@@ -39,6 +39,8 @@ final class StressWorker implements Runnable {
     /** Unmaps waiting for their flush beyond this many are dropped unchecked, oldest first. */
     private static final int MAX_PENDING = 512;
     private static final long MAX_DELAY_NS = 20_000;
+    /** Steps every worker takes however short the run, so that each run checks something. */
+    private static final int MIN_STEPS = 64;
     private static final DmaDirection[] DIRS = {DmaDirection.BIDIRECTIONAL, DmaDirection.TO_DEVICE,
         DmaDirection.FROM_DEVICE};
 
@@ -113,7 +115,7 @@ final class StressWorker implements Runnable {
     @Override
     public void run() {
         int step = 0;
-        while (System.nanoTime() < deadline) {
+        while (step < MIN_STEPS || System.nanoTime() < deadline) {
             if (mine.isEmpty() || mine.size() < MAX_LIVE && rnd.nextBoolean()) {
                 map(rnd.nextInt(1, MAX_PAGES + 1));
             } else {
