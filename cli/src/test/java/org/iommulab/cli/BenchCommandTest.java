@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code bench}: the kernel tool's option checks (one line naming the value, exit 2) and its output
@@ -19,15 +16,7 @@ import picocli.CommandLine;
  */
 class BenchCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
@@ -41,44 +30,44 @@ class BenchCommandTest {
         "-t, many, many",
         "--platform, s370, s370", "--dma, lazy, lazy", "--costs, some, some"})
     void badValuesAreOneLineNamingThemAndExitTwo(String option, String value, String named) {
-        assertThat(run("bench", option, value)).isEqualTo(2);
-        String e = err.toString().strip();
+        assertThat(cli.run("bench", option, value)).isEqualTo(2);
+        String e = cli.err().strip();
         assertThat(e).contains(named).contains(value).doesNotContain("\n").doesNotContain("Exception");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void legacyModeOffS390IsRefused() {
-        assertThat(run("bench", "--platform", "x86", "--dma", "legacy", "--ms", "10")).isEqualTo(2);
-        assertThat(err.toString().strip()).contains("legacy").contains("x86").doesNotContain("\n");
+        assertThat(cli.run("bench", "--platform", "x86", "--dma", "legacy", "--ms", "10")).isEqualTo(2);
+        assertThat(cli.err().strip()).contains("legacy").contains("x86").doesNotContain("\n");
     }
 
     @Test
     void printsTheKernelToolsThreeLinesThenTheSummary() {
-        assertThat(run("bench", "--platform", "x86", "--dma", "lazy-percpu", "-t", "2", "-g", "2", "-d", "1",
+        assertThat(cli.run("bench", "--platform", "x86", "--dma", "lazy-percpu", "-t", "2", "-g", "2", "-d", "1",
                 "--ms", "200")).isZero();
-        List<String> lines = out.toString().lines().toList();
+        List<String> lines = cli.out().lines().toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).isEqualTo("dma mapping benchmark: threads:2 seconds:0 node:-1 dir:TO_DEVICE granule: 2");
         assertThat(lines.get(1)).matches("average map latency\\(us\\):\\d+\\.\\d standard deviation:\\d+\\.\\d");
         assertThat(lines.get(2)).matches("average unmap latency\\(us\\):\\d+\\.\\d standard deviation:\\d+\\.\\d");
         assertThat(lines.get(3)).matches("map\\+unmap pairs/s:\\d+ pairs:[1-9]\\d* map errors:0 flushes: queue-full:\\d+"
                 + " timer:\\d+ strict-syncs:0 global-rpcits:0 sync-rpcits:0 peak queue occupancy:\\d+");
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
     void nodeIsAcceptedAndIgnoredWithANote() {
-        assertThat(run("bench", "--platform", "virtio", "-n", "1", "--ms", "50")).isZero();
-        assertThat(err.toString().strip()).contains("-n 1 ignored").doesNotContain("\n");
-        assertThat(out.toString().lines().findFirst().orElseThrow()).contains("node:1");
+        assertThat(cli.run("bench", "--platform", "virtio", "-n", "1", "--ms", "50")).isZero();
+        assertThat(cli.err().strip()).contains("-n 1 ignored").doesNotContain("\n");
+        assertThat(cli.out().lines().findFirst().orElseThrow()).contains("node:1");
     }
 
     @Test
     void jsonIsOneObjectWithTheSameFigures() throws Exception {
-        assertThat(run("bench", "--platform", "lpar", "--dma", "strict", "-b", "64", "-t", "1", "--ms", "100",
+        assertThat(cli.run("bench", "--platform", "lpar", "--dma", "strict", "-b", "64", "-t", "1", "--ms", "100",
                 "--format", "json")).isZero();
-        JsonNode j = new ObjectMapper().readTree(out.toString());
+        JsonNode j = new ObjectMapper().readTree(cli.out());
         assertThat(j.isObject()).isTrue();
         assertThat(j.path("config").path("platform").asText()).isEqualTo("lpar");
         assertThat(j.path("config").path("dma").asText()).isEqualTo("strict");

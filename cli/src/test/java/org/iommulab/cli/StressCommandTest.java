@@ -4,48 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** {@code stress}: bad values refused in one line with exit 2; a short run's lines and JSON. */
 class StressCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
-    }
+    private final CliRun cli = new CliRun();
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "--threads, 0", "--threads, 1025", "--seconds, 0", "--seconds, 3601", "--ms, 0",
         "--platform, s370", "--dma, auto", "--dma, lazy", "--seed, x", "--format, csv"})
     void badValuesAreOneLineNamingThemAndExitTwo(String option, String value) {
-        assertThat(run("stress", option, value)).isEqualTo(2);
-        assertThat(err.toString().strip()).contains(value).doesNotContain("\n").doesNotContain("Exception");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.run("stress", option, value)).isEqualTo(2);
+        assertThat(cli.err().strip()).contains(value).doesNotContain("\n").doesNotContain("Exception");
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void legacyOnlyOnANonS390PlatformIsRefused() {
-        assertThat(run("stress", "--platform", "x86", "--dma", "legacy", "--ms", "10")).isEqualTo(2);
-        assertThat(err.toString().strip()).contains("legacy").doesNotContain("\n");
+        assertThat(cli.run("stress", "--platform", "x86", "--dma", "legacy", "--ms", "10")).isEqualTo(2);
+        assertThat(cli.err().strip()).contains("legacy").doesNotContain("\n");
     }
 
     @Test
     void printsOneLinePerPlatformAndModeWithZeroViolations() {
-        assertThat(run("stress", "--platform", "lpar,x86", "--dma", "strict,legacy-strict", "--threads", "2",
+        assertThat(cli.run("stress", "--platform", "lpar,x86", "--dma", "strict,legacy-strict", "--threads", "2",
                 "--ms", "300")).isZero();
-        List<String> lines = out.toString().lines().toList();
+        List<String> lines = cli.out().lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).startsWith("lpar strict ");
         assertThat(lines.get(1)).startsWith("lpar legacy-strict ");
@@ -56,9 +45,9 @@ class StressCommandTest {
 
     @Test
     void jsonIsAnArrayOfRuns() throws Exception {
-        assertThat(run("stress", "--platform", "virtio", "--dma", "strict,lazy-percpu", "--threads", "2", "--ms", "200",
+        assertThat(cli.run("stress", "--platform", "virtio", "--dma", "strict,lazy-percpu", "--threads", "2", "--ms", "200",
                 "--format", "json")).isZero();
-        JsonNode j = new ObjectMapper().readTree(out.toString());
+        JsonNode j = new ObjectMapper().readTree(cli.out());
         assertThat(j.isArray()).isTrue();
         assertThat(j).hasSize(2);
         assertThat(j.get(0).path("name").asText()).isEqualTo("virtio strict");
