@@ -17,17 +17,18 @@ final class DmaIommuStats {
     final LongAdder unmapMismatches = new LongAdder();
     final LongAdder bytesMapped = new LongAdder();
     final LongAdder strictSyncs = new LongAdder();
-    final LongAdder entriesQueued = new LongAdder();
-    final LongAdder entriesFreed = new LongAdder();
     final LongAdder queueFullFlushes = new LongAdder();
     final LongAdder timerFlushes = new LongAdder();
     final LongAdder fqOverflows = new LongAdder();
     final LongAdder entriesLost = new LongAdder();
 
-    /** A consistent-enough copy for reports; exact once the domain is quiet. */
-    DmaIommuCounters snapshot(int peakOccupancy, int occupancy) {
+    /**
+     * A consistent-enough copy for reports, with the flush queues' own counts (kept under their
+     * locks); exact once the domain is quiet.
+     */
+    DmaIommuCounters snapshot(long entriesQueued, long entriesFreed, int peakOccupancy, int occupancy) {
         return new DmaIommuCounters(maps.sum(), mapErrors.sum(), unmaps.sum(), mapSgs.sum(), unmapSgs.sum(), unmapMismatches.sum(),
-                bytesMapped.sum(), strictSyncs.sum(), entriesQueued.sum(), entriesFreed.sum(),
+                bytesMapped.sum(), strictSyncs.sum(), entriesQueued, entriesFreed,
                 queueFullFlushes.sum(), timerFlushes.sum(), fqOverflows.sum(), entriesLost.sum(), peakOccupancy,
                 occupancy);
     }

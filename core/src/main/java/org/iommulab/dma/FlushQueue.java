@@ -33,6 +33,13 @@ final class FlushQueue {
     private int tail;
     /** The most entries this queue has held; written under the lock, read by any thread. */
     private volatile int peakOccupancy;
+    /**
+     * Entries ever added and ever freed: plain fields written under the lock, where a shared
+     * counter would cost every unmap an atomic update. Read by any thread; exact once the queue
+     * is quiet.
+     */
+    private long queued;
+    private long freed;
 
     /** @param size entries in the ring, a power of 2 of at least 2 */
     FlushQueue(SpinLock lock, int size) {
@@ -70,6 +77,14 @@ final class FlushQueue {
         return peakOccupancy;
     }
 
+    long queued() {
+        return queued;
+    }
+
+    long freed() {
+        return freed;
+    }
+
     /** {@code fq_ring_add} and the entry fill: appends a range queued at flush-start count {@code cnt}. */
     void ringAdd(Cpu cpu, long pfn, long nrPages, long cnt) {
         int idx = tail;
@@ -77,6 +92,7 @@ final class FlushQueue {
         iovaPfn[idx] = pfn;
         pages[idx] = nrPages;
         counter[idx] = cnt;
+        queued++;
         cpu.spend(Cost.FQ_ENTRY);
         int occupancy = occupancy();
         if (occupancy > peakOccupancy) {
@@ -91,13 +107,14 @@ final class FlushQueue {
      * @return the entries freed
      */
     int ringFreeLocked(Cpu cpu, long finishCnt, IovaFreer freer) {
-        int freed = 0;
+        int n = 0;
         while (head != tail && counter[head] < finishCnt) {
             freer.freeIovaFast(cpu, iovaPfn[head], pages[head]);
             cpu.spend(Cost.FQ_ENTRY);
             head = (head + 1) & modMask;
-            freed++;
+            n++;
         }
-        return freed;
+        freed += n;
+        return n;
     }
 }

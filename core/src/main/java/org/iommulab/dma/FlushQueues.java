@@ -108,7 +108,6 @@ final class FlushQueues {
         } finally {
             fq.unlock(cpu);
         }
-        stats.entriesQueued.increment();
         // A plain read first so that CPUs finding the timer armed do not all write the flag's
         // cache line; only the one that flips it arms the timer (atomic_xchg).
         if (!fqTimerOn.get() && !fqTimerOn.getAndSet(true)) {
@@ -153,10 +152,7 @@ final class FlushQueues {
     }
 
     private void freeLocked(Cpu cpu, FlushQueue fq) {
-        int freed = fq.ringFreeLocked(cpu, fqFlushFinishCnt.get(), freer);
-        if (freed > 0) {
-            stats.entriesFreed.add(freed);
-        }
+        fq.ringFreeLocked(cpu, fqFlushFinishCnt.get(), freer);
     }
 
     /** {@code iommu_dma_free_fq}: stops the timer; queued IOVAs go with the IOVA domain. */
@@ -170,6 +166,24 @@ final class FlushQueues {
 
     long fqFlushFinishCnt() {
         return fqFlushFinishCnt.get();
+    }
+
+    /** Entries ever queued, over all queues; exact only when no CPU is queueing. */
+    long entriesQueued() {
+        long n = 0;
+        for (FlushQueue fq : queues()) {
+            n += fq.queued();
+        }
+        return n;
+    }
+
+    /** Entries ever freed, over all queues; exact only when no CPU is queueing. */
+    long entriesFreed() {
+        long n = 0;
+        for (FlushQueue fq : queues()) {
+            n += fq.freed();
+        }
+        return n;
     }
 
     /** The most entries any one queue held. */

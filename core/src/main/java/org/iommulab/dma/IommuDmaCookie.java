@@ -105,6 +105,9 @@ public final class IommuDmaCookie implements IovaCookie {
     /** The counters so far, with the queues' occupancy. */
     DmaIommuCounters counters() {
         FlushQueues queues = fqDomain();
-        return queues == null ? stats.snapshot(0, 0) : stats.snapshot(queues.peakOccupancy(), queues.occupancy());
+        return queues == null
+                ? stats.snapshot(0, 0, 0, 0)
+                : stats.snapshot(queues.entriesQueued(), queues.entriesFreed(), queues.peakOccupancy(),
+                        queues.occupancy());
     }
 }
