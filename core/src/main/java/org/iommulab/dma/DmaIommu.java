@@ -114,8 +114,7 @@ public final class DmaIommu implements DmaOps {
             cookie.stats().mapErrors.increment();
             return DMA_MAPPING_ERROR;
         }
-        cookie.stats().maps.increment();
-        cookie.stats().bytesMapped.add(len);
+        cookie.stats().mapped(cpu, len);
         return iova + iovaOff;
     }
 
@@ -123,7 +122,7 @@ public final class DmaIommu implements DmaOps {
     public void unmapPage(Cpu cpu, Device dev, long dmaHandle, long size, DmaDirection dir, long attrs) {
         cpu.spend(Cost.DMA_UNMAP_CALL);
         unmap(cpu, dmaHandle, size);
-        cookie.stats().unmaps.increment();
+        cookie.stats().unmapped(cpu);
     }
 
     /**
@@ -155,8 +154,7 @@ public final class DmaIommu implements DmaOps {
             cookie.stats().mapErrors.increment();
             return mapped == -Errno.ENOMEM ? -Errno.ENOMEM : -Errno.EINVAL;
         }
-        cookie.stats().mapSgs.increment();
-        cookie.stats().bytesMapped.add(iovaLen);
+        cookie.stats().mappedSg(cpu, iovaLen);
         return finaliseSg(sg, iova);
     }
 
@@ -199,7 +197,7 @@ public final class DmaIommu implements DmaOps {
         long start = sg.dmaAddress(0);
         long end = sg.dmaAddress(last) + sg.dmaLength(last);
         unmap(cpu, start, end - start);
-        cookie.stats().unmapSgs.increment();
+        cookie.stats().unmappedSg(cpu);
     }
 
     /**
@@ -243,7 +241,7 @@ public final class DmaIommu implements DmaOps {
         }
         if (fq == null) {
             domain.iommuIotlbSync(cpu, gather);
-            cookie.stats().strictSyncs.increment();
+            cookie.stats().strictSynced(cpu);
         }
         cookie.freeIova(cpu, iova, len, fq);
     }

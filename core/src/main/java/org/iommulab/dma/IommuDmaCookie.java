@@ -33,7 +33,7 @@ public final class IommuDmaCookie implements IovaCookie {
     private final IovaDomain iovad;
     private final DmaIommuOptions options;
     private final String name;
-    private final DmaIommuStats stats = new DmaIommuStats();
+    private final DmaIommuStats stats;
     /** {@code fq_domain}: null until the queues exist; accessed only through {@link #FQ}. */
     @SuppressWarnings("unused")
     private FlushQueues fq;
@@ -44,6 +44,7 @@ public final class IommuDmaCookie implements IovaCookie {
         this.domain = domain;
         this.iovad = iovad;
         this.options = options;
+        this.stats = new DmaIommuStats(engine.nrCpus());
     }
 
     IovaDomain iovad() {

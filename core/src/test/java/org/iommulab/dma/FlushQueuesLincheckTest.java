@@ -97,7 +97,7 @@ class FlushQueuesLincheckTest {
         final Oracle oracle = new Oracle();
         private final AtomicInteger nextPfn = new AtomicInteger();
         private final LockEngine engine = new LockEngine();
-        private final DmaIommuStats stats = new DmaIommuStats();
+        private final DmaIommuStats stats = new DmaIommuStats(engine.nrCpus());
         private final FlushQueues fq;
 
         Model(DmaIommuOptions options) {

@@ -16,7 +16,7 @@ class FlushQueuesTest {
     private final Cpu cpu0 = engine.cpu(0);
     private final Cpu cpu1 = engine.cpu(1);
     private final List<Long> freed = new ArrayList<>();
-    private final DmaIommuStats stats = new DmaIommuStats();
+    private final DmaIommuStats stats = new DmaIommuStats(engine.nrCpus());
 
     @Test
     void anEntryQueuedDuringAFlushWaitsForTheNextOne() {

@@ -44,7 +44,7 @@ public class FlushCounterStress {
     private int freed;
     private int heldWhenFreed;
     private final FlushQueues queues = new FlushQueues(engine, "stress", DmaIommuOptions.perCpuDefaults(),
-            this::flushIotlbAll, this::freeIovaFast, new DmaIommuStats());
+            this::flushIotlbAll, this::freeIovaFast, new DmaIommuStats(2));
 
     private void flushIotlbAll(Cpu cpu) {
         iotlbHolds = pte;
