@@ -158,25 +158,28 @@ public final class DmaIommu implements DmaOps {
         return finaliseSg(sg, iova);
     }
 
-    /** {@code __finalise_sg}: fills the DMA addresses, joining segments where the layout allows. */
+    /**
+     * {@code __finalise_sg}: fills the DMA addresses. A segment joins the previous DMA segment
+     * when that one ended on a granule boundary, this one starts on one, no 4 GiB boundary lies
+     * between and the joined length stays within {@link #MAX_SEG_SIZE}.
+     */
     private int finaliseSg(ScatterList sg, long iova) {
         long dmaAddr = iova;
         int count = 0;
+        long curAddr = 0;
         long curLen = 0;
         for (int i = 0; i < sg.nents(); i++) {
             long off = iovad.iovaOffset(sg.phys(i));
             long len = sg.length(i);
             long slot = iovad.iovaAlign(len + off);
-            boolean join = curLen > 0 && off == 0 && (dmaAddr & DMA_BIT_MASK_32) != 0
-                    && MAX_SEG_SIZE - curLen >= len;
-            if (join) {
+            if (curLen > 0 && off == 0 && (dmaAddr & DMA_BIT_MASK_32) != 0 && MAX_SEG_SIZE - curLen >= len) {
                 curLen += len;
             } else {
                 count++;
+                curAddr = dmaAddr + off;
                 curLen = len;
-                sg.setDma(count - 1, dmaAddr + off, 0);
             }
-            sg.setDma(count - 1, sg.dmaAddress(count - 1), (int) curLen);
+            sg.setDma(count - 1, curAddr, (int) curLen);
             dmaAddr += slot;
             if (len + off < slot) {
                 curLen = 0;

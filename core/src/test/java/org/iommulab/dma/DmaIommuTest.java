@@ -300,4 +300,20 @@ class DmaIommuTest {
         assertThat(ops.counters().unmapSgs()).isEqualTo(1);
         assertThat(m.lastDomain().checker().violations()).isZero();
     }
+
+    @Test
+    void dmaSegmentsStopAtTheMaximumSegmentSize() {
+        TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
+        DmaIommu ops = m.probe(dev);
+        ScatterList sg = new ScatterList(20);
+        for (int i = 0; i < 20; i++) {
+            sg.add(0x100_0000L + 0x10_0000L * i, 0x1000); // page-sized, physically scattered
+        }
+        assertThat(ops.mapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0)).isEqualTo(2);
+        assertThat(sg.dmaLength(0)).isEqualTo(DmaIommu.MAX_SEG_SIZE);
+        assertThat(sg.dmaLength(1)).isEqualTo(4 * 0x1000);
+        assertThat(sg.dmaAddress(1)).isEqualTo(sg.dmaAddress(0) + DmaIommu.MAX_SEG_SIZE);
+        ops.unmapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0);
+        assertThat(m.lastDomain().mappedPages()).isZero();
+    }
 }
