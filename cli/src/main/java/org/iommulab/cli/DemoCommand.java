@@ -13,6 +13,7 @@ import org.iommulab.kernel.DmaDirection;
 import org.iommulab.platform.ideal.IdealDomain;
 import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.ManualEngine;
+import org.iommulab.stats.StaleWindowTracker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code iommu-lab demo}: the same map/unmap loop through strict invalidation, per-CPU flush
  * queues and the single flush queue on the zero-cost ideal IOMMU, with a clock the loop moves
- * itself, and the counters of each.
+ * itself, and the counters of each, with how long unmapped pages stayed reachable (the stale
+ * window, p99 and maximum).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Map and unmap through strict, per-CPU queue and single queue dma-iommu on an ideal IOMMU"
@@ -72,8 +74,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%d CPUs x %d rounds, one %d-byte buffer per CPU per round, %d ns apart, ideal IOMMU%n%n",
                 cpus, rounds, BUFFER, roundNs);
-        out.printf("%-15s %-7s %-20s %9s %9s %9s %9s %10s %7s %9s %6s%n", "mode", "type", "queue", "maps", "unmaps",
-                "ranged", "global", "queue-full", "timer", "freed", "peak");
+        out.printf("%-15s %-7s %-20s %9s %9s %9s %9s %10s %7s %9s %6s %12s %12s%n", "mode", "type", "queue", "maps",
+                "unmaps", "ranged", "global", "queue-full", "timer", "freed", "peak", "stale-p99-us", "stale-max-us");
         for (Mode mode : Mode.values()) {
             run(out, mode);
         }
@@ -83,7 +85,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private void run(PrintWriter out, Mode mode) {
         ManualEngine engine = new ManualEngine(cpus);
-        IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults());
+        StaleWindowTracker stale = new StaleWindowTracker();
+        IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults(), stale);
         IommuDma dma = new IommuDma(engine, mode.params);
         IommuCore core = new IommuCore(mode.params, ideal, dma);
         Device dev = new Device("nvme0");
@@ -112,8 +115,9 @@ final class DemoCommand implements Callable<Integer> {
                 ? ops.options().queueType().name().toLowerCase().replace('_', '-') + " " + ops.options().fqSize()
                         + "/" + ops.options().fqTimeoutMs() + "ms"
                 : "-";
-        out.printf("%-15s %-7s %-20s %9d %9d %9d %9d %10d %7d %9d %6d%n", mode.title, ops.type().sysfsName(), queue,
-                n.maps(), n.unmaps(), pt.iotlbSyncs(), pt.flushAlls(), n.queueFullFlushes(), n.timerFlushes(),
-                n.entriesFreed(), n.peakOccupancy());
+        out.printf("%-15s %-7s %-20s %9d %9d %9d %9d %10d %7d %9d %6d %12d %12d%n", mode.title, ops.type().sysfsName(),
+                queue, n.maps(), n.unmaps(), pt.iotlbSyncs(), pt.flushAlls(), n.queueFullFlushes(), n.timerFlushes(),
+                n.entriesFreed(), n.peakOccupancy(), stale.windowsNs().getValueAtPercentile(99) / 1000,
+                stale.maxWindowNs() / 1000);
     }
 }

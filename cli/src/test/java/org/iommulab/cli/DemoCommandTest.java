@@ -9,13 +9,16 @@ import picocli.CommandLine;
 
 class DemoCommandTest {
 
-    /** The eight counters ending the row of {@code mode}: maps unmaps ranged global queue-full timer freed peak. */
+    /**
+     * The ten numbers ending the row of {@code mode}: maps unmaps ranged global queue-full timer
+     * freed peak stale-p99-us stale-max-us.
+     */
     private static long[] row(String out, String mode) {
         String line = out.lines().filter(l -> l.startsWith(mode + " ")).findFirst().orElseThrow();
         String[] f = line.strip().split(" +");
-        long[] v = new long[8];
-        for (int i = 0; i < 8; i++) {
-            v[i] = Long.parseLong(f[f.length - 8 + i]);
+        long[] v = new long[10];
+        for (int i = 0; i < 10; i++) {
+            v[i] = Long.parseLong(f[f.length - 10 + i]);
         }
         return v;
     }
@@ -40,6 +43,10 @@ class DemoCommandTest {
         assertThat(perCpu[7]).isEqualTo(255);
         assertThat(single[3]).isLessThan(perCpu[3]);
         assertThat(single[7]).isEqualTo(3998);
+        // strict closes every window at once; the queues keep pages reachable up to their timeout
+        assertThat(strict[9]).isZero();
+        assertThat(perCpu[9]).isPositive().isLessThanOrEqualTo(10_000);
+        assertThat(single[9]).isGreaterThan(perCpu[9]).isLessThanOrEqualTo(1_000_000);
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
+import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A domain of the {@link IdealIommu}: an {@link IdealPageTable} from IOVA page to physical page,
@@ -20,6 +21,7 @@ public final class IdealDomain implements IommuDomainOps {
     private final long pgsizeBitmap;
     private final long granule;
     private final IovaSafetyChecker checker;
+    private final StaleWindowTracker tracker;
     /** IOVA page number -> physical address of that page. */
     private final IdealPageTable pageTable = new IdealPageTable();
     private final LongAdder mapPagesCalls = new LongAdder();
@@ -30,11 +32,12 @@ public final class IdealDomain implements IommuDomainOps {
     private final AtomicInteger syncMapFailures = new AtomicInteger();
     private volatile int syncMapErrno;
 
-    IdealDomain(DomainGeometry geometry, long pgsizeBitmap, IovaSafetyChecker checker) {
+    IdealDomain(DomainGeometry geometry, long pgsizeBitmap, IovaSafetyChecker checker, StaleWindowTracker tracker) {
         this.geometry = geometry;
         this.pgsizeBitmap = pgsizeBitmap;
         this.granule = Long.lowestOneBit(pgsizeBitmap);
         this.checker = checker;
+        this.tracker = tracker;
     }
 
     @Override
@@ -77,6 +80,9 @@ public final class IdealDomain implements IommuDomainOps {
             if (checker != null) {
                 checker.unmapped(iova, off);
             }
+            if (tracker != null) {
+                tracker.unmapped(cpu.nowNs(), iova / granule, off / granule);
+            }
             gather.addRange(iova, off);
         }
         return off;
@@ -87,6 +93,9 @@ public final class IdealDomain implements IommuDomainOps {
         flushAlls.increment();
         if (checker != null) {
             checker.flushFinished(checker.flushStarted(), geometry.apertureStart(), geometry.apertureEnd());
+        }
+        if (tracker != null) {
+            tracker.invalidatedAll(cpu.nowNs());
         }
     }
 
@@ -102,8 +111,14 @@ public final class IdealDomain implements IommuDomainOps {
     @Override
     public void iotlbSync(Cpu cpu, IotlbGather gather) {
         iotlbSyncs.increment();
-        if (checker != null && !gather.isEmpty()) {
+        if (gather.isEmpty()) {
+            return;
+        }
+        if (checker != null) {
             checker.flushFinished(checker.flushStarted(), gather.start(), gather.end());
+        }
+        if (tracker != null) {
+            tracker.invalidated(cpu.nowNs(), gather.start() / granule, (gather.end() - gather.start()) / granule + 1);
         }
     }
 

@@ -9,6 +9,7 @@ import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
+import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * An ideal IOMMU: a driver whose page table is a hash map and whose flushes cost nothing. It is
@@ -17,7 +18,9 @@ import org.iommulab.kernel.Device;
  * {@code struct iommu_ops} needs, deferred flush and (optionally) {@code shadow_on_flush}.
  *
  * <p>With {@link Config#checkSafety()} every domain feeds an {@link IovaSafetyChecker}, which sees
- * each map, unmap and flush and records any break of the layer's invariants.
+ * each map, unmap and flush and records any break of the layer's invariants. Given a
+ * {@link StaleWindowTracker}, every domain reports its unmaps and flushes to it: a flush is
+ * complete the moment it is issued, so the windows measured are the DMA layer's alone.
  */
 public final class IdealIommu implements IommuDriver {
 
@@ -98,10 +101,20 @@ public final class IdealIommu implements IommuDriver {
     }
 
     private final Config config;
+    private final StaleWindowTracker tracker;
     private final List<IdealDomain> domains = new ArrayList<>();
 
     public IdealIommu(Config config) {
+        this(config, null);
+    }
+
+    /**
+     * @param tracker told of every unmapped page and every flush, so it can measure how long each
+     *     page stays reachable after its unmap; null to measure nothing
+     */
+    public IdealIommu(Config config, StaleWindowTracker tracker) {
         this.config = config;
+        this.tracker = tracker;
     }
 
     public Config config() {
@@ -129,7 +142,8 @@ public final class IdealIommu implements IommuDriver {
     @Override
     public synchronized IommuDomainOps domainAllocPaging(Device dev) {
         IdealDomain domain = new IdealDomain(config.geometry(), config.pgsizeBitmap(),
-                config.checkSafety() ? new IovaSafetyChecker(config.geometry(), config.reserved(), config.pgsizeBitmap()) : null);
+                config.checkSafety() ? new IovaSafetyChecker(config.geometry(), config.reserved(), config.pgsizeBitmap()) : null,
+                tracker);
         domains.add(domain);
         return domain;
     }
