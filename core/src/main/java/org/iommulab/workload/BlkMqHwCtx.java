@@ -23,9 +23,10 @@ import org.iommulab.sim.VirtualEngine;
  * {@link MapRetry#maxTries()} tries (blk-mq never fails it), so a run can report I/Os that could
  * not be mapped; the new request of that tag then queues behind the others.
  *
- * <p>Each step is its own event: the driver's work, then the map, so that the locks the map takes
- * are taken at their true time relative to other CPUs (an event runs to its end before any event
- * that starts later); a run issues one request of the dispatch list per step.
+ * <p>Each map starts its own event, after the driver's work, so that the locks it takes are taken
+ * at their true time relative to other CPUs (an event runs to its end before any event that starts
+ * later); a run issues one request of the dispatch list per step. A completion event unmaps first,
+ * then submits the tag's next request, whose work takes no lock before its map.
  */
 final class BlkMqHwCtx {
 
@@ -146,7 +147,7 @@ final class BlkMqHwCtx {
                 restart = false;
                 run(cpu);
             }
-            engine.post(cpuId, cpu.nowNs(), submitFn);
+            submit(cpu);
         }
     }
 }

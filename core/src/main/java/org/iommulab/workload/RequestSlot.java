@@ -78,6 +78,6 @@ final class RequestSlot {
 
     private void complete(Cpu cpu) {
         request.complete(cpu);
-        engine.post(cpuId, cpu.nowNs(), submitFn);
+        submit(cpu);
     }
 }
