@@ -16,6 +16,7 @@ import org.iommulab.platform.ideal.IdealDomain;
 import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.NativeEngine;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -57,6 +58,49 @@ class DmaIommuStressTest {
                 assertThat(ops.counters().maps()).isEqualTo(maps);
                 assertThat(ops.counters().unmaps()).isEqualTo(maps);
                 assertThat(ops.counters().unmapMismatches()).isZero();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * CPUs map and unmap while the group's type is switched from DMA to DMA-FQ under them: every
+     * unmap either synced at once or was queued, never both or neither, and nothing was reused
+     * early across the switch.
+     */
+    @Test
+    void aLiveUpgradeToFlushQueuesKeepsTheInvariants() throws Exception {
+        IdealIommu.Config config = IdealIommu.Config.defaults()
+                .withGeometry(new DomainGeometry(0, (256L << 20) - 1, true))
+                .withCheckSafety(true);
+        try (NativeEngine engine = new NativeEngine(CPUS)) {
+            TestMachine m = new TestMachine(engine, FlushMode.STRICT.params, config, FlushMode.PER_CPU.options);
+            Device dev = new Device("upgrade");
+            DmaIommu ops = m.probe(dev);
+            m.core.group(dev).bindDriver();
+            IdealDomain pt = m.lastDomain();
+            ExecutorService pool = Executors.newFixedThreadPool(CPUS);
+            try {
+                List<CompletableFuture<Long>> runs = new ArrayList<>();
+                for (int c = 0; c < CPUS; c++) {
+                    Cpu cpu = engine.cpu(c);
+                    runs.add(CompletableFuture.supplyAsync(() -> run(cpu, dev, ops, pt), pool));
+                }
+                while (ops.counters().unmaps() < 1000 && !runs.stream().allMatch(CompletableFuture::isDone)) {
+                    Thread.onSpinWait(); // let some strict unmaps happen first
+                }
+                m.core.group(dev).storeType("DMA-FQ");
+                for (CompletableFuture<Long> r : runs) {
+                    r.get();
+                }
+                DmaIommuCounters n = ops.counters();
+                assertThat(m.core.group(dev).type()).isEqualTo("DMA-FQ");
+                assertThat(n.strictSyncs() + n.entriesQueued()).isEqualTo(n.unmaps());
+                assertThat(n.strictSyncs()).isPositive();
+                assertThat(n.entriesQueued()).isPositive();
+                assertThat(pt.checker().violations()).as("%s", pt.checker().messages()).isZero();
+                assertThat(pt.mappedPages()).isZero();
             } finally {
                 pool.shutdownNow();
             }
