@@ -14,8 +14,9 @@ import org.iommulab.sim.VirtualEngine;
  * line rate shared evenly by its queues, as RSS spreads many flows); a frame takes the oldest
  * buffer posted before it arrived, or is dropped for want of one (the NIC's out-of-buffer
  * counter). Each poll handles up to {@link #NAPI_POLL_WEIGHT} frames that have arrived (the
- * driver's work {@link Cost#NET_PACKET}, then the unmap), refills the ring, and runs again at the
- * next arrival or at once if frames are waiting.
+ * unmap, then the driver's work {@link Cost#NET_PACKET}), refills the ring, and runs again at the
+ * next arrival or at once if frames are waiting. Once stopped it no longer refills, and the
+ * frames that keep arriving fill what is posted.
  *
  * <p>Each posted buffer is an I/O: it completes when a frame in it is handed up (latency: frame
  * arrival to hand-up), and fails when its mapping fails; the driver then stops refilling until
@@ -37,6 +38,7 @@ final class RxQueue {
     private final long offsetNs;
     private final long[] ringDma;
     private final long[] ringPostedNs;
+    private final StopFlag stop;
     private final TimerCallback pollFn = this::poll;
     private int head;
     private int count;
@@ -44,7 +46,6 @@ final class RxQueue {
     private long dropped;
     private int budget = NAPI_POLL_WEIGHT;
     private boolean refilling;
-    private final StopFlag stop;
 
     /**
      * @param intervalNs the time between two frames for this queue
