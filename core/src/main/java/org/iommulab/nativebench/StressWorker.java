@@ -33,6 +33,8 @@ import org.iommulab.sim.Cpu;
 final class StressWorker implements Runnable {
 
     static final int MAX_PAGES = 64;
+    /** Buffers of the drain: 4 MiB, so the old scheme's allocator wraps a 1 GiB aperture in 256 maps. */
+    static final int DRAIN_PAGES = 1024;
     private static final long PAGE = 4096;
     private static final int MAX_SEGMENTS = 8;
     private static final int MAX_LIVE = 6;
@@ -138,13 +140,13 @@ final class StressWorker implements Runnable {
     /**
      * Keeps mapping and unmapping, without following these unmaps, until every unmap of the run
      * proper is covered or the drain time is up: lazy invalidation needs traffic or time to flush
-     * (the old scheme's wrap comes only from allocations, hence the largest buffers).
+     * (the old scheme's wrap comes only from allocations, hence large buffers).
      */
     private void drain() {
         draining = true;
         sweep();
         while (!pending.isEmpty() && System.nanoTime() < drainDeadline) {
-            map(MAX_PAGES);
+            map(DRAIN_PAGES);
             while (!mine.isEmpty()) {
                 unmap(mine.remove(mine.size() - 1));
             }
