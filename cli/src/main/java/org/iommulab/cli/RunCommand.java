@@ -70,6 +70,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--delay-ns", paramLabel = "NS", description = "mapbench: transfer delay between map and unmap (default 0)")
     private Long delayNs;
 
+    @Option(names = "--dma-bits", paramLabel = "BITS",
+            description = "mapbench: the device's DMA mask, 20-64 (default 32, as dma_map_benchmark; s390 needs more:"
+                    + " its DMA addresses start at 4 GiB)")
+    private Integer dmaBits;
+
     @Option(names = "--cpus", defaultValue = "" + Scenario.DEFAULT_CPUS, paramLabel = "N",
             description = "simulated CPUs (default: ${DEFAULT-VALUE})")
     private int cpus;
@@ -102,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
     private WorkloadSpec workloadSpec() {
         switch (workload) {
             case "fio" -> {
-                rejectOthers("fio", traffic, queues, mtu, threads, granule, direction, delayNs);
+                rejectOthers("fio", traffic, queues, mtu, threads, granule, direction, delayNs, dmaBits);
                 FioOptions o = FioOptions.defaults();
                 o = numjobs == null ? o : o.withNumjobs(numjobs);
                 o = iodepth == null ? o : o.withIodepth(iodepth);
@@ -111,12 +116,11 @@ final class RunCommand implements Callable<Integer> {
                 return new WorkloadSpec.FioSpec(o);
             }
             case "netperf" -> {
-                rejectOthers("netperf", numjobs, iodepth, bs, rwmixread, threads, granule, direction, delayNs);
+                rejectOthers("netperf", numjobs, iodepth, bs, rwmixread, threads, granule, direction, delayNs, dmaBits);
                 NetperfOptions o = NetperfOptions.defaults();
                 o = traffic == null ? o : o.withTraffic(traffic(traffic));
                 o = queues == null ? o : o.withQueues(queues);
-                o = mtu == null ? o : new NetperfOptions(o.traffic(), o.queues(), o.rxRingSize(), mtu, o.txFragments(),
-                        o.txDepth(), o.memoryGiB(), o.seed(), o.retry());
+                o = mtu == null ? o : o.withMtu(mtu);
                 return new WorkloadSpec.NetperfSpec(o);
             }
             case "mapbench" -> {
@@ -126,6 +130,7 @@ final class RunCommand implements Callable<Integer> {
                 o = granule == null ? o : o.withGranule(granule);
                 o = direction == null ? o : o.withDir(direction(direction));
                 o = delayNs == null ? o : o.withDelayNs(delayNs);
+                o = dmaBits == null ? o : o.withDmaBits(dmaBits);
                 return new WorkloadSpec.MapBenchSpec(o);
             }
             default -> throw new IllegalArgumentException("workload '" + workload + "' is not one of fio, netperf, mapbench");

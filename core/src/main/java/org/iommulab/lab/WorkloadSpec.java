@@ -68,7 +68,7 @@ public sealed interface WorkloadSpec {
     record MapBenchSpec(MapBenchOptions options) implements WorkloadSpec {
         @Override
         public Workload create(long seed) {
-            return new MapBench(options);
+            return new MapBench(options.withSeed(seed));
         }
 
         @Override

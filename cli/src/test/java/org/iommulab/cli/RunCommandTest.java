@@ -1,0 +1,76 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class RunCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @Test
+    void jsonHasEveryDocumentedKey() throws Exception {
+        assertThat(run("run", "--platform", "kvm", "--dma", "lazy-single", "--cpus", "2", "--duration-ms", "5",
+                "--format", "json")).isZero();
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        for (String path : new String[] {"config", "io.submitted", "io.completed", "io.failed", "throughput.iops",
+                "throughput.bytesPerSec", "rpcit.global", "rpcit.syncMap", "rpcit.sync", "rpcit.outOfResource",
+                "pages.mapped", "pages.unmapped", "flushQueue.fullFlushes", "flushQueue.timerFlushes",
+                "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max", "staleWindowPeakPages",
+                "hypervisor.exits", "hypervisor.pagesWalked", "hypervisor.hostMaps", "hypervisor.hostUnmaps",
+                "hypervisor.shadowPeakEntries", "virtualTimeNs", "wallTimeMs"}) {
+            JsonNode node = r;
+            for (String part : path.split("\\.")) {
+                node = node.path(part);
+            }
+            assertThat(node.isMissingNode()).as(path).isFalse();
+        }
+        assertThat(r.path("io").path("submitted").asLong()).isPositive()
+                .isEqualTo(r.path("io").path("completed").asLong() + r.path("io").path("failed").asLong());
+        assertThat(r.path("config").path("hvProfile").asText()).isEqualTo("qemu-8.0");
+    }
+
+    @Test
+    void mapbenchWithAWideEnoughMaskMapsOnS390() throws Exception {
+        assertThat(run("run", "--platform", "lpar", "--workload", "mapbench", "--dma-bits", "64", "--threads", "2",
+                "--cpus", "2", "--duration-ms", "2", "--format", "json")).isZero();
+        JsonNode io = new ObjectMapper().readTree(out.toString()).path("io");
+        assertThat(io.path("completed").asLong()).isPositive();
+        assertThat(io.path("failed").asLong()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--platform s390 | platform 's390'",
+        "--dma lazy | DMA mode 'lazy'",
+        "--platform x86 --dma legacy | x86",
+        "--dma strict --fq-size 64 | --fq-size",
+        "--dma lazy-single --fq-size 1000 | 1000",
+        "--workload fio --threads 4 | --threads",
+        "--set kvm.rpcitExitNs=fast | fast",
+        "--set nosuch=1 | 'nosuch'",
+        "--cpus 0 | cpus 0",
+        "--format xml | xml",
+        "--platform lpar --hv-profile qemu-7.1 | --hv-profile",
+        "--hv-profile qemu-6.0 | qemu-6.0"})
+    void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
+        assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);
+        String message = err.toString().strip();
+        assertThat(message).contains(named).doesNotContain("\n").doesNotContain("Exception").startsWith("iommu-lab: ");
+    }
+}
