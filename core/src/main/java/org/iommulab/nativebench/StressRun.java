@@ -82,8 +82,8 @@ public final class StressRun {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> crashes = new ArrayList<>();
         for (int c = 0; c < engine.nrCpus(); c++) {
-            StressWorker w = new StressWorker(engine.cpu(c), target, live, violations, seed * 1_000_003L + c,
-                    start + durationNs, start + durationNs + Math.max(durationNs, MIN_DRAIN_NS));
+            StressWorker w = new StressWorker(engine.cpu(c), engine.nrCpus(), target, live, violations,
+                    seed * 1_000_003L + c, start + durationNs, start + durationNs + Math.max(durationNs, MIN_DRAIN_NS));
             Thread t = new Thread(w, "stress-" + c);
             t.setUncaughtExceptionHandler((th, e) -> {
                 synchronized (crashes) {
