@@ -38,6 +38,9 @@ public final class ShadowingHypervisor implements RpcitHandler {
     private final SpinLock bql;
     private final HypervisorCounters counters = new HypervisorCounters();
     private final Map<ZpciFunction, ShadowedFunction> functions = new ConcurrentHashMap<>();
+    /** The function the last RPCIT was for and its state: a guest's RPCITs mostly name the same one. Under the BQL. */
+    private ZpciFunction lastFn;
+    private ShadowedFunction lastShadowed;
 
     /** A hypervisor with vfio's default limit of {@value DmaLimit#DEFAULT_ENTRIES} DMA entries per container. */
     public ShadowingHypervisor(Engine engine, HypervisorProfile profile) {
@@ -125,7 +128,11 @@ public final class ShadowingHypervisor implements RpcitHandler {
             if (ioat == null || end < fn.startDma() || dmaAddr > fn.endDma()) {
                 return RpcitResult.error(ZPCI_PCI_ST_FUNC_IN_ERR);
             }
-            if (function(fn).refresh(cpu, ioat, dmaAddr, end)) {
+            if (lastFn != fn) {
+                lastShadowed = function(fn);
+                lastFn = fn;
+            }
+            if (lastShadowed.refresh(cpu, ioat, dmaAddr, end)) {
                 return RpcitResult.OK;
             }
             counters.insufficientResources++;
