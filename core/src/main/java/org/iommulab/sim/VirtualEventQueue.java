@@ -3,21 +3,38 @@ package org.iommulab.sim;
 import java.util.Arrays;
 
 /**
- * The pending events of one {@link VirtualCpu}: a binary min-heap on (time, sequence number) kept
- * in primitive arrays, so queueing and running an event allocates nothing once the arrays have
- * grown to the run's peak. Each event's action lives in a slot; the heap holds the keys and the
- * slot, and every slot knows its heap position so a timer can take its event out in O(log n).
- * The engine hands out unique, increasing sequence numbers, which makes the order of events with
- * equal times, and so the whole run, deterministic.
+ * The pending events of one {@link VirtualCpu}, ordered by (time, sequence number), kept in
+ * primitive arrays, so queueing and running an event allocates nothing once the arrays have grown
+ * to the run's peak. Each event's action lives in a slot, and every slot knows where its event is,
+ * so a timer can take its event out again. The engine hands out unique, increasing sequence
+ * numbers, which makes the order of events with equal times, and so the whole run, deterministic.
+ *
+ * <p>Two lanes hold the events. Most events arrive in time order (device completions a fixed
+ * latency after their submission): an event no earlier than the last one appended joins a FIFO
+ * ring, which is then sorted by construction and costs O(1) to add and take. Any other event goes
+ * into a binary min-heap. The first event is the earlier of the two lanes' heads. An event taken
+ * out of the middle of the ring (a cancelled timer) leaves a hole that is skipped when it reaches
+ * the head.
  */
 final class VirtualEventQueue {
 
     private static final int INITIAL_CAPACITY = 16;
+    /** {@code slotPos} of a slot whose event is in the ring at index i: {@code RING - i}. */
+    private static final int RING = -2;
 
     private long[] heapTime = new long[INITIAL_CAPACITY];
     private long[] heapSeq = new long[INITIAL_CAPACITY];
     private int[] heapSlot = new int[INITIAL_CAPACITY];
     private int size;
+
+    /** The FIFO lane: indices {@code [ringHead, ringHead + ringUsed)} modulo the capacity; slot -1 is a hole. */
+    private long[] ringTime = new long[INITIAL_CAPACITY];
+    private long[] ringSeq = new long[INITIAL_CAPACITY];
+    private int[] ringSlot = new int[INITIAL_CAPACITY];
+    private int ringHead;
+    private int ringUsed;
+    private int ringLive;
+    private long ringLastTime = Long.MIN_VALUE;
 
     private Object[] slotAction = new Object[INITIAL_CAPACITY];
     private int[] slotPos = new int[INITIAL_CAPACITY];
@@ -29,6 +46,10 @@ final class VirtualEventQueue {
     int add(long timeNs, long seq, Object action) {
         int slot = allocSlot();
         slotAction[slot] = action;
+        if (timeNs >= ringLastTime) {
+            append(timeNs, seq, slot);
+            return slot;
+        }
         if (size == heapTime.length) {
             int n = size * 2;
             heapTime = Arrays.copyOf(heapTime, n);
@@ -41,33 +62,37 @@ final class VirtualEventQueue {
 
     /** True when no event is queued. */
     boolean isEmpty() {
-        return size == 0;
+        return size == 0 && ringLive == 0;
     }
 
     /** The time of the earliest event; only when not empty. */
     long firstTime() {
-        return heapTime[0];
+        return ringFirst() ? ringTime[ringHead] : heapTime[0];
     }
 
     /** The slot of the earliest event; only when not empty. */
     int firstSlot() {
-        return heapSlot[0];
+        return ringFirst() ? ringSlot[ringHead] : heapSlot[0];
     }
 
     /** The sequence number of the earliest event; only when not empty. */
     long firstSeq() {
-        return heapSeq[0];
+        return ringFirst() ? ringSeq[ringHead] : heapSeq[0];
     }
 
     Object action(int slot) {
         return slotAction[slot];
     }
 
-    /** Removes the event in {@code slot}, wherever it is in the heap, and frees the slot. */
+    /** Removes the event in {@code slot}, wherever it is, and frees the slot. */
     void remove(int slot) {
         int pos = slotPos[slot];
-        int last = --size;
         freeSlot(slot);
+        if (pos <= RING) {
+            removeFromRing(RING - pos);
+            return;
+        }
+        int last = --size;
         if (pos == last) {
             return;
         }
@@ -79,6 +104,65 @@ final class VirtualEventQueue {
         } else {
             siftDown(pos, t, s, sl);
         }
+    }
+
+    /** True if the ring's head comes before the heap's root (the ring's head is always live). */
+    private boolean ringFirst() {
+        if (ringLive == 0) {
+            return false;
+        }
+        return size == 0 || less(ringTime[ringHead], ringSeq[ringHead], heapTime[0], heapSeq[0]);
+    }
+
+    private void append(long timeNs, long seq, int slot) {
+        if (ringUsed == ringSlot.length) {
+            growRing();
+        }
+        int i = (ringHead + ringUsed++) & (ringSlot.length - 1);
+        ringTime[i] = timeNs;
+        ringSeq[i] = seq;
+        ringSlot[i] = slot;
+        slotPos[slot] = RING - i;
+        ringLive++;
+        ringLastTime = timeNs;
+    }
+
+    private void removeFromRing(int i) {
+        ringSlot[i] = -1;
+        ringLive--;
+        if (i != ringHead) {
+            return;
+        }
+        int mask = ringSlot.length - 1;
+        do {
+            ringHead = (ringHead + 1) & mask;
+            ringUsed--;
+        } while (ringUsed > 0 && ringSlot[ringHead] < 0);
+        if (ringUsed == 0) {
+            ringHead = 0;
+            ringLastTime = Long.MIN_VALUE;
+        }
+    }
+
+    /** Doubles the ring, moving its entries to the start and telling their slots. */
+    private void growRing() {
+        int n = ringSlot.length;
+        long[] time = new long[2 * n];
+        long[] seq = new long[2 * n];
+        int[] slots = new int[2 * n];
+        for (int k = 0; k < ringUsed; k++) {
+            int i = (ringHead + k) & (n - 1);
+            time[k] = ringTime[i];
+            seq[k] = ringSeq[i];
+            slots[k] = ringSlot[i];
+            if (slots[k] >= 0) {
+                slotPos[slots[k]] = RING - k;
+            }
+        }
+        ringTime = time;
+        ringSeq = seq;
+        ringSlot = slots;
+        ringHead = 0;
     }
 
     private int allocSlot() {

@@ -9,7 +9,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The event queue against a sorted map on (time, sequence): random adds, removes and pops agree. */
+/**
+ * The event queue against a sorted map on (time, sequence): random adds (in and out of time order),
+ * removes and pops agree.
+ */
 class VirtualEventQueueTest {
 
     private record Key(long time, long seq) implements Comparable<Key> {
@@ -29,13 +32,15 @@ class VirtualEventQueueTest {
         List<Key> queued = new ArrayList<>();
         long seq = 0;
         for (int step = 0; step < 20_000; step++) {
+            // Phases that grow the queue to hundreds of events, then drain it.
+            int adds = step % 4000 < 2000 ? 7 : 3;
             int op = rnd.nextInt(10);
-            if (op < 5 || model.isEmpty()) {
+            if (op < adds || model.isEmpty()) {
                 Key k = new Key(rnd.nextLong(0, 50), seq++);
                 int slot = q.add(k.time(), k.seq(), k);
                 model.put(k, slot);
                 queued.add(k);
-            } else if (op < 7) {
+            } else if (op < adds + 2) {
                 Key k = queued.remove(rnd.nextInt(queued.size()));
                 q.remove(model.remove(k));
             } else {
