@@ -23,6 +23,12 @@ public final class VirtualEngine implements Engine {
     private final VirtualEventQueue[] queues;
     private final VirtualCpuHeap next;
     private final List<VirtualSerialResource> resources = new ArrayList<>();
+    /**
+     * The CPU whose event is running, or -1 between events. Its key in {@link #next} is set once,
+     * when the event returns, not on each event it queues for itself: nothing reads the heap while
+     * an event runs.
+     */
+    private int running = -1;
     private long nowNs;
     private long nextSeq;
     private long eventsRun;
@@ -95,13 +101,17 @@ public final class VirtualEngine implements Engine {
             throw new IllegalArgumentException("cpu " + cpuId + " does not exist; 0 <= cpu < " + cpus.length);
         }
         int slot = queues[cpuId].add(Math.max(atNs, nowNs), nextSeq++, action);
-        reschedule(cpuId);
+        if (cpuId != running) {
+            reschedule(cpuId);
+        }
         return slot;
     }
 
     void unqueue(int cpuId, int slot) {
         queues[cpuId].remove(slot);
-        reschedule(cpuId);
+        if (cpuId != running) {
+            reschedule(cpuId);
+        }
     }
 
     /** Re-keys CPU {@code cpuId} in the heap after its queue or its clock changed. */
@@ -133,12 +143,17 @@ public final class VirtualEngine implements Engine {
             nowNs = t;
             cpu.idleUntil(t);
             eventsRun++;
-            if (action instanceof VirtualTimer timer) {
-                timer.expire(cpu);
-            } else {
-                ((TimerCallback) action).run(cpu);
+            running = cpuId;
+            try {
+                if (action instanceof VirtualTimer timer) {
+                    timer.expire(cpu);
+                } else {
+                    ((TimerCallback) action).run(cpu);
+                }
+            } finally {
+                running = -1;
+                reschedule(cpuId);
             }
-            reschedule(cpuId);
         }
     }
 
