@@ -9,12 +9,12 @@ import java.util.Arrays;
  * so a timer can take its event out again. The engine hands out unique, increasing sequence
  * numbers, which makes the order of events with equal times, and so the whole run, deterministic.
  *
- * <p>Two lanes hold the events. Most events arrive in time order (device completions a fixed
- * latency after their submission): an event no earlier than the last one appended joins a FIFO
- * ring, which is then sorted by construction and costs O(1) to add and take. Any other event goes
- * into a binary min-heap. The first event is the earlier of the two lanes' heads. An event taken
- * out of the middle of the ring (a cancelled timer) leaves a hole that is skipped when it reaches
- * the head.
+ * <p>Two lanes hold the events. Many events arrive in time order (device completions, each a
+ * device latency after its submission): an event no earlier than the last one appended joins a
+ * FIFO ring, which is then sorted by construction and costs O(1) to add and take. Timers (one far
+ * ahead would hold the ring back until it expired) and any other event go into a binary min-heap.
+ * The first event is the earlier of the two lanes' heads. An event taken out of the middle of the
+ * ring leaves a hole that is skipped when it reaches the head.
  */
 final class VirtualEventQueue {
 
@@ -46,7 +46,7 @@ final class VirtualEventQueue {
     int add(long timeNs, long seq, Object action) {
         int slot = allocSlot();
         slotAction[slot] = action;
-        if (timeNs >= ringLastTime) {
+        if (timeNs >= ringLastTime && !(action instanceof VirtualTimer)) {
             append(timeNs, seq, slot);
             return slot;
         }
