@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
-import org.iommulab.sim.Cost;
-import org.iommulab.sim.CostModel;
-import org.iommulab.sim.Cpu;
-import org.iommulab.sim.Engine;
-import org.iommulab.sim.KTimer;
-import org.iommulab.sim.SpinLock;
-import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.UntimedEngine;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -96,7 +89,7 @@ class FlushQueuesLincheckTest {
     public abstract static class Model {
         final Oracle oracle = new Oracle();
         private final AtomicInteger nextPfn = new AtomicInteger();
-        private final LockEngine engine = new LockEngine();
+        private final UntimedEngine engine = new UntimedEngine(2);
         private final DmaIommuStats stats = new DmaIommuStats(engine.nrCpus());
         private final FlushQueues fq;
 
@@ -143,79 +136,6 @@ class FlushQueuesLincheckTest {
     public static final class PerCpu extends Model {
         public PerCpu() {
             super(new DmaIommuOptions(QueueType.PER_CPU, 2, 10));
-        }
-    }
-
-    /** Two CPUs with real locks and a timer that never fires on its own. */
-    private static final class LockEngine implements Engine {
-        private final Cpu[] cpus = {new PlainCpu(0), new PlainCpu(1)};
-
-        @Override
-        public int nrCpus() {
-            return cpus.length;
-        }
-
-        @Override
-        public Cpu cpu(int id) {
-            return cpus[id];
-        }
-
-        @Override
-        public SpinLock newSpinLock(String name) {
-            ReentrantLock lock = new ReentrantLock();
-            return new SpinLock() {
-                @Override
-                public void lock(Cpu cpu) {
-                    lock.lock();
-                }
-
-                @Override
-                public void unlock(Cpu cpu) {
-                    lock.unlock();
-                }
-            };
-        }
-
-        @Override
-        public KTimer newTimer(String name, TimerCallback callback) {
-            return new KTimer() {
-                @Override
-                public void mod(Cpu cpu, long delayNs) {
-                    // fired by the timerFires operation
-                }
-
-                @Override
-                public boolean schedule(Cpu cpu, long delayNs) {
-                    return true;
-                }
-
-                @Override
-                public boolean pending() {
-                    return false;
-                }
-
-                @Override
-                public void cancel() {
-                    // nothing armed
-                }
-            };
-        }
-
-        @Override
-        public CostModel costs() {
-            return CostModel.zero();
-        }
-    }
-
-    private record PlainCpu(int id) implements Cpu {
-        @Override
-        public long nowNs() {
-            return 0;
-        }
-
-        @Override
-        public void spend(Cost cost, long count) {
-            // free
         }
     }
 }

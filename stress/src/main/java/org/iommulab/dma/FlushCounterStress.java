@@ -5,7 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stress.StressEngine;
+import org.iommulab.sim.UntimedEngine;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -36,7 +36,7 @@ public class FlushCounterStress {
 
     private static final long PFN = 42;
 
-    private final StressEngine engine = new StressEngine(2);
+    private final UntimedEngine engine = new UntimedEngine(2);
     /** The page's translation in the page table: 1 present, 0 cleared by the unmap. */
     private int pte = 1;
     /** Whether the device's IOTLB may still translate the page; a flush re-reads the PTE. */

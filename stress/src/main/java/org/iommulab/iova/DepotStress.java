@@ -4,7 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import java.util.Set;
-import org.iommulab.stress.StressEngine;
+import org.iommulab.sim.UntimedEngine;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,7 +30,7 @@ public class DepotStress {
 
     private static final long NEW_PFN = 5000;
 
-    private final StressEngine engine = new StressEngine(2);
+    private final UntimedEngine engine = new UntimedEngine(2);
     private final IovaDomain iovad = RcacheStressSupport.domain(engine);
     private final Set<Long> pfns = RcacheStressSupport.fillBothMagazines(iovad, engine.cpu(0));
     private long got;

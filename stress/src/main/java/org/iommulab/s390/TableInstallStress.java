@@ -4,7 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import org.iommulab.stress.StressEngine;
+import org.iommulab.sim.UntimedEngine;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -35,7 +35,7 @@ public class TableInstallStress {
     private static final long PAGE_A = 0x10_0000L;
     private static final long PAGE_B = 0x20_0000L;
 
-    private final StressEngine engine = new StressEngine(2);
+    private final UntimedEngine engine = new UntimedEngine(2);
     private final TableMemory memory = new TableMemory();
     private final DmaTable table = DmaTable.alloc(memory);
     private boolean mappedA;

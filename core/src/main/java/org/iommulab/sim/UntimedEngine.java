@@ -1,29 +1,26 @@
-package org.iommulab.stress;
+package org.iommulab.sim;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import org.iommulab.sim.Cost;
-import org.iommulab.sim.CostModel;
-import org.iommulab.sim.Cpu;
-import org.iommulab.sim.Engine;
-import org.iommulab.sim.KTimer;
-import org.iommulab.sim.SpinLock;
-import org.iommulab.sim.TimerCallback;
 
 /**
- * The engine of the jcstress tests: real locks and free costs, as {@code sim.NativeEngine} gives
- * them, but timers that are only armed and never fire. A jcstress test builds a fresh state
- * millions of times and drives any timer path itself from an actor; a timer thread firing into
- * old states would only add noise and memory.
+ * The engine of the concurrency checks (Lincheck, jcstress): real locks as {@link NativeEngine}
+ * gives them, but no time at all. Costs are free, every CPU's clock stays at 0 and timers are only
+ * armed, never fired: a check that builds a fresh state millions of times drives any timer path
+ * itself from one of its threads, and a timer thread firing into old states would add only noise.
+ * Any thread may use any CPU, as after a migration; every per-CPU structure has its own lock.
  */
-public final class StressEngine implements Engine {
+public final class UntimedEngine implements Engine {
 
     private final Cpu[] cpus;
 
-    public StressEngine(int nrCpus) {
+    public UntimedEngine(int nrCpus) {
+        if (nrCpus < 1) {
+            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
+        }
         cpus = new Cpu[nrCpus];
         for (int i = 0; i < nrCpus; i++) {
-            cpus[i] = new StressCpu(i);
+            cpus[i] = new UntimedCpu(i);
         }
     }
 
@@ -35,6 +32,11 @@ public final class StressEngine implements Engine {
     @Override
     public Cpu cpu(int id) {
         return cpus[id];
+    }
+
+    @Override
+    public CostModel costs() {
+        return CostModel.zero();
     }
 
     @Override
@@ -79,20 +81,15 @@ public final class StressEngine implements Engine {
         };
     }
 
-    @Override
-    public CostModel costs() {
-        return CostModel.zero();
-    }
-
-    private record StressCpu(int id) implements Cpu {
+    private record UntimedCpu(int id) implements Cpu {
         @Override
         public long nowNs() {
-            return System.nanoTime();
+            return 0;
         }
 
         @Override
         public void spend(Cost cost, long count) {
-            // costs are free: the tests look at ordering, not time
+            // free: these checks look at ordering, not time
         }
     }
 }
