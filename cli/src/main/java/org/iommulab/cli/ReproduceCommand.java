@@ -50,9 +50,7 @@ final class ReproduceCommand implements Callable<Integer> {
         List<Scenario> scenarios = new ArrayList<>();
         for (PlatformKind p : PLATFORMS) {
             for (DmaMode m : MODES) {
-                Scenario d = Scenario.defaults(p, m);
-                scenarios.add(new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), d.cpus(),
-                        d.durationMs(), seed, Map.of()));
+                scenarios.add(Scenario.defaults(p, m).withSeed(seed));
             }
         }
         List<RunStats> results = runAll(scenarios);

@@ -65,10 +65,10 @@ public record Scenario(
                 new WorkloadSpec.FioSpec(FioOptions.defaults()), DEFAULT_CPUS, DEFAULT_DURATION_MS, 1, Map.of());
     }
 
-    /** This scenario on another platform and mode. */
-    public Scenario on(PlatformKind otherPlatform, DmaMode otherDma) {
-        return new Scenario(otherPlatform, otherPlatform == platform ? hvProfile : null, guestMemoryGiB, otherDma,
-                fqSize, fqTimeoutMs, workload, cpus, durationMs, seed, costOverrides);
+    /** This scenario with another seed. */
+    public Scenario withSeed(long otherSeed) {
+        return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
+                otherSeed, costOverrides);
     }
 
     /** The costs of this run. */
