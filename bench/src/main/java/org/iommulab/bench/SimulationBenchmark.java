@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * defaults on 8 CPUs, DMA mode auto) on one core. Each benchmark call is one whole
  * {@link Simulation#run} of {@code durationMs} of virtual time; the primary score is runs per
  * second, and the {@code ios} counter is simulated I/Os (completed) per wall-clock second, the
- * figure issue #4 asks for.
+ * figure docs/simulator-performance.md reports.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A deterministic discrete-event engine (DESIGN.md, "Virtual time"): N simulated CPUs on one
+ * A deterministic discrete-event engine (docs/model.md, "Virtual time"): N simulated CPUs on one
  * thread, each with its own clock. Work arrives as events (a job step, a device completion, a
  * timer expiry) queued for a CPU at a time; {@link #runUntil} always runs the earliest event next,
  * equal times in the order they were queued, and an event runs on its CPU at the later of its time

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.iommulab.sim.VirtualResourceStats;
 
 /**
- * Everything one run reports (issue #4, "Metrics for every run"), as plain values. {@link #toMap()}
+ * Everything one run reports, as plain values. {@link #toMap()}
  * gives the nested, insertion-ordered structure the JSON output and the report renderers use; its
  * keys are the documented ones ({@code io.submitted}, {@code throughput.iops},
  * {@code staleWindowNs.p99}, ...). Nothing here depends on a JSON library.

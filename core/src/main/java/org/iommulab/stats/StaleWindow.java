@@ -4,7 +4,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The stale window of a run (DESIGN.md, "The stale window"): percentiles of the per-page windows
+ * The stale window of a run (docs/model.md, "The stale window"): percentiles of the per-page windows
  * from {@link StaleWindowTracker}'s histogram (3 significant digits), the exact maximum, and the
  * peak number of pages reachable after unmap.
  *

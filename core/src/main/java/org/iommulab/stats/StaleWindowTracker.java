@@ -5,7 +5,7 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * The stale window of every unmapped page (DESIGN.md, "The stale window"): the time from the unmap
+ * The stale window of every unmapped page (docs/model.md, "The stale window"): the time from the unmap
  * that cleared its translation until the invalidation that leaves the device unable to reach it.
  * Platforms report both ends in IOVA page frames; this class pairs them, records each window in a
  * histogram and keeps the peak number of pages reachable after unmap. Thread-safe; a platform

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** Whole runs: determinism, accounting identities and the behaviours issue #4 names. */
+/** Whole runs: determinism, accounting identities and the behaviours the README documents. */
 class SimulationTest {
 
     private static Scenario quick(PlatformKind p, DmaMode m) {

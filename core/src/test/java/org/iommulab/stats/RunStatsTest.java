@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class RunStatsTest {
 
-    /** The keys issue #4 requires of the JSON form, as dotted paths. */
+    /** The keys the README documents for the JSON form, as dotted paths. */
     private static final List<String> REQUIRED = List.of("io.submitted", "io.completed", "io.failed",
             "throughput.iops", "throughput.bytesPerSec", "rpcit.global", "rpcit.syncMap", "rpcit.sync",
             "rpcit.outOfResource", "pages.mapped", "pages.unmapped", "flushQueue.fullFlushes",

@@ -12,7 +12,7 @@ import org.iommulab.iommu.ReservedRegion;
 
 /**
  * Watches one domain's page table from the driver's side and records every break of the DMA
- * layer's invariants (DESIGN.md, "Invariants worth checking everywhere"):
+ * layer's invariants (docs/model.md, "Safety invariants"):
  *
  * <ul>
  *   <li>an IOVA page is mapped again only after a flush that started after its unmap has finished
