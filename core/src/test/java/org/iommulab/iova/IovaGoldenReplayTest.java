@@ -1,69 +1,84 @@
 package org.iommulab.iova;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+import org.iommulab.golden.GoldenTrace;
+import org.iommulab.golden.TraceHeader;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.ManualEngine;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays the kernel-produced IOVA traces (shared/golden, README there) line by line against
- * {@link IovaDomain} and compares every field: results, {@code max32_alloc_size}, both cached
- * nodes, node and cached-pfn digests, depot sizes and per-CPU magazine fills. Each line is
- * re-rendered from the model's answers in the trace's own format and compared as a string, so a
- * mismatch shows the expected and the actual line side by side.
+ * Replays the kernel-produced IOVA traces (golden/README.md on the test classpath) line by line
+ * against {@link IovaDomain} and compares every field: results, {@code max32_alloc_size}, both
+ * cached nodes, node and cached-pfn digests, depot sizes and per-CPU magazine fills. The domain is
+ * built from the trace's header (granule, start pfn, CPU count, magazine size, trim period). Each
+ * line is re-rendered from the model's answers in the trace's own format and compared as a
+ * string, so a mismatch shows the expected and the actual line side by side.
  */
 class IovaGoldenReplayTest {
 
-    private static final long GRANULE = 4096;
-    private static final long START_PFN = 1;
+    /** The most CPUs a replay builds (the model itself has no such limit). */
+    private static final long MAX_CPUS = 4096;
+    /** The largest granule {@code init_iova_domain} takes: the 4 KiB page. */
+    private static final long PAGE_SIZE = 4096;
 
-    static Stream<Path> treeTraces() throws IOException {
-        return traces("iova-tree-", 4);
+    static List<String> treeTraces() {
+        return GoldenTrace.named("iova-tree-", 4);
     }
 
-    static Stream<Path> rcacheTraces() throws IOException {
-        return traces("iova-rcache-", 3);
-    }
-
-    private static Stream<Path> traces(String prefix, int atLeast) throws IOException {
-        String dir = System.getProperty("iommulab.golden");
-        if (dir == null) {
-            throw new IllegalStateException("system property iommulab.golden is not set (core/pom.xml sets it)");
-        }
-        Path golden = Path.of(dir);
-        if (!Files.isDirectory(golden)) {
-            throw new IllegalStateException("golden trace directory " + golden + " does not exist");
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(golden)) {
-            files = s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(prefix) && n.endsWith(".txt");
-            }).sorted().toList();
-        }
-        if (files.size() < atLeast) {
-            throw new IllegalStateException("expected at least " + atLeast + " " + prefix + "*.txt in " + golden
-                    + ", found " + files);
-        }
-        return files.stream();
+    static List<String> rcacheTraces() {
+        return GoldenTrace.named("iova-rcache-", 4);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("treeTraces")
-    void treeTraceReplaysExactly(Path trace) throws IOException {
-        List<String> lines = Files.readAllLines(trace, StandardCharsets.US_ASCII);
-        ManualEngine engine = new ManualEngine(4);
+    void treeTraceReplaysExactly(String trace) throws IOException {
+        replayTree(trace, GoldenTrace.lines(trace));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rcacheTraces")
+    void rcacheTraceReplaysExactly(String trace) throws IOException {
+        replayRcache(trace, GoldenTrace.lines(trace));
+    }
+
+    @Test
+    void aMagazineSizeTheModelDoesNotHaveIsRefused() {
+        List<String> lines = List.of("# iova-rcache | init_iova_domain(granule=4096,start_pfn=1) ncpu=2"
+                + " IOVA_MAG_SIZE=64 ops=0 trim_every=1000");
+        assertThatThrownBy(() -> replayRcache("t.txt", lines))
+                .hasMessage("t.txt: header IOVA_MAG_SIZE=64 cannot be replayed; the model takes 127");
+    }
+
+    @Test
+    void aGranuleAboveThePageIsRefused() {
+        List<String> lines = List.of("# iova-tree | init_iova_domain(granule=8192,start_pfn=1) ops=0");
+        assertThatThrownBy(() -> replayTree("t.txt", lines))
+                .hasMessage("t.txt: header granule=8192 cannot be replayed; the model takes 1..4096");
+    }
+
+    private static IovaDomain domain(String trace, TraceHeader h, ManualEngine engine) {
+        long granule = h.require("granule", 1, PAGE_SIZE);
+        if (Long.bitCount(granule) != 1) {
+            throw new IllegalArgumentException(trace + ": header granule=" + granule + " is not a power of 2");
+        }
+        return new IovaDomain(engine, granule, h.require("start_pfn", 0, IovaDomain.IOVA_ANCHOR - 1));
+    }
+
+    private static void replayTree(String trace, List<String> lines) {
+        TraceHeader h = TraceHeader.parse(trace, lines.get(0));
+        ManualEngine engine = new ManualEngine((int) h.optional("ncpu", 1, 1, MAX_CPUS));
         Cpu cpu = engine.cpu(0);
-        IovaDomain d = new IovaDomain(engine, GRANULE, START_PFN);
+        IovaDomain d = domain(trace, h, engine);
+        long ops = h.require("ops", 0, Integer.MAX_VALUE);
         StringBuilder actual = new StringBuilder();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = split(lines.get(i));
@@ -90,23 +105,24 @@ class IovaGoldenReplayTest {
                     Iova r = d.reserveIova(cpu, num(f[1]), num(f[2]));
                     head(actual, f, 3).append(r == null ? "FAIL -" : r.pfnLo() + " " + r.pfnHi());
                 }
-                default -> fail("%s:%d: unknown operation '%s'", trace.getFileName(), i + 1, f[0]);
+                default -> fail("%s:%d: unknown operation '%s'", trace, i + 1, f[0]);
             }
             actual.append(' ').append(d.max32AllocSize())
                     .append(' ').append(anchorOr(d.cached32PfnLo()))
                     .append(' ').append(anchorOr(d.cachedPfnLo()));
             check(trace, i, lines.get(i), actual);
         }
-        assertThat(lines.size() - 1).as("operations replayed").isEqualTo(ops(lines.get(0)));
+        assertThat(lines.size() - 1L).as("operations replayed").isEqualTo(ops);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("rcacheTraces")
-    void rcacheTraceReplaysExactly(Path trace) throws IOException {
-        List<String> lines = Files.readAllLines(trace, StandardCharsets.US_ASCII);
-        ManualEngine engine = new ManualEngine(4);
-        IovaDomain d = new IovaDomain(engine, GRANULE, START_PFN);
+    private static void replayRcache(String trace, List<String> lines) {
+        TraceHeader h = TraceHeader.parse(trace, lines.get(0));
+        h.require("IOVA_MAG_SIZE", IovaMagazine.IOVA_MAG_SIZE, IovaMagazine.IOVA_MAG_SIZE);
+        ManualEngine engine = new ManualEngine((int) h.require("ncpu", 1, MAX_CPUS));
+        IovaDomain d = domain(trace, h, engine);
         d.initRcaches();
+        long ops = h.require("ops", 0, Integer.MAX_VALUE);
+        long trimEvery = h.require("trim_every", 1, Integer.MAX_VALUE);
         StringBuilder actual = new StringBuilder();
         int trims = 0;
         for (int i = 1; i < lines.size(); i++) {
@@ -114,12 +130,12 @@ class IovaGoldenReplayTest {
             actual.setLength(0);
             switch (f[1]) {
                 case "alloc" -> {
-                    Cpu cpu = engine.cpu((int) num(f[0]));
+                    Cpu cpu = cpu(trace, i, engine, f[0]);
                     long pfn = d.allocIovaFast(cpu, num(f[2]), num(f[3]), f[4].equals("1"));
                     head(actual, f, 5).append(pfn == 0 ? "FAIL" : Long.toString(pfn));
                 }
                 case "free" -> {
-                    Cpu cpu = engine.cpu((int) num(f[0]));
+                    Cpu cpu = cpu(trace, i, engine, f[0]);
                     d.freeIovaFast(cpu, num(f[2]), num(f[3]));
                     head(actual, f, 4).setLength(actual.length() - 1);
                 }
@@ -139,18 +155,26 @@ class IovaGoldenReplayTest {
                         }
                     }
                 }
-                default -> fail("%s:%d: unknown operation '%s'", trace.getFileName(), i + 1, f[1]);
+                default -> fail("%s:%d: unknown operation '%s'", trace, i + 1, f[1]);
             }
             actual.append(' ').append(d.nodeCount()).append(' ').append(d.cachedPfnCount());
             check(trace, i, lines.get(i), actual);
         }
-        assertThat(lines.size() - 1 - trims).as("alloc/free operations replayed").isEqualTo(ops(lines.get(0)));
-        assertThat(trims).as("trim rounds").isEqualTo(50);
+        assertThat(lines.size() - 1L - trims).as("alloc/free operations replayed").isEqualTo(ops);
+        assertThat((long) trims).as("trim rounds").isEqualTo(ops / trimEvery);
     }
 
-    private static void check(Path trace, int index, String expected, CharSequence actual) {
+    private static Cpu cpu(String trace, int index, ManualEngine engine, String field) {
+        long c = num(field);
+        if (c < 0 || c >= engine.nrCpus()) {
+            fail("%s:%d: CPU %s is outside the header's ncpu=%d", trace, index + 1, field, engine.nrCpus());
+        }
+        return engine.cpu((int) c);
+    }
+
+    private static void check(String trace, int index, String expected, CharSequence actual) {
         if (!expected.contentEquals(actual)) {
-            fail("%s:%d:%n  expected: %s%n  actual:   %s", trace.getFileName(), index + 1, expected, actual);
+            fail("%s:%d:%n  expected: %s%n  actual:   %s", trace, index + 1, expected, actual);
         }
     }
 
@@ -170,16 +194,6 @@ class IovaGoldenReplayTest {
         return Long.parseLong(s);
     }
 
-    /** The {@code ops=N} count of a trace header. */
-    private static int ops(String header) {
-        int at = header.indexOf(" ops=") + 5;
-        int end = at;
-        while (end < header.length() && Character.isDigit(header.charAt(end))) {
-            end++;
-        }
-        return Integer.parseInt(header.substring(at, end));
-    }
-
     /** Splits a line on single spaces. */
     private static String[] split(String line) {
         String[] out = new String[16];
@@ -188,11 +202,11 @@ class IovaGoldenReplayTest {
         while (true) {
             int sp = line.indexOf(' ', from);
             if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, n * 2);
+                out = Arrays.copyOf(out, n * 2);
             }
             if (sp < 0) {
                 out[n] = line.substring(from);
-                return java.util.Arrays.copyOf(out, n + 1);
+                return Arrays.copyOf(out, n + 1);
             }
             out[n++] = line.substring(from, sp);
             from = sp + 1;

@@ -1,18 +1,13 @@
 package org.iommulab.dma.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.iommulab.golden.GoldenTrace;
+import org.iommulab.golden.TraceHeader;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.ManualEngine;
 import org.junit.jupiter.api.Test;
@@ -20,56 +15,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays every {@code legacy-bitmap-*.txt} trace in the golden directory (produced by the
- * kernel's own lib/iommu-helper.c and bitmap code under the old pci_dma.c scheme, see
- * ../shared/golden/README.md) and compares every field of every line.
+ * Replays every {@code legacy-bitmap-*} trace of the golden index (produced by the kernel's own
+ * lib/iommu-helper.c and bitmap code under the old pci_dma.c scheme; golden/README.md on the test
+ * classpath) and compares every field of every line. The bitmaps are built from the header.
  */
 class LegacyBitmapGoldenTest {
 
-    private static final Pattern PARAM = Pattern.compile("\\b(\\w+)=(\\d+)");
-
-    static Path goldenDir() {
-        String dir = System.getProperty("iommulab.golden");
-        if (dir == null) {
-            fail("system property iommulab.golden is not set; core/pom.xml sets it for surefire");
-        }
-        Path path = Paths.get(dir);
-        if (!Files.isDirectory(path)) {
-            fail("golden directory " + path + " (iommulab.golden) does not exist");
-        }
-        return path;
+    static List<String> traces() {
+        return GoldenTrace.named("legacy-bitmap-", 5);
     }
 
-    static List<Path> traces() throws IOException {
-        try (Stream<Path> files = Files.list(goldenDir())) {
-            return files.filter(p -> p.getFileName().toString().matches("legacy-bitmap-.*\\.txt"))
-                    .sorted()
-                    .toList();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("traces")
+    void replayMatchesKernel(String trace) throws IOException {
+        List<String> lines = GoldenTrace.lines(trace);
+        Replay replay = new Replay(trace, lines.get(0));
+        for (int i = 1; i < lines.size(); i++) {
+            replay.apply(i + 1, lines.get(i));
         }
+        assertThat(lines.size() - 1L).as("%s operations", trace).isEqualTo(replay.ops);
     }
 
     @Test
-    void everyTraceOfTheReadmeIsPresent() throws IOException {
-        assertThat(traces()).extracting(p -> p.getFileName().toString())
-                .contains("legacy-bitmap-1.txt", "legacy-bitmap-2.txt", "legacy-bitmap-3.txt",
-                        "legacy-bitmap-boundary-4.txt");
-    }
-
-    @ParameterizedTest
-    @MethodSource("traces")
-    void replayMatchesKernel(Path trace) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(trace, StandardCharsets.US_ASCII)) {
-            String header = in.readLine();
-            assertThat(header).as("%s header", trace).startsWith("# legacy-bitmap");
-            Replay replay = new Replay(trace.getFileName().toString(), header);
-            int lineNo = 1;
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                replay.apply(lineNo, line);
-            }
-            assertThat(lineNo).as("%s lines", trace).isGreaterThan(1);
-        }
+    void anAlignMaskTheSchemeNeverUsedIsRefused() {
+        assertThatThrownBy(() -> new Replay("t.txt", "# legacy-bitmap | pages=64 shift=0 boundary_pages=16 align_mask=1 lazy=1 ops=0"))
+                .hasMessage("t.txt: header align_mask=1 cannot be replayed; the model takes 0");
     }
 
     /** One trace's allocator and the checks of its lines. */
@@ -77,30 +47,26 @@ class LegacyBitmapGoldenTest {
         private final String file;
         private final Cpu cpu = new ManualEngine(1).cpu(0);
         private final LegacyBitmapAllocator alloc;
+        private final long ops;
         private int refreshes;
 
         Replay(String file, String header) {
             this.file = file;
-            long pages = param(header, "pages");
-            long shift = param(header, "shift");
-            long boundary = param(header, "boundary_pages");
-            assertThat(param(header, "align_mask")).as("%s align_mask", file).isZero();
-            boolean strict = param(header, "lazy") == 0;
+            TraceHeader h = TraceHeader.parse(file, header);
+            if (!h.kind().equals("legacy-bitmap")) {
+                throw new IllegalArgumentException(file + ": header kind '" + h.kind() + "' is not legacy-bitmap");
+            }
+            long pages = h.require("pages", 2, Integer.MAX_VALUE);
+            long shift = h.require("shift", 0, 52);
+            long boundary = h.require("boundary_pages", 1, 1L << 52);
+            h.require("align_mask", 0, 0);
+            boolean strict = h.require("lazy", 0, 1) == 0;
+            this.ops = h.require("ops", 0, Integer.MAX_VALUE);
             this.alloc = new LegacyBitmapAllocator(new ManualEngine(1).newSpinLock("bitmap"),
                     pages, shift, boundary, strict, c -> {
                         refreshes++;
                         return 0;
                     });
-        }
-
-        private long param(String header, String name) {
-            Matcher m = PARAM.matcher(header);
-            while (m.find()) {
-                if (m.group(1).equals(name)) {
-                    return Long.parseLong(m.group(2));
-                }
-            }
-            return fail("%s: header has no %s=", file, name);
         }
 
         void apply(int lineNo, String line) {
