@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.NativeEngine;
+import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,28 +32,15 @@ class IovaConcurrencyStressTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void liveRangesNeverOverlapAndStayInsideTheirLimits(long seed) throws InterruptedException {
+    void liveRangesNeverOverlapAndStayInsideTheirLimits(long seed) throws Exception {
         try (NativeEngine engine = new NativeEngine(THREADS)) {
             IovaDomain d = new IovaDomain(engine, 4096, START_PFN);
             d.initRcaches();
             AtomicIntegerArray owner = new AtomicIntegerArray((int) LIMITS[LIMITS.length - 1] + 1);
             AtomicReference<String> error = new AtomicReference<>();
             long[] liveAtEnd = new long[THREADS];
-            Thread[] threads = new Thread[THREADS];
-            for (int t = 0; t < THREADS; t++) {
-                int id = t;
-                threads[t] = new Thread(() -> {
-                    try {
-                        liveAtEnd[id] = run(d, engine.cpu(id), new SplittableRandom(seed * 1_000_003 + id), owner, error);
-                    } catch (RuntimeException | Error e) {
-                        error.compareAndSet(null, "cpu" + id + " threw " + e);
-                    }
-                });
-                threads[t].start();
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+            Concurrently.run(THREADS, id ->
+                    liveAtEnd[id] = run(d, engine.cpu(id), new SplittableRandom(seed * 1_000_003 + id), owner, error));
             assertThat(error.get()).isNull();
             long live = 0;
             for (long n : liveAtEnd) {

@@ -2,8 +2,6 @@ package org.iommulab.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
@@ -20,6 +18,7 @@ import org.iommulab.platform.x86.X86IommuDomain;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.NativeEngine;
 import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,16 +60,7 @@ class VirtioX86ConcurrencyTest {
             }
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
             CyclicBarrier start = new CyclicBarrier(THREADS);
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                Cpu cpu = engine.cpu(t);
-                long base = 0x1000_0000L + ((long) t << 28);
-                threads.add(new Thread(() -> run(cpu, base, domain, device, start, errors)));
-            }
-            threads.forEach(Thread::start);
-            for (Thread th : threads) {
-                th.join();
-            }
+            Concurrently.run(THREADS, t -> run(engine.cpu(t), 0x1000_0000L + ((long) t << 28), domain, device, start, errors));
             assertThat(errors).isEmpty();
             assertThat(tracker.pendingPages()).isZero();
         }

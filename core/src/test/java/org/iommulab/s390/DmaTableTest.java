@@ -3,13 +3,12 @@ package org.iommulab.s390;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.iommulab.s390.PciDma.*;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.ManualEngine;
 import org.iommulab.sim.NativeEngine;
+import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -89,28 +88,15 @@ class DmaTableTest {
         DmaTable t = DmaTable.alloc(mem);
         long base = 0x3_0000_0000L; // empty region: every thread needs the same segment and page table
         CyclicBarrier start = new CyclicBarrier(threads);
-        List<Thread> workers = new ArrayList<>();
         try (NativeEngine ne = new NativeEngine(threads)) {
-            for (int i = 0; i < threads; i++) {
-                Cpu c = ne.cpu(i);
-                int id = i;
-                Thread th = new Thread(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    for (int p = 0; p < pagesEach; p++) {
-                        long page = id + (long) p * threads;
-                        t.updateCpuTrans(c, base + page * PAGE_SIZE, page << PAGE_SHIFT, ZPCI_PTE_VALID);
-                    }
-                });
-                workers.add(th);
-                th.start();
-            }
-            for (Thread th : workers) {
-                th.join();
-            }
+            Concurrently.run(threads, id -> {
+                Cpu c = ne.cpu(id);
+                start.await();
+                for (int p = 0; p < pagesEach; p++) {
+                    long page = id + (long) p * threads;
+                    t.updateCpuTrans(c, base + page * PAGE_SIZE, page << PAGE_SHIFT, ZPCI_PTE_VALID);
+                }
+            });
         }
         long pages = (long) threads * pagesEach;
         for (long page = 0; page < pages; page++) {

@@ -2,9 +2,10 @@ package org.iommulab.platform.lpar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.iommulab.iommu.IommuProt;
@@ -17,6 +18,7 @@ import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.NativeEngine;
+import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,18 +50,18 @@ class LparNativeConcurrencyTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<String> failure = new AtomicReference<>();
         try (NativeEngine engine = new NativeEngine(CPUS)) {
-            Thread device = new Thread(() -> {
+            ExecutorService deviceThread = Executors.newSingleThreadExecutor();
+            Future<?> device = deviceThread.submit(() -> {
                 SplittableRandom rnd = new SplittableRandom(seed);
                 while (!done.get()) {
                     hw.translate(SDMA + rnd.nextLong(CPUS * PAGES_PER_CPU) * PAGE, false);
                 }
             });
-            List<Thread> cpus = new ArrayList<>();
-            for (int c = 0; c < CPUS; c++) {
-                Cpu cpu = engine.cpu(c);
-                long base = SDMA + (long) c * PAGES_PER_CPU * PAGE;
-                SplittableRandom rnd = new SplittableRandom(seed * 31 + c);
-                cpus.add(new Thread(() -> {
+            try {
+                Concurrently.run(CPUS, c -> {
+                    Cpu cpu = engine.cpu(c);
+                    long base = SDMA + (long) c * PAGES_PER_CPU * PAGE;
+                    SplittableRandom rnd = new SplittableRandom(seed * 31 + c);
                     for (int i = 0; i < 3000 && failure.get() == null; i++) {
                         long iova = base + rnd.nextLong(PAGES_PER_CPU) * PAGE;
                         long phys = (1L << 36) + rnd.nextLong(1 << 20) * PAGE;
@@ -76,15 +78,12 @@ class LparNativeConcurrencyTest {
                             failure.compareAndSet(null, "flushed 0x" + Long.toHexString(iova) + " reached 0x" + Long.toHexString(got));
                         }
                     }
-                }));
+                });
+            } finally {
+                done.set(true);
+                device.get();
+                deviceThread.shutdown();
             }
-            device.start();
-            cpus.forEach(Thread::start);
-            for (Thread t : cpus) {
-                t.join();
-            }
-            done.set(true);
-            device.join();
         }
         assertThat(failure.get()).isNull();
         assertThat(fn.iommuCtrs().syncRpcits()).isEqualTo(CPUS * 3000L);

@@ -13,6 +13,7 @@ import org.iommulab.sim.Cpu;
 import org.iommulab.sim.ManualEngine;
 import org.iommulab.sim.NativeEngine;
 import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -226,23 +227,11 @@ class X86IommuTest {
             for (int round = 0; round < 50; round++) {
                 long base = (long) round << 30; // a fresh 1 GiB region each round
                 CyclicBarrier start = new CyclicBarrier(2);
-                Thread[] threads = new Thread[2];
                 long[] results = new long[2];
-                for (int t = 0; t < 2; t++) {
-                    int id = t;
-                    threads[t] = new Thread(() -> {
-                        try {
-                            start.await();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        results[id] = d.mapPages(nat.cpu(id), base + id * PAGE, 0x100_0000L + id * PAGE, PAGE, 1, RW);
-                    });
-                    threads[t].start();
-                }
-                for (Thread th : threads) {
-                    th.join();
-                }
+                Concurrently.run(2, id -> {
+                    start.await();
+                    results[id] = d.mapPages(nat.cpu(id), base + id * PAGE, 0x100_0000L + id * PAGE, PAGE, 1, RW);
+                });
                 assertThat(results).containsOnly(PAGE);
                 assertThat(d.translate(base, false)).isEqualTo(0x100_0000L);
                 assertThat(d.translate(base + PAGE, false)).isEqualTo(0x100_1000L);
