@@ -3,6 +3,7 @@ package org.iommulab.cli;
 import java.util.List;
 import java.util.Locale;
 import org.iommulab.lab.Scenario;
+import org.iommulab.report.Units;
 import org.iommulab.stats.RunStats;
 
 /** The reproduce table: per platform, one line per DMA mode, the figures the series argued with. */
@@ -27,15 +28,16 @@ final class Summary {
                         "hv exits", "stale p50", "stale p99", "stale max", "peak pg"));
             }
             sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
-                    human(r.throughput().iops()),
+                    Units.count(r.throughput().iops()),
                     String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(r.throughput().iops(), legacy.throughput().iops())),
-                    duration(cpuNsPerIo(r)),
+                    Units.duration(cpuNsPerIo(r)),
                     r.rpcit().global(), r.rpcit().syncMap(), r.rpcit().sync(), r.hypervisor().exits(),
-                    duration(r.staleWindow().p50Ns()), duration(r.staleWindow().p99Ns()), duration(r.staleWindow().maxNs()),
+                    stale(r, r.staleWindow().p50Ns()), stale(r, r.staleWindow().p99Ns()), stale(r, r.staleWindow().maxNs()),
                     r.staleWindow().peakPages()));
         }
         sb.append("\nIOPS over the run's virtual time; cpu/IO = all CPU busy time per completed I/O; Global, SyncMap, Sync = the s390\n"
-                + "RPCIT counters; stale = time from unmap until the device can no longer reach the page; peak pg = most pages\n"
+                + "RPCIT counters; stale = time from unmap until the device can no longer reach the page (>= : pages still\n"
+                + "reachable at the end count at their age then, so the true window is longer); peak pg = most pages\n"
                 + "reachable after unmap at once. 'iommu-lab run --format json' gives every metric of one run.\n");
         return sb.toString();
     }
@@ -44,26 +46,11 @@ final class Summary {
         return r.io().completed() == 0 ? 0 : (double) r.cpu().busyNs() / r.io().completed();
     }
 
-    static String human(double v) {
-        if (v >= 1e6) {
-            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+    /** A stale-window figure: ">= " when windows were still open at the end, "-" when nothing was unmapped. */
+    private static String stale(RunStats r, Long ns) {
+        if (ns == null) {
+            return "-";
         }
-        if (v >= 1e3) {
-            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.0f", v);
-    }
-
-    static String duration(double ns) {
-        if (ns >= 1e9) {
-            return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
-        }
-        if (ns >= 1e6) {
-            return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
-        }
-        if (ns >= 1e3) {
-            return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
-        }
-        return String.format(Locale.ROOT, "%.0f ns", ns);
+        return (r.staleWindow().lowerBound() ? ">= " : "") + Units.duration(ns);
     }
 }

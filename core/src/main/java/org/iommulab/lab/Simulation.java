@@ -58,7 +58,7 @@ public final class Simulation {
                 machine.rpcit(),
                 machine.pages(),
                 machine.flushQueue(),
-                StaleWindow.from(tracker),
+                StaleWindow.at(tracker, virtualNs),
                 machine.hypervisor(),
                 machine.memory(),
                 engine.resourceStats(),

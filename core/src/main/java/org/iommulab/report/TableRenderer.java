@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Renders flattened runs ({@link FlatMetrics}) as a plain-text table: one row per metric, one
- * column per run, values right-aligned. Metrics a run lacks show as "-".
+ * column per run, values right-aligned and in human units ({@link Units}). Metrics a run lacks show
+ * as "-".
  */
 public final class TableRenderer {
 
@@ -44,7 +45,7 @@ public final class TableRenderer {
             String[] row = new String[header.length];
             row[0] = metric;
             for (int i = 0; i < flatRuns.size(); i++) {
-                row[i + 1] = CellFormat.human(flatRuns.get(i).get(metric));
+                row[i + 1] = CellFormat.human(metric, flatRuns.get(i).get(metric), flatRuns.get(i));
             }
             rows.add(row);
         }

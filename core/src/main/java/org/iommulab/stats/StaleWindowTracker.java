@@ -213,6 +213,35 @@ public final class StaleWindowTracker {
         return x ^ (x >>> 31);
     }
 
+    /**
+     * The closed windows plus every still-open page at its age at {@code endNs}: a censored
+     * sample, whose percentiles and maximum are lower bounds of the true ones whenever a page is
+     * still open. The tracker itself is left as it was.
+     *
+     * @return the histogram and the age of the oldest open page (0 when none is open)
+     */
+    public synchronized Censored censoredAt(long endNs) {
+        Histogram all = windowsNs.copy();
+        long oldest = 0;
+        for (Chunk c : chunks) {
+            if (c.pendingPages == 0) {
+                continue;
+            }
+            for (int w = 0; w < WORDS; w++) {
+                for (long bits = c.pending[w]; bits != 0; bits &= bits - 1) {
+                    long age = Math.max(0, endNs - c.since[(w << 6) + Long.numberOfTrailingZeros(bits)]);
+                    all.recordValue(age);
+                    oldest = Math.max(oldest, age);
+                }
+            }
+        }
+        return new Censored(all, oldest);
+    }
+
+    /** Closed windows and open pages' ages together, and the oldest open page's age. */
+    public record Censored(Histogram windowsNs, long oldestOpenNs) {
+    }
+
     /** Pages unmapped but still reachable now. */
     public synchronized long pendingPages() {
         return pendingPages;

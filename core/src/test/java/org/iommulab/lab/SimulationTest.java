@@ -105,6 +105,18 @@ class SimulationTest {
     }
 
     @Test
+    void theOldSchemeThatNeverWrapsReportsItsOpenWindowsAsLowerBounds() {
+        Scenario d = Scenario.defaults(PlatformKind.LPAR, DmaMode.LEGACY);
+        RunStats r = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LEGACY, 0, 0, d.workload(), 1, 200, 1,
+                Map.of()));
+        assertThat(r.staleWindow().stillOpenPages()).as("no wrap in 200 ms: nothing was invalidated").isPositive();
+        assertThat(r.staleWindow().lowerBound()).isTrue();
+        assertThat(r.staleWindow().p99Ns()).as("the oldest open pages are about the run's age")
+                .isGreaterThan(150_000_000L);
+        assertThat(r.toMap().get("staleWindowNs")).asString().contains("lowerBound=true");
+    }
+
+    @Test
     void badScenariosAreRefusedNamingTheValue() {
         Scenario d = Scenario.defaults(PlatformKind.KVM, DmaMode.AUTO);
         assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, DmaMode.LEGACY, 0, 0, d.workload(), 4, 10, 1,

@@ -48,7 +48,7 @@ class RenderersTest {
         assertThat(lines.get(0)).matches("metric +strict +lazy");
         assertThat(lines.get(1)).matches("-+");
         assertThat(lines).anyMatch(l -> l.matches("io\\.submitted +10 +7"));
-        assertThat(lines).anyMatch(l -> l.startsWith("throughput.iops") && l.endsWith("12345678.50  12345678.50"));
+        assertThat(lines).anyMatch(l -> l.startsWith("throughput.iops") && l.endsWith("12.35M  12.35M"));
         assertThat(lines).anyMatch(l -> l.startsWith("note") && l.endsWith("-"));
         assertThat(lines).allMatch(l -> l.length() == lines.get(1).length());
     }
@@ -56,9 +56,30 @@ class RenderersTest {
     @Test
     void tableOfOneRunHasAValueColumn() {
         String table = TableRenderer.render(Map.of("virtualTimeNs", 5L));
-        assertThat(table).isEqualTo("metric         value\n--------------------\nvirtualTimeNs      5\n");
+        assertThat(table).isEqualTo("metric         value\n--------------------\nvirtualTimeNs   5 ns\n");
         assertThatThrownBy(() -> TableRenderer.render(List.of("a"), List.of())).isInstanceOf(
                 IllegalArgumentException.class).hasMessageContaining("one title per run");
+    }
+
+    @Test
+    void tableCellsCarryUnitsAndMarkCensoredWindows() {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("config.durationMs", 200000L);
+        run.put("io.submitted", 59918L);
+        run.put("throughput.iops", 299464.8);
+        run.put("throughput.bytesPerSec", 1_226_607_819.8);
+        run.put("cpu.utilisation", 0.99);
+        run.put("cpu.byCategoryNs.iova", 479_344L);
+        run.put("staleWindowNs.p99", 1_980_000_000L);
+        run.put("staleWindowNs.lowerBound", true);
+        run.put("staleWindowNs.stillOpenPages", 12_743L);
+        run.put("memory.tableBytes", 514_048L);
+        assertThat(TableRenderer.render(run).replaceAll(" +", " ")).contains(
+                "config.durationMs 200000", "io.submitted 59.9k", "throughput.iops 299.5k",
+                "throughput.bytesPerSec 1.23 GB/s", "cpu.utilisation 0.99", "cpu.byCategoryNs.iova 479.3 us",
+                "staleWindowNs.p99 >= 1.98 s", "staleWindowNs.stillOpenPages 12.7k", "memory.tableBytes 502.0 KiB");
+        run.put("staleWindowNs.lowerBound", false);
+        assertThat(TableRenderer.render(run).replaceAll(" +", " ")).contains("staleWindowNs.p99 1.98 s");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Percentage;
 import org.iommulab.report.FlatMetrics;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
@@ -21,7 +22,7 @@ class RunStatsTest {
     private static final List<String> REQUIRED = List.of("io.submitted", "io.completed", "io.failed",
             "throughput.iops", "throughput.bytesPerSec", "rpcit.global", "rpcit.syncMap", "rpcit.sync",
             "rpcit.outOfResource", "pages.mapped", "pages.unmapped", "flushQueue.fullFlushes",
-            "flushQueue.timerFlushes", "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max",
+            "flushQueue.timerFlushes", "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max", "staleWindowNs.lowerBound",
             "staleWindowPeakPages", "hypervisor.exits", "hypervisor.pagesWalked", "hypervisor.hostMaps",
             "hypervisor.hostUnmaps", "hypervisor.shadowPeakEntries", "virtualTimeNs", "wallTimeMs");
 
@@ -46,7 +47,7 @@ class RunStatsTest {
         config.put("dma", "lazy-single");
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
-                StaleWindow.from(tracker), new HypervisorCounts(3, 40, 5, 4, 7), new MemoryUse(4096, 8192),
+                StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 40, 5, 4, 7), new MemoryUse(4096, 8192),
                 engine.resourceStats(), 1_000_000, 12);
     }
 
@@ -107,10 +108,36 @@ class RunStatsTest {
     }
 
     @Test
-    void staleWindowSummarisesTheTracker() {
+    void staleWindowSummarisesTheTrackerWithOpenPagesAsCensoredData() {
         StaleWindow w = sample().staleWindow();
-        assertThat(w).isEqualTo(new StaleWindow(1_000, 1_000, 1_000, 3, 3, 1));
-        assertThat(StaleWindow.from(new StaleWindowTracker())).isEqualTo(StaleWindow.NONE);
+        // three pages closed after 1 us; one still open, unmapped at 2 us, counts at its age 998 us at the end
+        assertThat(w).isEqualTo(new StaleWindow(1_000L, 998_000L, 998_000L, 3, 3, 1, true));
+        assertThat(StaleWindow.at(new StaleWindowTracker(), 5_000)).isEqualTo(StaleWindow.NONE);
+    }
+
+    @Test
+    void aWindowThatNeverClosedIsALowerBoundNeverZero() {
+        StaleWindowTracker t = new StaleWindowTracker();
+        t.unmapped(1_000, 7, 4);
+        StaleWindow w = StaleWindow.at(t, 1_980_001_000L);
+        assertThat(w.p50Ns()).isEqualTo(w.maxNs()).isCloseTo(1_980_000_000L, Percentage.withPercentage(0.1));
+        assertThat(w.maxNs()).isEqualTo(1_980_000_000L);
+        assertThat(w.lowerBound()).isTrue();
+        assertThat(w.pages()).isZero();
+        assertThat(w.stillOpenPages()).isEqualTo(4);
+        assertThat(t.pendingPages()).as("the tracker is left as it was").isEqualTo(4);
+        assertThat(t.windowsNs().getTotalCount()).isZero();
+    }
+
+    @Test
+    void closedWindowsAloneAreExact() {
+        StaleWindowTracker t = new StaleWindowTracker();
+        t.unmapped(0, 1, 2);
+        t.invalidated(500, 1, 2);
+        StaleWindow w = StaleWindow.at(t, 10_000);
+        assertThat(w.lowerBound()).isFalse();
+        assertThat(w.maxNs()).isEqualTo(500);
+        assertThat(w.stillOpenPages()).isZero();
     }
 
     @Test
@@ -118,7 +145,7 @@ class RunStatsTest {
         StaleWindowTracker t = new StaleWindowTracker();
         t.unmapped(0, 1, 1);
         t.invalidatedAll(123_456_789);
-        StaleWindow w = StaleWindow.from(t);
+        StaleWindow w = StaleWindow.at(t, 123_456_789);
         assertThat(w.maxNs()).isEqualTo(123_456_789);
         assertThat(w.p99Ns()).isEqualTo(123_456_789);
         assertThat(t.windowsNs().getValueAtPercentile(99)).isGreaterThan(123_456_789);
