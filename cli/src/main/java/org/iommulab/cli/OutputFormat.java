@@ -21,9 +21,20 @@ enum OutputFormat {
     String render(List<String> titles, List<Map<String, Object>> runs) {
         return switch (this) {
             case table -> TableRenderer.render(titles, tableRows(runs));
-            case csv -> CsvRenderer.render(runs.stream().map(FlatMetrics::flatten).toList());
+            case csv -> CsvRenderer.render(runs.stream().map(OutputFormat::csvRow).toList());
             case json -> json(runs.size() == 1 ? runs.get(0) : runs);
         };
+    }
+
+    /**
+     * A run as one CSV row: every run has the same columns, so rows of many runs, platforms and
+     * modes stack into one file. Per-lock figures (a machine has dozens of locks, named per device
+     * and CPU) and the warnings stay in JSON.
+     */
+    private static Map<String, Object> csvRow(Map<String, Object> run) {
+        Map<String, Object> row = FlatMetrics.flatten(run);
+        row.keySet().removeIf(key -> key.startsWith("locks.") || key.startsWith("warnings."));
+        return row;
     }
 
     /**
@@ -44,6 +55,9 @@ enum OutputFormat {
         for (Map<String, Object> run : flat) {
             Map<String, Object> kept = new java.util.LinkedHashMap<>();
             run.forEach((key, value) -> {
+                if (key.startsWith("warnings.")) {
+                    return; // printed on stderr
+                }
                 if (!key.startsWith("locks.") || contended.contains(key.substring(0, key.lastIndexOf('.')))) {
                     kept.put(key, value);
                 }

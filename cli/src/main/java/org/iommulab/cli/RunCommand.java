@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
         description = "Run one platform, DMA mode and workload in deterministic virtual time and print its metrics.")
 final class RunCommand implements Callable<Integer> {
 
+    /** The exit status of a run in which no I/O completed: its figures measure nothing. */
+    static final int NOTHING_COMPLETED = 1;
+
     @Spec
     private CommandSpec spec;
 
@@ -97,7 +100,10 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(format.render(List.of(scenario.platform().cliName() + " "
                 + scenario.dma().resolve(scenario.platform()).cliName()), List.of(stats.toMap())));
         spec.commandLine().getOut().flush();
-        return 0;
+        for (String w : stats.warnings()) {
+            spec.commandLine().getErr().println("iommu-lab run: warning: " + w);
+        }
+        return stats.io().completed() == 0 ? NOTHING_COMPLETED : 0;
     }
 
     Scenario scenario() {

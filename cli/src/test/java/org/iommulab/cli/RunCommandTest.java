@@ -46,6 +46,36 @@ class RunCommandTest {
     }
 
     @Test
+    void aRunInWhichNothingCompletesSaysWhyAndExitsNonZero() throws Exception {
+        // dma_map_benchmark's default 32-bit mask ends below s390's DMA aperture, which starts at 4 GiB
+        assertThat(run("run", "--workload", "mapbench", "--cpus", "2", "--duration-ms", "2", "--format", "json"))
+                .isEqualTo(RunCommand.NOTHING_COMPLETED);
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        assertThat(r.path("io").path("completed").asLong()).isZero();
+        assertThat(r.path("io").path("mapErrorsByCause").path("dmaMaskBelowAperture").asLong()).isPositive();
+        assertThat(err.toString()).startsWith("iommu-lab run: warning: nothing completed: all ")
+                .contains("the device's DMA mask ends below the DMA aperture", "DMA mask 0xffffffff, aperture from 0x100000000")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void aRunThatLosesSomeIosNamesTheCauseButSucceeds() throws Exception {
+        // QEMU 8.0's aperture is 256 MiB; 8 NIC queues of receive buffers outgrow it
+        assertThat(run("run", "--workload", "netperf", "--duration-ms", "200", "--format", "json")).isZero();
+        JsonNode io = new ObjectMapper().readTree(out.toString()).path("io");
+        assertThat(io.path("failed").asLong()).isPositive();
+        assertThat(io.path("mapErrorsByCause").path("iovaSpaceExhausted").asLong()).isPositive();
+        assertThat(err.toString()).matches("iommu-lab run: warning: \\d+ of \\d+ I/Os \\([0-9.]+%\\) failed; .*"
+                + "the IOVA space ran out.*256.00 MiB\\)\\s*");
+    }
+
+    @Test
+    void aCleanRunPrintsNoWarning() {
+        assertThat(run("run", "--cpus", "2", "--duration-ms", "5")).isZero();
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void mapbenchWithAWideEnoughMaskMapsOnS390() throws Exception {
         assertThat(run("run", "--platform", "lpar", "--workload", "mapbench", "--dma-bits", "64", "--threads", "2",
                 "--cpus", "2", "--duration-ms", "2", "--format", "json")).isZero();

@@ -10,6 +10,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
@@ -99,19 +100,19 @@ public final class DmaIommu implements DmaOps {
     public long mapPage(Cpu cpu, Device dev, long phys, long size, DmaDirection dir, long attrs) {
         cpu.spend(Cost.DMA_MAP_CALL);
         if (size <= 0) {
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(MapFailure.INVALID_SIZE);
             return DMA_MAPPING_ERROR;
         }
         long iovaOff = iovad.iovaOffset(phys);
         long len = iovad.iovaAlign(size + iovaOff);
         long iova = allocIova(cpu, dev, len);
         if (iova == 0) {
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(allocFailure(dev));
             return DMA_MAPPING_ERROR;
         }
         if (domain.iommuMap(cpu, iova, phys - iovaOff, len, dmaInfoToProt(dir)) != 0) {
             cookie.freeIova(cpu, iova, len, null);
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(MapFailure.IOMMU_MAP_FAILED);
             return DMA_MAPPING_ERROR;
         }
         cookie.stats().mapped(cpu, len);
@@ -140,18 +141,18 @@ public final class DmaIommu implements DmaOps {
             iovaLen += iovad.iovaAlign(sg.length(i) + iovad.iovaOffset(sg.phys(i)));
         }
         if (iovaLen == 0) {
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(MapFailure.INVALID_SIZE);
             return -Errno.EINVAL;
         }
         long iova = allocIova(cpu, dev, iovaLen);
         if (iova == 0) {
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(allocFailure(dev));
             return -Errno.ENOMEM;
         }
         long mapped = domain.iommuMapSg(cpu, iova, sg, dmaInfoToProt(dir));
         if (mapped < iovaLen) {
             cookie.freeIova(cpu, iova, iovaLen, null);
-            cookie.stats().mapErrors.increment();
+            cookie.stats().mapFailed(MapFailure.IOMMU_MAP_FAILED);
             return mapped == -Errno.ENOMEM ? -Errno.ENOMEM : -Errno.EINVAL;
         }
         cookie.stats().mappedSg(cpu, iovaLen);
@@ -209,6 +210,12 @@ public final class DmaIommu implements DmaOps {
      *
      * @return the bus address, or 0 when none is left
      */
+    /** Why {@link #allocIova} found nothing: the mask ends below the first usable IOVA, or the space is full. */
+    private MapFailure allocFailure(Device dev) {
+        return Long.compareUnsigned(dev.dmaMask() >>> iovad.iovaShift(), cookie.firstUsablePfn()) < 0
+                ? MapFailure.DMA_MASK_BELOW_APERTURE : MapFailure.IOVA_SPACE_EXHAUSTED;
+    }
+
     private long allocIova(Cpu cpu, Device dev, long size) {
         int shift = iovad.iovaShift();
         long iovaLen = size >>> shift;

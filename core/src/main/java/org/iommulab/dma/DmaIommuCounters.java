@@ -1,10 +1,14 @@
 package org.iommulab.dma;
 
+import java.util.Map;
+import org.iommulab.kernel.MapFailure;
+
 /**
  * What one dma-iommu domain did, for reports and tests.
  *
  * @param maps successful {@code map_page} calls
- * @param mapErrors {@code map_page} and {@code map_sg} calls that returned an error
+ * @param mapErrorsByCause {@code map_page} and {@code map_sg} calls that returned an error, by the
+ *     step that failed
  * @param unmaps {@code unmap_page} calls
  * @param mapSgs successful {@code map_sg} calls
  * @param unmapSgs {@code unmap_sg} calls
@@ -24,7 +28,7 @@ package org.iommulab.dma;
  */
 public record DmaIommuCounters(
         long maps,
-        long mapErrors,
+        Map<MapFailure, Long> mapErrorsByCause,
         long unmaps,
         long mapSgs,
         long unmapSgs,
@@ -39,6 +43,15 @@ public record DmaIommuCounters(
         long entriesLost,
         long peakOccupancy,
         long occupancy) {
+
+    public DmaIommuCounters {
+        mapErrorsByCause = Map.copyOf(mapErrorsByCause);
+    }
+
+    /** Every {@code map_page} and {@code map_sg} call that returned an error. */
+    public long mapErrors() {
+        return mapErrorsByCause.values().stream().mapToLong(Long::longValue).sum();
+    }
 
     /** Domain-wide flushes the flush queues asked for. */
     public long fqFlushes() {

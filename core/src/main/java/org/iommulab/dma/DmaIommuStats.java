@@ -1,6 +1,8 @@
 package org.iommulab.dma;
 
 import java.util.concurrent.atomic.LongAdder;
+import org.iommulab.kernel.MapFailure;
+import org.iommulab.kernel.MapFailureCounts;
 import org.iommulab.sim.Cpu;
 
 /**
@@ -19,7 +21,7 @@ final class DmaIommuStats {
     private static final int STRICT_SYNCS = 5;
 
     private final PerCpuCounts perCpu;
-    final LongAdder mapErrors = new LongAdder();
+    private final MapFailureCounts mapErrors = new MapFailureCounts();
     final LongAdder unmapMismatches = new LongAdder();
     final LongAdder queueFullFlushes = new LongAdder();
     final LongAdder timerFlushes = new LongAdder();
@@ -28,6 +30,11 @@ final class DmaIommuStats {
 
     DmaIommuStats(int nrCpus) {
         perCpu = new PerCpuCounts(nrCpus, STRICT_SYNCS + 1);
+    }
+
+    /** A {@code map_page} or {@code map_sg} call returned an error, for {@code cause}. */
+    void mapFailed(MapFailure cause) {
+        mapErrors.add(cause);
     }
 
     /** A page range of {@code bytes} mapped by {@code map_page}. */
@@ -60,7 +67,7 @@ final class DmaIommuStats {
      * locks); exact once the domain is quiet.
      */
     DmaIommuCounters snapshot(long entriesQueued, long entriesFreed, int peakOccupancy, int occupancy) {
-        return new DmaIommuCounters(perCpu.sum(MAPS), mapErrors.sum(), perCpu.sum(UNMAPS), perCpu.sum(MAP_SGS),
+        return new DmaIommuCounters(perCpu.sum(MAPS), mapErrors.snapshot(), perCpu.sum(UNMAPS), perCpu.sum(MAP_SGS),
                 perCpu.sum(UNMAP_SGS), unmapMismatches.sum(), perCpu.sum(BYTES_MAPPED), perCpu.sum(STRICT_SYNCS), entriesQueued,
                 entriesFreed, queueFullFlushes.sum(), timerFlushes.sum(), fqOverflows.sum(), entriesLost.sum(),
                 peakOccupancy, occupancy);

@@ -91,10 +91,27 @@ public final class IommuDma implements IommuDmaHooks {
                 && (!driver.capable(dev, IommuCap.DEFERRED_FLUSH) || cookie.initFq() != 0)) {
             domain.setType(DomainType.DMA);
         }
-        for (ReservedRegion r : driver.getResvRegions(dev)) {
+        List<ReservedRegion> reserved = driver.getResvRegions(dev);
+        for (ReservedRegion r : reserved) {
             iovad.reserveIova(engine.cpu(0), iovad.iovaPfn(r.start()), iovad.iovaPfn(r.end()));
         }
+        cookie.setFirstUsablePfn(firstUsablePfn(iovad, basePfn, reserved));
         return cookie;
+    }
+
+    /** The lowest pfn from {@code basePfn} up that no reserved region covers (s390 reserves all below its start_dma). */
+    private static long firstUsablePfn(IovaDomain iovad, long basePfn, List<ReservedRegion> reserved) {
+        long pfn = basePfn;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (ReservedRegion r : reserved) {
+                if (iovad.iovaPfn(r.start()) <= pfn && pfn <= iovad.iovaPfn(r.end())) {
+                    pfn = iovad.iovaPfn(r.end()) + 1;
+                    moved = true;
+                }
+            }
+        }
+        return pfn;
     }
 
     /** {@code iommu_dma_init_options} with the v7 driver callback. */

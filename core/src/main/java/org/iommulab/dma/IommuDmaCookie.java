@@ -34,6 +34,8 @@ public final class IommuDmaCookie implements IovaCookie {
     private final DmaIommuOptions options;
     private final String name;
     private final DmaIommuStats stats;
+    /** The lowest pfn no reserved region covers: a device whose mask ends below it can map nothing. */
+    private long firstUsablePfn;
     /** {@code fq_domain}: null until the queues exist; accessed only through {@link #FQ}. */
     @SuppressWarnings("unused")
     private FlushQueues fq;
@@ -57,6 +59,15 @@ public final class IommuDmaCookie implements IovaCookie {
 
     DmaIommuStats stats() {
         return stats;
+    }
+
+    long firstUsablePfn() {
+        return firstUsablePfn;
+    }
+
+    /** Set once at init, after the reserved regions, before the device gets its DMA ops. */
+    void setFirstUsablePfn(long pfn) {
+        firstUsablePfn = pfn;
     }
 
     /**

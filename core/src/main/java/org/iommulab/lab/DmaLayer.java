@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import java.util.Map;
 import org.iommulab.dma.DmaIommu;
 import org.iommulab.dma.DmaIommuCounters;
 import org.iommulab.dma.IommuDma;
@@ -11,6 +12,7 @@ import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iova.Iova;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.PageCounts;
@@ -78,6 +80,10 @@ final class DmaLayer {
     PageCounts pages(StaleWindowTracker tracker) {
         long unmapped = tracker.windowsNs().getTotalCount() + tracker.pendingPages();
         return new PageCounts(dmaIommu().counters().bytesMapped() >>> PAGE_SHIFT, unmapped);
+    }
+
+    Map<MapFailure, Long> mapErrorsByCause() {
+        return dmaIommu().counters().mapErrorsByCause();
     }
 
     /** The domain's aperture. */

@@ -1,7 +1,9 @@
 package org.iommulab.lab;
 
+import java.util.Map;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.platform.virtio.VirtioIommu;
 import org.iommulab.platform.virtio.VirtioIommuConfig;
 import org.iommulab.platform.virtio.VirtioIommuDomain;
@@ -42,13 +44,13 @@ final class IommuMachine implements Machine {
     }
 
     static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker) {
-        Device dev = new Device("nvme0");
+        Device dev = new Device(s.workload().deviceName());
         VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker);
         return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver);
     }
 
     static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker) {
-        Device dev = new Device("nvme0");
+        Device dev = new Device(s.workload().deviceName());
         X86Iommu driver = new X86Iommu(engine, X86IommuConfig.defaults(), tracker);
         return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null);
     }
@@ -102,6 +104,11 @@ final class IommuMachine implements Machine {
     public DeviceDma plugDevice() {
         Object ops = dmaLayer.dmaIommu().domain().ops();
         return ops instanceof X86IommuDomain x86 ? x86::translate : ((VirtioIommuDomain) ops)::translate;
+    }
+
+    @Override
+    public Map<MapFailure, Long> mapErrorsByCause() {
+        return dmaLayer.mapErrorsByCause();
     }
 
     @Override

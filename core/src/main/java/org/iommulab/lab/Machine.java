@@ -1,7 +1,9 @@
 package org.iommulab.lab;
 
+import java.util.Map;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
 import org.iommulab.stats.MemoryUse;
@@ -31,6 +33,9 @@ public interface Machine {
     HypervisorCounts hypervisor();
 
     MemoryUse memory();
+
+    /** DMA maps that returned an error, by the step that failed. */
+    Map<MapFailure, Long> mapErrorsByCause();
 
     /**
      * The device's hardware, plugged on first call, so runs that never look at it pay nothing for

@@ -1,9 +1,11 @@
 package org.iommulab.lab;
 
+import java.util.Map;
 import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.dma.legacy.LegacyS390Dma;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.platform.lpar.LparFirmware;
 import org.iommulab.platform.shadow.HypervisorProfile;
@@ -47,7 +49,7 @@ final class S390Machine implements Machine {
     private final LegacyS390Dma legacy;
 
     S390Machine(Engine engine, Scenario s, StaleWindowTracker tracker) {
-        this.dev = new Device("nvme0");
+        this.dev = new Device(s.workload().deviceName());
         long memoryBytes = (long) s.guestMemoryGiB() << 30;
         ZpciFunction.Builder builder;
         if (s.platform() == PlatformKind.LPAR) {
@@ -143,7 +145,13 @@ final class S390Machine implements Machine {
     }
 
     @Override
+    public Map<MapFailure, Long> mapErrorsByCause() {
+        return dmaLayer != null ? dmaLayer.mapErrorsByCause() : legacy.mapErrorsByCause();
+    }
+
+    @Override
     public DomainGeometry aperture() {
-        return dmaLayer != null ? dmaLayer.aperture() : new DomainGeometry(fn.startDma(), fn.endDma(), true);
+        // The domain's geometry spans the whole table; the function's DMA range is what is handed out.
+        return new DomainGeometry(fn.startDma(), fn.endDma(), true);
     }
 }

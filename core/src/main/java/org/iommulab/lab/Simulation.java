@@ -2,6 +2,7 @@ package org.iommulab.lab;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.sim.VirtualEngine;
 import org.iommulab.stats.CpuTime;
 import org.iommulab.stats.IoCounts;
@@ -49,7 +50,8 @@ public final class Simulation {
             engine.runUntil(t);
         }
         long virtualNs = engine.nowNs();
-        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(), failures(r));
+        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(),
+                mapErrorsByCause(machine));
         return new RunStats(
                 s.describe(machine.hvProfile()),
                 io,
@@ -62,14 +64,17 @@ public final class Simulation {
                 machine.hypervisor(),
                 machine.memory(),
                 engine.resourceStats(),
+                RunWarnings.of(s, machine, io),
                 virtualNs,
                 (System.nanoTime() - wallStart) / 1_000_000);
     }
 
-    private static Map<String, Long> failures(IoResult r) {
+    /** Every cause, 0 where it never happened, so that every run has the same keys. */
+    private static Map<String, Long> mapErrorsByCause(Machine machine) {
         Map<String, Long> out = new TreeMap<>();
-        if (r.failed() > 0) {
-            out.put("mapping", r.failed());
+        Map<MapFailure, Long> seen = machine.mapErrorsByCause();
+        for (MapFailure f : MapFailure.values()) {
+            out.put(f.key(), seen.getOrDefault(f, 0L));
         }
         return out;
     }

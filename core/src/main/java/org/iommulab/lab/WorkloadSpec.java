@@ -2,6 +2,7 @@ package org.iommulab.lab;
 
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.iommulab.workload.Fio;
 import org.iommulab.workload.FioOptions;
@@ -23,14 +24,22 @@ public sealed interface WorkloadSpec {
     /** The workload's command-line name. */
     String name();
 
-    /** The options as an ordered map of their record components. */
+    /** The name of the device the workload drives, as Linux would name it. */
+    String deviceName();
+
+    /** The options as an ordered map of their record components; nested records become nested maps. */
     default Map<String, Object> describe() {
+        return describe(options());
+    }
+
+    private static Map<String, Object> describe(Record r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        Record r = options();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             try {
                 Object v = c.getAccessor().invoke(r);
-                out.put(c.getName(), v instanceof Number || v instanceof Boolean ? v : String.valueOf(v));
+                out.put(c.getName(), v instanceof Record nested ? describe(nested)
+                        : v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        : v instanceof Number || v instanceof Boolean ? v : String.valueOf(v));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read option " + c.getName(), e);
             }
@@ -49,6 +58,11 @@ public sealed interface WorkloadSpec {
         public String name() {
             return "fio";
         }
+
+        @Override
+        public String deviceName() {
+            return "nvme0";
+        }
     }
 
     /** netperf-like NIC streaming. */
@@ -62,6 +76,11 @@ public sealed interface WorkloadSpec {
         public String name() {
             return "netperf";
         }
+
+        @Override
+        public String deviceName() {
+            return "eth0";
+        }
     }
 
     /** The kernel's dma_map_benchmark loop. */
@@ -74,6 +93,11 @@ public sealed interface WorkloadSpec {
         @Override
         public String name() {
             return "mapbench";
+        }
+
+        @Override
+        public String deviceName() {
+            return "pci0";
         }
     }
 }

@@ -4,18 +4,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What became of a run's I/Os: every submitted I/O ends completed or failed, the failed ones with a
- * reason (an errno name or a driver's give-up reason).
+ * What became of a run's I/Os: every submitted I/O ends completed or failed; an I/O fails when its
+ * DMA maps keep failing, and the map errors are counted by the step that failed.
  *
  * @param mapErrors mapping calls that returned an error, including those a retry later got past
  * @param bytes bytes moved by completed I/Os
- * @param failedByReason failed I/Os per reason, sorted by reason
+ * @param mapErrorsByCause map errors per cause, every cause present (0 when it never happened), so
+ *     that every run has the same keys
  */
 public record IoCounts(long submitted, long completed, long failed, long mapErrors, long bytes,
-        Map<String, Long> failedByReason) {
+        Map<String, Long> mapErrorsByCause) {
 
     public IoCounts {
-        failedByReason = Map.copyOf(failedByReason);
+        mapErrorsByCause = Map.copyOf(mapErrorsByCause);
     }
 
     /** Whether every submitted I/O is accounted for: submitted = completed + failed. */
@@ -29,8 +30,8 @@ public record IoCounts(long submitted, long completed, long failed, long mapErro
                 .put("completed", completed)
                 .put("failed", failed)
                 .put("mapErrors", mapErrors)
+                .put("mapErrorsByCause", new TreeMap<>(mapErrorsByCause))
                 .put("bytes", bytes)
-                .put("failedByReason", new TreeMap<>(failedByReason))
                 .map();
     }
 }

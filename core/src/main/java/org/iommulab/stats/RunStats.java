@@ -15,6 +15,8 @@ import org.iommulab.sim.VirtualResourceStats;
  *
  * @param config the run's configuration as given (values: strings, numbers, booleans, maps)
  * @param locks every lock's and serial resource's counters, in creation order
+ * @param warnings one line each for what a user must not miss: failed I/Os and why, nothing
+ *     completed, a cost override nothing read
  * @param virtualTimeNs simulated time the run covered; rates are per second of it
  * @param wallTimeMs wall-clock time the simulation took (the one field that differs between
  *     identical runs)
@@ -31,12 +33,14 @@ public record RunStats(
         HypervisorCounts hypervisor,
         MemoryUse memory,
         List<VirtualResourceStats> locks,
+        List<String> warnings,
         long virtualTimeNs,
         long wallTimeMs) {
 
     public RunStats {
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
         locks = List.copyOf(locks);
+        warnings = List.copyOf(warnings);
     }
 
     /** The nested JSON-ready form: maps keep key order; values are numbers, strings, booleans, maps, lists. */
@@ -52,6 +56,7 @@ public record RunStats(
         }
         return new JsonMap()
                 .put("config", config)
+                .put("warnings", warnings)
                 .put("io", io.toMap())
                 .put("throughput", throughput.toMap())
                 .put("cpu", cpu.toMap(virtualTimeNs))

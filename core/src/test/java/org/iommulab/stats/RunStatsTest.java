@@ -41,14 +41,14 @@ class RunStatsTest {
         tracker.unmapped(0, 10, 3);
         tracker.invalidatedAll(1_000);
         tracker.unmapped(2_000, 20, 1);
-        IoCounts io = new IoCounts(10, 9, 1, 2, 9 * 4096, Map.of("ENOMEM", 1L));
+        IoCounts io = new IoCounts(10, 9, 1, 2, 9 * 4096, Map.of("iovaSpaceExhausted", 2L));
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("platform", "lpar");
         config.put("dma", "lazy-single");
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
                 StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 40, 5, 4, 7), new MemoryUse(4096, 8192),
-                engine.resourceStats(), 1_000_000, 12);
+                engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"), 1_000_000, 12);
     }
 
     @Test
@@ -59,7 +59,8 @@ class RunStatsTest {
         assertThat(map.get("io")).isInstanceOf(Map.class);
         assertThat(FlatMetrics.flatten(map)).containsKeys(REQUIRED.toArray(String[]::new));
         assertThat(FlatMetrics.flatten(map)).containsEntry("config.platform", "lpar")
-                .containsEntry("io.failedByReason.ENOMEM", 1L)
+                .containsEntry("io.mapErrorsByCause.iovaSpaceExhausted", 2L)
+                .containsEntry("warnings.0", "1 of 10 I/Os (10.0%) failed")
                 .containsEntry("rpcit.syncMap", 2L)
                 .containsEntry("hypervisor.shadowPeakEntries", 7L)
                 .containsEntry("staleWindowPeakPages", 3L)
@@ -154,6 +155,6 @@ class RunStatsTest {
     @Test
     void identicalInputsGiveEqualMaps() {
         assertThat(sample().toMap()).isEqualTo(sample().toMap());
-        assertThat(sample().toMap().keySet()).startsWith("config", "io", "throughput");
+        assertThat(sample().toMap().keySet()).startsWith("config", "warnings", "io", "throughput");
     }
 }

@@ -9,10 +9,13 @@ import static org.iommulab.s390.PciDma.ZPCI_PTE_VALID_MASK;
 import static org.iommulab.s390.PciDma.ZPCI_TABLE_PROTECTED;
 import static org.iommulab.s390.PciDma.ZPCI_TABLE_SIZE_RT;
 
+import java.util.Map;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.MapFailure;
+import org.iommulab.kernel.MapFailureCounts;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.PciInsn;
@@ -60,6 +63,7 @@ public final class LegacyS390Dma implements DmaOps {
     private final long startDma;
     private final LegacyBitmapAllocator allocator;
     private final ZpciIommuCtrs ctrs;
+    private final MapFailureCounts mapErrors = new MapFailureCounts();
 
     /**
      * {@code zpci_dma_init_device}: allocates the translation tables in {@code memory}, clips the
@@ -94,16 +98,19 @@ public final class LegacyS390Dma implements DmaOps {
         cpu.spend(Cost.DMA_MAP_CALL);
         long nrPages = iommuNumPages(phys, size);
         if (nrPages == 0 || nrPages > allocator.iommuPages()) {
+            mapErrors.add(MapFailure.INVALID_SIZE);
             return DMA_MAPPING_ERROR;
         }
         long offset = allocator.dmaAllocAddress(cpu, (int) nrPages);
         if (offset == LegacyBitmapAllocator.NO_SPACE) {
+            mapErrors.add(MapFailure.IOVA_SPACE_EXHAUSTED);
             return DMA_MAPPING_ERROR;
         }
         long dmaAddr = startDma + (offset << PAGE_SHIFT);
         long flags = ZPCI_PTE_VALID | protection(dir);
         if (dmaUpdateTrans(cpu, phys & PAGE_MASK, dmaAddr, nrPages, flags) != 0) {
             allocator.dmaFreeAddress(cpu, offset, (int) nrPages);
+            mapErrors.add(MapFailure.IOMMU_MAP_FAILED);
             return DMA_MAPPING_ERROR;
         }
         ctrs.addMappedPages(nrPages);
@@ -151,6 +158,7 @@ public final class LegacyS390Dma implements DmaOps {
         int nents = sg.nents();
         sg.setDmaNents(0);
         if (nents == 0) {
+            mapErrors.add(MapFailure.INVALID_SIZE);
             return -Errno.EINVAL;
         }
         int start = 0;
@@ -212,10 +220,12 @@ public final class LegacyS390Dma implements DmaOps {
         cpu.spend(Cost.DMA_MAP_CALL);
         long nrPages = pagesFor(size);
         if (nrPages > allocator.iommuPages()) {
+            mapErrors.add(MapFailure.INVALID_SIZE);
             return -Errno.ENOMEM;
         }
         long offset = allocator.dmaAllocAddress(cpu, (int) nrPages);
         if (offset == LegacyBitmapAllocator.NO_SPACE) {
+            mapErrors.add(MapFailure.IOVA_SPACE_EXHAUSTED);
             return -Errno.ENOMEM;
         }
         long base = startDma + (offset << PAGE_SHIFT);
@@ -234,6 +244,7 @@ public final class LegacyS390Dma implements DmaOps {
             ret = dmaPurgeTlb(cpu, base, nrPages, flags);
         }
         if (ret != 0) {
+            mapErrors.add(MapFailure.IOMMU_MAP_FAILED);
             if (dmaAddr > base) {
                 dmaUpdateTrans(cpu, 0, base, pagesFor(dmaAddr - base), ZPCI_PTE_INVALID);
             }
@@ -340,6 +351,11 @@ public final class LegacyS390Dma implements DmaOps {
 
     public boolean strict() {
         return strict;
+    }
+
+    /** Maps that returned an error, by the step that failed. */
+    public Map<MapFailure, Long> mapErrorsByCause() {
+        return mapErrors.snapshot();
     }
 
     /** How often the allocator wrapped (in lazy mode, each with one global RPCIT). */

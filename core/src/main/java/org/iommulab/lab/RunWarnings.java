@@ -1,0 +1,56 @@
+package org.iommulab.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.kernel.MapFailure;
+import org.iommulab.report.Units;
+import org.iommulab.stats.IoCounts;
+
+/**
+ * The one-line warnings of a run, derived from its own counters: I/Os that failed and why, a run
+ * in which nothing completed, maps that failed and were retried. A run that failed must say so; a
+ * throughput of 0 next to a busy CPU explains nothing.
+ */
+final class RunWarnings {
+
+    private RunWarnings() {}
+
+    static List<String> of(Scenario s, Machine m, IoCounts io) {
+        List<String> out = new ArrayList<>();
+        String why = causes(m);
+        if (io.submitted() == 0) {
+            out.add("nothing was submitted in " + s.durationMs() + " ms of virtual time");
+        } else if (io.completed() == 0) {
+            out.add("nothing completed: all " + io.failed() + " I/Os failed; " + why);
+        } else if (io.failed() > 0) {
+            out.add(String.format(Locale.ROOT, "%d of %d I/Os (%.1f%%) failed; %s", io.failed(), io.submitted(),
+                    100.0 * io.failed() / io.submitted(), why));
+        } else if (io.mapErrors() > 0) {
+            out.add(io.mapErrors() + " DMA maps failed and were retried; " + why);
+        }
+        return out;
+    }
+
+    /** Each cause of the run's map errors, with its count and what the machine makes of it. */
+    private static String causes(Machine m) {
+        Map<MapFailure, Long> byCause = m.mapErrorsByCause();
+        if (byCause.isEmpty()) {
+            return "no DMA map failed";
+        }
+        StringJoiner j = new StringJoiner("; ");
+        DomainGeometry g = m.aperture();
+        long mask = m.devices()[0].dmaMask();
+        byCause.forEach((cause, n) -> j.add(n + " DMA maps failed: " + cause.explanation() + switch (cause) {
+            case DMA_MASK_BELOW_APERTURE -> String.format(Locale.ROOT, " (DMA mask 0x%x, aperture from 0x%x)",
+                    mask, g.apertureStart());
+            case IOVA_SPACE_EXHAUSTED -> String.format(Locale.ROOT, " (aperture 0x%x-0x%x, %s)", g.apertureStart(),
+                    g.apertureEnd(), Units.bytes(g.apertureEnd() - g.apertureStart() + 1.0));
+            default -> "";
+        }));
+        return j.toString();
+    }
+}
