@@ -14,6 +14,8 @@ public enum Cost {
             "assumption: NIC driver work per packet"),
     MAPBENCH_LOOP("mapbench.loopNs", 100, CostCategory.DRIVER,
             "assumption: dma_map_benchmark loop work outside the two DMA calls: four ktime_get() and five atomic64 adds on shared counters"),
+    MAPBENCH_LOOP_JITTER("mapbench.loopJitterNs", 50, CostCategory.DRIVER,
+            "assumption: each loop starts up to this much later (interrupts, cache misses), drawn from the run's seed"),
     DMA_MAP_CALL("dma.mapCallNs", 150, CostCategory.DMA,
             "assumption: dma-iommu map path outside IOVA and page tables; dma_map_benchmark map ~1.1 us in all"),
     DMA_UNMAP_CALL("dma.unmapCallNs", 100, CostCategory.DMA,
@@ -90,12 +92,16 @@ public enum Cost {
             "NVMe 4 KiB random read on NAND flash ~80 us (vendor data sheets, costs.md)"),
     NVME_WRITE_LATENCY("nvme.writeLatencyNs", 20_000, CostCategory.DEVICE,
             "assumption: a write completes once in the drive's write cache; data sheets list 10-30 us"),
+    NVME_LATENCY_JITTER("nvme.latencyJitterNs", 8000, CostCategory.DEVICE,
+            "assumption: each command's media latency is longer by up to this much (10% of the read latency), drawn from the run's seed"),
     NVME_COMMAND("nvme.commandNs", 1000, CostCategory.DEVICE,
             "NVMe ceiling ~1 M IOPS per drive (vendor data sheets, costs.md): one command per 1000 ns"),
     NVME_PAGE_TRANSFER("nvme.pageTransferNs", 820, CostCategory.DEVICE,
             "NVMe ceiling 3-7 GB/s per drive (vendor data sheets, costs.md): 4 KiB per 820 ns is 5 GB/s"),
     NIC_WIRE_KIB("nic.wireKiBNs", 328, CostCategory.DEVICE,
-            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB");
+            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB"),
+    NIC_ARRIVAL_JITTER("nic.arrivalJitterNs", 500, CostCategory.DEVICE,
+            "assumption: frames reach a receive queue up to this much off the line-rate schedule (uneven RSS), drawn from the run's seed");
 
     private final String key;
     private final long defaultNs;

@@ -93,7 +93,7 @@ public final class Fio implements Workload {
 
         @Override
         public long transfer(long atNs, ScatterList sg, DmaDirection dir) {
-            return drive.submit(atNs, sg.totalLength(), dir == DmaDirection.TO_DEVICE);
+            return drive.submit(atNs, sg.totalLength(), dir == DmaDirection.TO_DEVICE, random);
         }
 
         @Override

@@ -57,7 +57,7 @@ public final class MapBench implements Workload {
         SplittableRandom random = new SplittableRandom(options.seed());
         RandomPages pages = new RandomPages((long) options.memoryGiB() << 30, random);
         for (int t = 0; t < options.threads(); t++) {
-            threads.add(new BenchThread(engine, t % engine.nrCpus(), dev, pages.contiguous(options.granule())));
+            threads.add(new BenchThread(engine, t % engine.nrCpus(), dev, pages.contiguous(options.granule()), random.split()));
         }
         threads.forEach(BenchThread::start);
     }
@@ -84,6 +84,8 @@ public final class MapBench implements Workload {
         private final Device dev;
         private final long phys;
         private final long size;
+        private final SplittableRandom random;
+        private final long jitterNs;
         private final TimerCallback loopFn = this::loop;
         private final TimerCallback mapFn = this::map;
         private final TimerCallback unmapFn = this::unmap;
@@ -92,11 +94,13 @@ public final class MapBench implements Workload {
         private long startNs;
         private long mapCallNs;
 
-        BenchThread(VirtualEngine engine, int cpuId, Device dev, long phys) {
+        BenchThread(VirtualEngine engine, int cpuId, Device dev, long phys, SplittableRandom random) {
             this.engine = engine;
             this.cpuId = cpuId;
             this.dev = dev;
             this.phys = phys;
+            this.random = random;
+            this.jitterNs = engine.costs().ns(Cost.MAPBENCH_LOOP_JITTER);
             this.size = (long) options.granule() * RandomPages.PAGE_SIZE;
         }
 
@@ -110,7 +114,7 @@ public final class MapBench implements Workload {
                 return;
             }
             cpu.spend(Cost.MAPBENCH_LOOP);
-            engine.post(cpuId, cpu.nowNs(), mapFn);
+            engine.post(cpuId, cpu.nowNs() + (jitterNs == 0 ? 0 : random.nextLong(jitterNs + 1)), mapFn);
         }
 
         private void map(Cpu cpu) {

@@ -69,7 +69,7 @@ public final class Netperf implements Workload {
             if (options.traffic() != NetperfOptions.Traffic.TX) {
                 int queuesOnPort = (queues - d + devices.length - 1) / devices.length;
                 long frameNs = ports[d].frameNs(options.mtu());
-                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), rx,
+                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), random.split(), rx,
                         options.rxRingSize(), options.mtu(), frameNs * queuesOnPort, frameNs * (q / devices.length),
                         stop));
             }

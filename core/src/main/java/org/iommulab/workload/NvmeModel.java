@@ -1,5 +1,6 @@
 package org.iommulab.workload;
 
+import java.util.SplittableRandom;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.VirtualEngine;
@@ -23,6 +24,7 @@ final class NvmeModel {
     private final long writeLatencyNs;
     private final long commandNs;
     private final long pageTransferNs;
+    private final long latencyJitterNs;
 
     NvmeModel(VirtualEngine engine, String name) {
         CostModel costs = engine.costs();
@@ -30,6 +32,7 @@ final class NvmeModel {
         this.writeLatencyNs = costs.ns(Cost.NVME_WRITE_LATENCY);
         this.commandNs = costs.ns(Cost.NVME_COMMAND);
         this.pageTransferNs = costs.ns(Cost.NVME_PAGE_TRANSFER);
+        this.latencyJitterNs = costs.ns(Cost.NVME_LATENCY_JITTER);
         if (Math.min(readLatencyNs, writeLatencyNs) + commandNs + pageTransferNs == 0) {
             throw new IllegalArgumentException("NVMe costs " + Cost.NVME_READ_LATENCY.key() + ", "
                     + Cost.NVME_WRITE_LATENCY.key() + ", " + Cost.NVME_COMMAND.key() + " and "
@@ -39,11 +42,15 @@ final class NvmeModel {
         this.transfer = engine.newSerialResource(name + ".transfer");
     }
 
-    /** A command for {@code bytes} submitted at {@code atNs}; returns when it completes. */
-    long submit(long atNs, long bytes, boolean write) {
+    /**
+     * A command for {@code bytes} submitted at {@code atNs}; returns when it completes. Its media
+     * latency is longer by a uniform share of {@link Cost#NVME_LATENCY_JITTER} drawn from {@code random}.
+     */
+    long submit(long atNs, long bytes, boolean write, SplittableRandom random) {
         long commandDone = controller.reserve(atNs, commandNs) + commandNs;
         long transferNs = (bytes * pageTransferNs + RandomPages.PAGE_SIZE - 1) / RandomPages.PAGE_SIZE;
         long transferDone = transfer.reserve(commandDone, transferNs) + transferNs;
-        return Math.max(atNs + (write ? writeLatencyNs : readLatencyNs), transferDone);
+        long latency = (write ? writeLatencyNs : readLatencyNs) + (latencyJitterNs == 0 ? 0 : random.nextLong(latencyJitterNs + 1));
+        return Math.max(atNs + latency, transferDone);
     }
 }

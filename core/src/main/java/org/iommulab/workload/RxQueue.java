@@ -1,5 +1,6 @@
 package org.iommulab.workload;
 
+import java.util.SplittableRandom;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
@@ -32,6 +33,8 @@ final class RxQueue {
     private final int cpuId;
     private final Device dev;
     private final RandomPages pages;
+    private final SplittableRandom random;
+    private final long jitterNs;
     private final IoCounters counters;
     private final int mtu;
     private final long intervalNs;
@@ -50,13 +53,16 @@ final class RxQueue {
     /**
      * @param intervalNs the time between two frames for this queue
      * @param offsetNs when this queue's first frame arrives after its ring is first filled
+     * @param random draws each frame's arrival up to {@link Cost#NIC_ARRIVAL_JITTER} off the schedule
      */
-    RxQueue(VirtualEngine engine, int cpuId, Device dev, RandomPages pages, IoCounters counters,
+    RxQueue(VirtualEngine engine, int cpuId, Device dev, RandomPages pages, SplittableRandom random, IoCounters counters,
             int ringSize, int mtu, long intervalNs, long offsetNs, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
         this.dev = dev;
         this.pages = pages;
+        this.random = random;
+        this.jitterNs = Math.min(engine.costs().ns(Cost.NIC_ARRIVAL_JITTER), 2 * (intervalNs - 1));
         this.counters = counters;
         this.mtu = mtu;
         this.intervalNs = intervalNs;
@@ -120,7 +126,7 @@ final class RxQueue {
     private boolean receiveOne(Cpu cpu) {
         while (nextArrivalNs <= cpu.nowNs()) {
             long arrival = nextArrivalNs;
-            nextArrivalNs += intervalNs;
+            nextArrivalNs += intervalNs + (jitterNs == 0 ? 0 : random.nextLong(jitterNs + 1) - jitterNs / 2);
             if (count > 0 && ringPostedNs[head] <= arrival) {
                 receive(cpu, arrival);
                 return true;

@@ -67,6 +67,22 @@ class SimulationTest {
                 .isNotEqualTo(withoutWallTime(Simulation.run(b)));
     }
 
+    static List<WorkloadSpec> everyWorkload() {
+        return List.of(new WorkloadSpec.FioSpec(FioOptions.defaults()),
+                new WorkloadSpec.NetperfSpec(org.iommulab.workload.NetperfOptions.defaults()),
+                new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults().withDmaBits(64)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyWorkload")
+    void everyWorkloadDrawsItsTimingFromTheSeed(WorkloadSpec w) {
+        Scenario a = new Scenario(PlatformKind.KVM, null, 16, DmaMode.LAZY_SINGLE, 0, 0, w, 4, 20, 1, Map.of());
+        assertThat(withoutWallTime(Simulation.run(a))).as("same seed, same run")
+                .isEqualTo(withoutWallTime(Simulation.run(a)));
+        assertThat(withoutWallTime(Simulation.run(a.withSeed(2)))).as("another seed, another run")
+                .isNotEqualTo(withoutWallTime(Simulation.run(a)));
+    }
+
     private static String withoutWallTime(RunStats r) {
         Map<String, Object> m = new LinkedHashMap<>(r.toMap());
         m.remove("wallTimeMs");
