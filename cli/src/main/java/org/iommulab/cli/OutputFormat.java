@@ -55,8 +55,8 @@ enum OutputFormat {
         for (Map<String, Object> run : flat) {
             Map<String, Object> kept = new java.util.LinkedHashMap<>();
             run.forEach((key, value) -> {
-                if (key.startsWith("warnings.")) {
-                    return; // printed on stderr
+                if (key.startsWith("warnings.") || key.equals("limitedBy.detail")) {
+                    return; // printed below the table or on stderr
                 }
                 if (!key.startsWith("locks.") || contended.contains(key.substring(0, key.lastIndexOf('.')))) {
                     kept.put(key, value);

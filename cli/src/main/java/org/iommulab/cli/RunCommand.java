@@ -99,6 +99,10 @@ final class RunCommand implements Callable<Integer> {
         RunStats stats = Simulation.run(scenario);
         spec.commandLine().getOut().print(format.render(List.of(scenario.platform().cliName() + " "
                 + scenario.dma().resolve(scenario.platform()).cliName()), List.of(stats.toMap())));
+        if (format == OutputFormat.table) {
+            spec.commandLine().getOut().println("limited by " + stats.limitedBy().resource() + ": "
+                    + stats.limitedBy().detail());
+        }
         spec.commandLine().getOut().flush();
         for (String w : stats.warnings()) {
             spec.commandLine().getErr().println("iommu-lab run: warning: " + w);

@@ -1,11 +1,14 @@
 package org.iommulab.lab;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.VirtualResourceStats;
 import org.iommulab.stats.CpuTime;
 import org.iommulab.stats.IoCounts;
+import org.iommulab.stats.LimitedBy;
 import org.iommulab.stats.RunStats;
 import org.iommulab.stats.StaleWindow;
 import org.iommulab.stats.StaleWindowTracker;
@@ -50,21 +53,24 @@ public final class Simulation {
             engine.runUntil(t);
         }
         long virtualNs = engine.nowNs();
+        CpuTime cpu = CpuTime.from(engine);
+        List<VirtualResourceStats> resources = engine.resourceStats();
         IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(),
                 mapErrorsByCause(machine));
         return new RunStats(
                 s.describe(machine.hvProfile()),
                 io,
                 Throughput.of(io, virtualNs),
-                CpuTime.from(engine),
+                cpu,
                 machine.rpcit(),
                 machine.pages(),
                 machine.flushQueue(),
                 StaleWindow.at(tracker, virtualNs),
                 machine.hypervisor(),
                 machine.memory(),
-                engine.resourceStats(),
+                resources,
                 RunWarnings.of(s, machine, io),
+                LimitedBy.of(resources, cpu, virtualNs),
                 virtualNs,
                 (System.nanoTime() - wallStart) / 1_000_000);
     }

@@ -6,5 +6,6 @@ package org.iommulab.sim;
  * @param acquisitions every use
  * @param contended uses that found it busy and waited
  * @param waitNs the total wait of all uses
+ * @param busyNs the total time it was held or working, waits excluded
  */
-public record VirtualResourceStats(String name, long acquisitions, long contended, long waitNs) {}
+public record VirtualResourceStats(String name, long acquisitions, long contended, long waitNs, long busyNs) {}

@@ -3,7 +3,8 @@ package org.iommulab.sim;
 /**
  * Something only one user at a time can work on, in virtual time: a lock, a device queue, the
  * hypervisor's global lock. It is "busy until T": a user arriving at t starts at max(t, T) and the
- * difference is its wait. Counts uses, contended uses (those that waited) and the total wait.
+ * difference is its wait. Counts uses, contended uses (those that waited), the total wait and the
+ * time it was busy, which says whether it bounded a run.
  */
 public final class VirtualSerialResource {
 
@@ -12,6 +13,8 @@ public final class VirtualSerialResource {
     private long acquisitions;
     private long contended;
     private long waitNs;
+    private long busyNs;
+    private long heldSinceNs;
 
     VirtualSerialResource(String name) {
         this.name = name;
@@ -33,6 +36,7 @@ public final class VirtualSerialResource {
         }
         long start = startAt(atNs);
         busyUntilNs = start + durationNs;
+        busyNs += durationNs;
         return start;
     }
 
@@ -44,12 +48,14 @@ public final class VirtualSerialResource {
      */
     public long acquire(VirtualCpu cpu, CostCategory waitCategory) {
         long start = startAt(cpu.nowNs());
+        heldSinceNs = start;
         return cpu.waitUntil(start, waitCategory);
     }
 
     /** {@code cpu} is done with the resource at its current time. */
     public void release(VirtualCpu cpu) {
         busyUntilNs = Math.max(busyUntilNs, cpu.nowNs());
+        busyNs += cpu.nowNs() - heldSinceNs;
     }
 
     /** When the resource next becomes free, as far as is known now. */
@@ -69,6 +75,6 @@ public final class VirtualSerialResource {
 
     /** The counters so far. */
     public VirtualResourceStats stats() {
-        return new VirtualResourceStats(name, acquisitions, contended, waitNs);
+        return new VirtualResourceStats(name, acquisitions, contended, waitNs, busyNs);
     }
 }

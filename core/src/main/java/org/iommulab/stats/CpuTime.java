@@ -11,9 +11,11 @@ import org.iommulab.sim.VirtualEngine;
  *
  * @param nrCpus simulated CPUs
  * @param busyNs busy time of all CPUs, the sum of {@code byCategoryNs}
+ * @param busiestCpuNs busy time of the busiest CPU: a workload on fewer CPUs than the machine has
+ *     can be CPU-bound while most CPUs idle
  * @param byCategoryNs busy time per category, every category present
  */
-public record CpuTime(int nrCpus, long busyNs, Map<CostCategory, Long> byCategoryNs) {
+public record CpuTime(int nrCpus, long busyNs, long busiestCpuNs, Map<CostCategory, Long> byCategoryNs) {
 
     public CpuTime {
         byCategoryNs = Map.copyOf(byCategoryNs);
@@ -24,6 +26,9 @@ public record CpuTime(int nrCpus, long busyNs, Map<CostCategory, Long> byCategor
                 throw new IllegalArgumentException("cpu time lacks category " + c + "; every category is needed");
             }
             sum += ns;
+        }
+        if (busiestCpuNs < 0 || busiestCpuNs > busyNs) {
+            throw new IllegalArgumentException("busiest CPU's " + busiestCpuNs + " ns is not within 0.." + busyNs);
         }
         if (sum != busyNs) {
             throw new IllegalArgumentException("cpu busy " + busyNs + " ns is not the sum of its categories, " + sum);
@@ -36,12 +41,21 @@ public record CpuTime(int nrCpus, long busyNs, Map<CostCategory, Long> byCategor
         for (CostCategory c : CostCategory.values()) {
             by.put(c, engine.busyNs(c));
         }
-        return new CpuTime(engine.nrCpus(), engine.busyNs(), by);
+        long busiest = 0;
+        for (int i = 0; i < engine.nrCpus(); i++) {
+            busiest = Math.max(busiest, engine.cpu(i).busyNs());
+        }
+        return new CpuTime(engine.nrCpus(), engine.busyNs(), busiest, by);
     }
 
     /** Busy time as a share of all CPUs over {@code durationNs}, 0 to 1. */
     public double utilisation(long durationNs) {
         return durationNs <= 0 ? 0 : (double) busyNs / ((double) nrCpus * durationNs);
+    }
+
+    /** The busiest CPU's busy time as a share of {@code durationNs}, 0 to 1. */
+    public double busiestCpuUtilisation(long durationNs) {
+        return durationNs <= 0 ? 0 : (double) busiestCpuNs / durationNs;
     }
 
     /** The JSON key of a category: its name in lower camel case ({@code LOCK_WAIT} is {@code lockWait}). */
@@ -68,6 +82,7 @@ public record CpuTime(int nrCpus, long busyNs, Map<CostCategory, Long> byCategor
                 .put("nrCpus", nrCpus)
                 .put("busyNs", busyNs)
                 .put("utilisation", utilisation(durationNs))
+                .put("busiestCpuUtilisation", busiestCpuUtilisation(durationNs))
                 .put("byCategoryNs", by.map())
                 .map();
     }

@@ -17,6 +17,7 @@ import org.iommulab.sim.VirtualResourceStats;
  * @param locks every lock's and serial resource's counters, in creation order
  * @param warnings one line each for what a user must not miss: failed I/Os and why, nothing
  *     completed, a cost override nothing read
+ * @param limitedBy what bounded the throughput
  * @param virtualTimeNs simulated time the run covered; rates are per second of it
  * @param wallTimeMs wall-clock time the simulation took (the one field that differs between
  *     identical runs)
@@ -34,6 +35,7 @@ public record RunStats(
         MemoryUse memory,
         List<VirtualResourceStats> locks,
         List<String> warnings,
+        LimitedBy limitedBy,
         long virtualTimeNs,
         long wallTimeMs) {
 
@@ -52,6 +54,7 @@ public record RunStats(
                     .put("acquisitions", l.acquisitions())
                     .put("contended", l.contended())
                     .put("waitNs", l.waitNs())
+                    .put("busyNs", l.busyNs())
                     .map());
         }
         return new JsonMap()
@@ -59,6 +62,7 @@ public record RunStats(
                 .put("warnings", warnings)
                 .put("io", io.toMap())
                 .put("throughput", throughput.toMap())
+                .put("limitedBy", limitedBy.toMap())
                 .put("cpu", cpu.toMap(virtualTimeNs))
                 .put("rpcit", rpcit.toMap())
                 .put("pages", pages.toMap())

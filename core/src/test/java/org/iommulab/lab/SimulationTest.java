@@ -83,6 +83,37 @@ class SimulationTest {
                 .isNotEqualTo(withoutWallTime(Simulation.run(a)));
     }
 
+    private static Scenario eightCpus(PlatformKind p, DmaMode m) {
+        Scenario d = Scenario.defaults(p, m);
+        return new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), 8, 20, 7, Map.of());
+    }
+
+    @Test
+    void aDeviceBoundRunIsLimitedByTheDrive() {
+        // LPAR flushes cost the guest little: 8 CPUs x 32 I/Os in flight outrun the drive's command ceiling
+        RunStats r = Simulation.run(eightCpus(PlatformKind.LPAR, DmaMode.STRICT));
+        assertThat(r.limitedBy().resource()).isEqualTo("nvme0.controller");
+        assertThat(r.limitedBy().busyFraction()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void aLockBoundRunIsLimitedByTheHypervisorsGlobalLock() {
+        RunStats r = Simulation.run(eightCpus(PlatformKind.ZVM, DmaMode.STRICT));
+        assertThat(r.limitedBy().resource()).isEqualTo("zvm-global-lock");
+        assertThat(r.limitedBy().busyFraction()).isGreaterThan(0.9);
+        assertThat(r.locks()).filteredOn(l -> l.name().equals("zvm-global-lock")).singleElement()
+                .satisfies(l -> assertThat((double) l.busyNs() / r.virtualTimeNs()).isEqualTo(r.limitedBy().busyFraction()));
+    }
+
+    @Test
+    void aSingleMapBenchThreadIsLimitedByItsCpu() {
+        WorkloadSpec bench = new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults().withDmaBits(64));
+        RunStats r = Simulation.run(new Scenario(PlatformKind.X86, null, 16, DmaMode.STRICT, 0, 0, bench, 4, 20, 1,
+                Map.of()));
+        assertThat(r.limitedBy().resource()).isEqualTo("cpu");
+        assertThat(r.cpu().utilisation(r.virtualTimeNs())).as("one CPU of four").isLessThan(0.3);
+    }
+
     private static String withoutWallTime(RunStats r) {
         Map<String, Object> m = new LinkedHashMap<>(r.toMap());
         m.remove("wallTimeMs");

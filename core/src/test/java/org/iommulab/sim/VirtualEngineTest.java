@@ -124,7 +124,7 @@ class VirtualEngineTest {
             totalWait += i * perHolder;
         }
         assertThat(engine.resourceStats()).containsExactly(
-                new VirtualResourceStats("fq_lock", n, n - 1, totalWait));
+                new VirtualResourceStats("fq_lock", n, n - 1, totalWait, n * perHolder));
         assertThat(engine.busyNs(CostCategory.LOCK_WAIT)).isEqualTo(totalWait);
     }
 
@@ -163,7 +163,7 @@ class VirtualEngineTest {
 
         engine.runUntil(Long.MAX_VALUE);
 
-        assertThat(engine.resourceStats().get(0)).isEqualTo(new VirtualResourceStats("l", 2, 0, 0));
+        assertThat(engine.resourceStats().get(0)).isEqualTo(new VirtualResourceStats("l", 2, 0, 0, 2 * COSTS.ns(Cost.SPIN_LOCK)));
     }
 
     @Test
@@ -187,7 +187,7 @@ class VirtualEngineTest {
         assertThat(queue.reserve(1_000, 10)).isEqualTo(1_000);
         assertThat(queue.busyUntilNs()).isEqualTo(1_010);
 
-        assertThat(queue.stats()).isEqualTo(new VirtualResourceStats("nvme-sq", 4, 2, 50 + 140));
+        assertThat(queue.stats()).isEqualTo(new VirtualResourceStats("nvme-sq", 4, 2, 50 + 140, 310));
         assertThatThrownBy(() -> queue.reserve(0, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 

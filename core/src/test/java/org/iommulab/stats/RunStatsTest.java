@@ -48,7 +48,8 @@ class RunStatsTest {
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
                 StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 40, 5, 4, 7), new MemoryUse(4096, 8192),
-                engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"), 1_000_000, 12);
+                engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
+                LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12);
     }
 
     @Test
@@ -101,10 +102,10 @@ class RunStatsTest {
         for (CostCategory c : CostCategory.values()) {
             by.put(c, 1L);
         }
-        assertThatThrownBy(() -> new CpuTime(1, 7, by)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CpuTime(1, 7, 7, by)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sum");
         by.remove(CostCategory.DEVICE);
-        assertThatThrownBy(() -> new CpuTime(1, 7, by)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new CpuTime(1, 7, 7, by)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("DEVICE");
     }
 
