@@ -3,19 +3,18 @@ package org.iommulab.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
-import org.iommulab.lab.Simulation;
+import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,10 +23,10 @@ import picocli.CommandLine.Spec;
  * {@code iommu-lab reproduce}: the series' own experiment on built-in defaults. On LPAR, z/VM and
  * KVM (default QEMU profile) it runs the default NVMe fio workload under the old s390 scheme,
  * strict, per-CPU queues and the single queue, and prints each mode's throughput relative to the
- * old scheme, its RPCITs and its stale window. Runs are independent and deterministic, so they run
- * on all cores at once.
+ * old scheme, its RPCITs, its stale window and what limited it. Runs are independent and
+ * deterministic, so they run on all cores at once.
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true,
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = "The s390 DMA API conversion's experiment: LPAR, z/VM and KVM x legacy, strict, "
                 + "lazy-percpu and lazy-single, default fio workload.")
 final class ReproduceCommand implements Callable<Integer> {
@@ -38,66 +37,107 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--platform", split = ",", paramLabel = "lpar,zvm,kvm",
+            description = "which of the platforms to run (default: all three)")
+    private List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
+    private List<String> settings = new ArrayList<>();
+
+    @Mixin
+    private RunOptions run;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
-    private long seed;
-
     @Override
     public Integer call() throws InterruptedException {
-        List<Scenario> scenarios = new ArrayList<>();
-        for (PlatformKind p : PLATFORMS) {
-            for (DmaMode m : MODES) {
-                scenarios.add(Scenario.defaults(p, m).withSeed(seed));
-            }
+        List<Scenario> scenarios = scenarios();
+        List<Scenario> runs = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            runs.addAll(run.seeds(s));
         }
-        List<RunStats> results = runAll(scenarios);
-        List<Map<String, Object>> runs = new ArrayList<>();
-        List<String> titles = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            RunStats legacy = results.get(i - i % MODES.size());
-            Map<String, Object> run = new LinkedHashMap<>(results.get(i).toMap());
-            run.put("relativeToLegacy", relative(results.get(i), legacy));
-            runs.add(run);
-            titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().cliName());
+        int repeat = run.repeat;
+        List<RunStats> results = Runs.all("reproduce", runs);
+        List<RepeatedRuns> grouped = new ArrayList<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            grouped.add(RepeatedRuns.of(results.subList(i * repeat, (i + 1) * repeat)));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format == OutputFormat.table ? Summary.render(scenarios, results) : format.render(titles, runs));
+        out.print(render(scenarios, grouped, repeat));
         out.flush();
+        RunCommand.warn(spec.commandLine().getErr(), "reproduce", results);
         return 0;
     }
 
-    private static List<RunStats> runAll(List<Scenario> scenarios) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try {
-            List<Future<RunStats>> futures = new ArrayList<>();
-            for (Scenario s : scenarios) {
-                futures.add(pool.submit(() -> Simulation.run(s)));
-            }
-            List<RunStats> out = new ArrayList<>();
-            for (Future<RunStats> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+    private String render(List<Scenario> scenarios, List<RepeatedRuns> grouped, int repeat) {
+        if (format == OutputFormat.table) {
+            return Summary.render(scenarios, grouped);
         }
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<String> titles = new ArrayList<>();
+        for (int i = 0; i < grouped.size(); i++) {
+            RepeatedRuns legacy = grouped.get(i - i % MODES.size());
+            RepeatedRuns r = grouped.get(i);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (repeat > 1) {
+                entry.put("platform", scenarios.get(i).platform().cliName());
+                entry.put("dma", scenarios.get(i).dma().cliName());
+            }
+            entry.putAll(repeat == 1 ? r.runs().get(0).toMap() : r.toMap());
+            entry.put("relativeToLegacy", relative(r, legacy));
+            out.add(entry);
+            titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().cliName());
+        }
+        if (repeat == 1 || format == OutputFormat.json) {
+            return format.render(titles, out);
+        }
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < grouped.size(); i++) {
+            String rows = RepeatReport.render(OutputFormat.csv, titles.get(i), grouped.get(i));
+            csv.append(i == 0 ? rows : rows.substring(rows.indexOf('\n') + 1));
+        }
+        return csv.toString();
     }
 
-    /** Throughput and CPU per I/O as ratios to the same platform's legacy run. */
-    private static Map<String, Object> relative(RunStats run, RunStats legacy) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("iops", ratio(run.throughput().iops(), legacy.throughput().iops()));
-        out.put("bytesPerSec", ratio(run.throughput().bytesPerSec(), legacy.throughput().bytesPerSec()));
-        out.put("cpuNsPerIo", ratio(Summary.cpuNsPerIo(run), Summary.cpuNsPerIo(legacy)));
+    /** The platforms x modes asked for, everything else the series' defaults. */
+    private List<Scenario> scenarios() {
+        Set<PlatformKind> chosen = new LinkedHashSet<>();
+        for (String name : platforms) {
+            PlatformKind p = PlatformKind.parse(name);
+            if (!PLATFORMS.contains(p)) {
+                throw new IllegalArgumentException("--platform " + name + " is not one of lpar, zvm, kvm");
+            }
+            chosen.add(p);
+        }
+        List<Scenario> out = new ArrayList<>();
+        Map<String, Long> costs = CostOverrides.parse(settings);
+        for (PlatformKind p : PLATFORMS) {
+            if (!chosen.isEmpty() && !chosen.contains(p)) {
+                continue;
+            }
+            for (DmaMode m : MODES) {
+                Scenario d = Scenario.defaults(p, m);
+                out.add(new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs, run.seed,
+                        costs));
+            }
+        }
         return out;
+    }
+
+    /** Throughput and CPU per I/O as ratios of means to the same platform's legacy runs. */
+    private static Map<String, Object> relative(RepeatedRuns run, RepeatedRuns legacy) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String metric : List.of("throughput.iops", "throughput.bytesPerSec", "cpu.perIoNs")) {
+            out.put(metric.substring(metric.indexOf('.') + 1), ratio(mean(run, metric), mean(legacy, metric)));
+        }
+        return out;
+    }
+
+    static double mean(RepeatedRuns r, String metric) {
+        var i = r.summary().get(metric);
+        return i == null ? 0 : i.mean();
     }
 
     static double ratio(double a, double b) {

@@ -1,12 +1,16 @@
 package org.iommulab.cli;
 
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
 import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
 import org.iommulab.workload.FioOptions;
 import org.iommulab.workload.MapBenchOptions;
@@ -78,40 +82,47 @@ final class RunCommand implements Callable<Integer> {
                     + " its DMA addresses start at 4 GiB)")
     private Integer dmaBits;
 
-    @Option(names = "--cpus", defaultValue = "" + Scenario.DEFAULT_CPUS, paramLabel = "N",
-            description = "simulated CPUs (default: ${DEFAULT-VALUE})")
-    private int cpus;
-
-    @Option(names = "--duration-ms", defaultValue = "" + Scenario.DEFAULT_DURATION_MS, paramLabel = "N",
-            description = "virtual time to submit I/O for (default: ${DEFAULT-VALUE})")
-    private long durationMs;
-
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
-    private long seed;
+    @Mixin
+    private RunOptions run;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Scenario scenario = scenario();
-        RunStats stats = Simulation.run(scenario);
-        spec.commandLine().getOut().print(format.render(List.of(scenario.platform().cliName() + " "
-                + scenario.dma().resolve(scenario.platform()).cliName()), List.of(stats.toMap())));
-        if (format == OutputFormat.table) {
-            spec.commandLine().getOut().println("limited by " + stats.limitedBy().resource() + ": "
-                    + stats.limitedBy().detail());
+        String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).cliName();
+        PrintWriter out = spec.commandLine().getOut();
+        List<RunStats> runs;
+        List<Scenario> seeds = run.seeds(scenario);
+        if (seeds.size() == 1) {
+            RunStats stats = Simulation.run(scenario);
+            runs = List.of(stats);
+            out.print(format.render(List.of(title), List.of(stats.toMap())));
+            if (format == OutputFormat.table) {
+                out.println("limited by " + stats.limitedBy().resource() + ": " + stats.limitedBy().detail());
+            }
+        } else {
+            runs = Runs.all("run", seeds);
+            out.print(RepeatReport.render(format, title, RepeatedRuns.of(runs)));
         }
-        spec.commandLine().getOut().flush();
-        for (String w : stats.warnings()) {
-            spec.commandLine().getErr().println("iommu-lab run: warning: " + w);
-        }
-        return stats.io().completed() == 0 ? NOTHING_COMPLETED : 0;
+        out.flush();
+        warn(spec.commandLine().getErr(), "run", runs);
+        return runs.stream().allMatch(r -> r.io().completed() == 0) ? NOTHING_COMPLETED : 0;
+    }
+
+    /** Each distinct warning of {@code runs} once on stderr, with how many runs gave it when several did. */
+    static void warn(PrintWriter err, String command, List<RunStats> runs) {
+        Map<String, Long> seen = new LinkedHashMap<>();
+        runs.forEach(r -> r.warnings().forEach(w -> seen.merge(w, 1L, Long::sum)));
+        seen.forEach((w, n) -> err.println("iommu-lab " + command + ": warning: " + w
+                + (runs.size() > 1 ? " (" + n + " of " + runs.size() + " runs)" : "")));
+        err.flush();
     }
 
     Scenario scenario() {
-        return machine.scenario(guestMemoryGiB, workloadSpec(), cpus, durationMs, seed);
+        return machine.scenario(guestMemoryGiB, workloadSpec(), run.cpus, run.durationMs, run.seed);
     }
 
     private WorkloadSpec workloadSpec() {

@@ -4,61 +4,77 @@ import java.util.List;
 import java.util.Locale;
 import org.iommulab.lab.Scenario;
 import org.iommulab.report.Units;
+import org.iommulab.stats.Interval;
 import org.iommulab.stats.LimitedBy;
+import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
 
-/** The reproduce table: per platform, one line per DMA mode, the figures the series argued with. */
+/**
+ * The reproduce table: per platform, one line per DMA mode, the figures the series argued with.
+ * Over several seeds each figure is the mean, and throughput carries its 95% interval.
+ */
 final class Summary {
 
-    private static final String ROW = "%-14s %10s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
+    private static final String ROW = "%-12s %10s%s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
 
     private Summary() {}
 
-    static String render(List<Scenario> scenarios, List<RunStats> results) {
+    static String render(List<Scenario> scenarios, List<RepeatedRuns> results) {
         StringBuilder sb = new StringBuilder();
-        RunStats legacy = null;
+        boolean repeated = results.get(0).runs().size() > 1;
+        RepeatedRuns legacy = null;
         for (int i = 0; i < results.size(); i++) {
             Scenario s = scenarios.get(i);
-            RunStats r = results.get(i);
+            RepeatedRuns r = results.get(i);
+            RunStats first = r.runs().get(0);
             if (i % ReproduceCommand.MODES.size() == 0) {
                 legacy = r;
-                Object profile = r.config().get("hvProfile");
+                Object profile = first.config().get("hvProfile");
                 sb.append(i == 0 ? "" : "\n").append("== ").append(s.platform().cliName())
                         .append(profile == null ? "" : " (" + profile + ")").append(" ==\n");
-                sb.append(String.format(Locale.ROOT, ROW, "mode", "IOPS", "vs old", "cpu/IO", "Global", "SyncMap", "Sync",
-                        "hv exits", "stale p50", "stale p99", "stale max", "peak pg", "limited by"));
+                sb.append(String.format(Locale.ROOT, ROW, "mode", "IOPS", repeated ? String.format("%10s", "+/-95%") : "",
+                        "vs old", "cpu/IO", "Global", "SyncMap", "Sync", "hv exits", "stale p50", "stale p99",
+                        "stale max", "peak pg", "limited by"));
             }
+            double iops = ReproduceCommand.mean(r, "throughput.iops");
             sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
-                    Units.count(r.throughput().iops()),
-                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(r.throughput().iops(), legacy.throughput().iops())),
-                    Units.duration(cpuNsPerIo(r)),
-                    r.rpcit().global(), r.rpcit().syncMap(), r.rpcit().sync(), r.hypervisor().exits(),
-                    stale(r, r.staleWindow().p50Ns()), stale(r, r.staleWindow().p99Ns()), stale(r, r.staleWindow().maxNs()),
-                    r.staleWindow().peakPages(), limit(r)));
+                    Units.count(iops),
+                    repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
+                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, ReproduceCommand.mean(legacy, "throughput.iops"))),
+                    Units.duration(ReproduceCommand.mean(r, "cpu.perIoNs")),
+                    round(r, "rpcit.global"), round(r, "rpcit.syncMap"), round(r, "rpcit.sync"),
+                    round(r, "hypervisor.exits"),
+                    stale(r, "staleWindowNs.p50"), stale(r, "staleWindowNs.p99"), stale(r, "staleWindowNs.max"),
+                    round(r, "staleWindowPeakPages"), limit(r)));
         }
         sb.append("\nIOPS over the run's virtual time; cpu/IO = all CPU busy time per completed I/O; Global, SyncMap, Sync = the s390\n"
                 + "RPCIT counters; stale = time from unmap until the device can no longer reach the page (>= : pages still\n"
                 + "reachable at the end count at their age then, so the true window is longer); peak pg = most pages\n"
                 + "reachable after unmap at once; limited by = the resource busy most of the run (a device queue, a\n"
                 + "lock, the hypervisor's global lock, the busiest CPU) or latency when none was.\n"
+                + (repeated ? "Each figure is the mean over " + results.get(0).runs().size()
+                        + " seeds; +/-95% = half the 95% confidence interval of the mean IOPS.\n" : "")
                 + "'iommu-lab run --format json' gives every metric of one run.\n");
         return sb.toString();
     }
 
-    static double cpuNsPerIo(RunStats r) {
-        return r.io().completed() == 0 ? 0 : (double) r.cpu().busyNs() / r.io().completed();
+    private static long round(RepeatedRuns r, String metric) {
+        return Math.round(ReproduceCommand.mean(r, metric));
     }
 
-    private static String limit(RunStats r) {
-        return r.limitedBy().resource().equals(LimitedBy.LATENCY) ? LimitedBy.LATENCY
-                : String.format(Locale.ROOT, "%s %.0f%%", r.limitedBy().resource(), 100 * r.limitedBy().busyFraction());
+    /** The first run's limit, with the mean busy share of that resource's role over the runs. */
+    private static String limit(RepeatedRuns r) {
+        LimitedBy l = r.runs().get(0).limitedBy();
+        return l.resource().equals(LimitedBy.LATENCY) ? LimitedBy.LATENCY
+                : String.format(Locale.ROOT, "%s %.0f%%", l.resource(), 100 * ReproduceCommand.mean(r, "limitedBy.busyFraction"));
     }
 
     /** A stale-window figure: ">= " when windows were still open at the end, "-" when nothing was unmapped. */
-    private static String stale(RunStats r, Long ns) {
-        if (ns == null) {
+    private static String stale(RepeatedRuns r, String metric) {
+        Interval i = r.summary().get(metric);
+        if (i == null) {
             return "-";
         }
-        return (r.staleWindow().lowerBound() ? ">= " : "") + Units.duration(ns);
+        return (r.staleLowerBound() ? ">= " : "") + Units.duration(i.mean());
     }
 }

@@ -24,6 +24,36 @@ class RunCommandTest {
     }
 
     @Test
+    void repeatGivesEachHeadlineMetricsMeanAndIntervalOverTheSeeds() throws Exception {
+        assertThat(run("run", "--platform", "kvm", "--cpus", "2", "--duration-ms", "5", "--repeat", "4",
+                "--format", "json")).isZero();
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        assertThat(r.path("repeat").asInt()).isEqualTo(4);
+        assertThat(r.path("runs")).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(r.path("runs").get(i).path("config").path("seed").asLong()).isEqualTo(1 + i);
+        }
+        JsonNode iops = r.path("summary").path("throughput.iops");
+        assertThat(iops.path("n").asInt()).isEqualTo(4);
+        assertThat(iops.path("ci95Low").asDouble()).isLessThan(iops.path("mean").asDouble());
+        assertThat(iops.path("ci95High").asDouble()).isGreaterThan(iops.path("mean").asDouble());
+        assertThat(iops.path("min").asDouble()).isLessThan(iops.path("max").asDouble());
+    }
+
+    @Test
+    void repeatTableShowsMeanAndHalfWidth() {
+        assertThat(run("run", "--platform", "lpar", "--cpus", "2", "--duration-ms", "5", "--repeat", "3")).isZero();
+        assertThat(out.toString()).contains("mean of 3").contains("+/- 95%").contains("throughput.iops")
+                .contains("over 3 seeds");
+    }
+
+    @Test
+    void theTableEndsWithWhatLimitedTheRun() {
+        assertThat(run("run", "--platform", "zvm", "--dma", "strict", "--duration-ms", "20")).isZero();
+        assertThat(out.toString()).containsPattern("limited by zvm-global-lock: zvm-global-lock busy \\d+% of the run");
+    }
+
+    @Test
     void jsonHasEveryDocumentedKey() throws Exception {
         assertThat(run("run", "--platform", "kvm", "--dma", "lazy-single", "--cpus", "2", "--duration-ms", "5",
                 "--format", "json")).isZero();
@@ -33,7 +63,8 @@ class RunCommandTest {
                 "pages.mapped", "pages.unmapped", "flushQueue.fullFlushes", "flushQueue.timerFlushes",
                 "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max", "staleWindowPeakPages",
                 "hypervisor.exits", "hypervisor.pagesWalked", "hypervisor.hostMaps", "hypervisor.hostUnmaps",
-                "hypervisor.shadowPeakEntries", "virtualTimeNs", "wallTimeMs"}) {
+                "hypervisor.shadowPeakEntries", "limitedBy.resource", "limitedBy.busyFraction", "limitedBy.detail",
+                "virtualTimeNs", "wallTimeMs"}) {
             JsonNode node = r;
             for (String part : path.split("\\.")) {
                 node = node.path(part);
@@ -97,7 +128,9 @@ class RunCommandTest {
         "--cpus 0 | cpus 0",
         "--format xml | xml",
         "--platform lpar --hv-profile qemu-7.1 | --hv-profile",
-        "--hv-profile qemu-6.0 | qemu-6.0"})
+        "--hv-profile qemu-6.0 | qemu-6.0",
+        "--repeat 0 | --repeat 0",
+        "--repeat 1001 | --repeat 1001"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);
         String message = err.toString().strip();

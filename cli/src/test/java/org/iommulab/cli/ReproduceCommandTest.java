@@ -1,0 +1,49 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class ReproduceCommandTest {
+
+    private final CliRun cli = new CliRun();
+
+    @Test
+    void theTableHasEachModeOfTheChosenPlatformAndWhatLimitedIt() {
+        assertThat(cli.run("reproduce", "--platform", "lpar", "--cpus", "2", "--duration-ms", "5")).isZero();
+        assertThat(cli.out()).contains("== lpar ==").doesNotContain("== zvm").doesNotContain("== kvm")
+                .contains("legacy").contains("strict").contains("lazy-percpu").contains("lazy-single")
+                .contains("limited by");
+    }
+
+    @Test
+    void repeatedRunsCarryTheirIntervalAndTheirPlatformAndMode() throws Exception {
+        assertThat(cli.run("reproduce", "--platform", "kvm", "--cpus", "2", "--duration-ms", "5", "--repeat", "2",
+                "--format", "json")).isZero();
+        JsonNode all = new ObjectMapper().readTree(cli.out());
+        assertThat(all).hasSize(4);
+        assertThat(all.get(0).path("platform").asText()).isEqualTo("kvm");
+        assertThat(all.get(3).path("dma").asText()).isEqualTo("lazy-single");
+        assertThat(all.get(3).path("runs")).hasSize(2);
+        assertThat(all.get(3).path("summary").path("throughput.iops").path("n").asInt()).isEqualTo(2);
+        assertThat(all.get(0).path("relativeToLegacy").path("iops").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void costOverridesReachEveryRun() throws Exception {
+        assertThat(cli.run("reproduce", "--platform", "kvm", "--cpus", "2", "--duration-ms", "5",
+                "--set", "kvm.rpcitExitNs=1000", "--format", "json")).isZero();
+        JsonNode all = new ObjectMapper().readTree(cli.out());
+        for (JsonNode run : all) {
+            assertThat(run.path("config").toString()).contains("kvm.rpcitExitNs");
+        }
+    }
+
+    @Test
+    void aPlatformOutsideTheExperimentIsRefused() {
+        assertThat(cli.run("reproduce", "--platform", "x86")).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: --platform x86 is not one of lpar, zvm, kvm");
+    }
+}
