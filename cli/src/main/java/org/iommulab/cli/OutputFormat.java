@@ -27,14 +27,37 @@ enum OutputFormat {
     }
 
     /**
-     * A run as one CSV row: every run has the same columns, so rows of many runs, platforms and
-     * modes stack into one file. Per-lock figures (a machine has dozens of locks, named per device
-     * and CPU) and the warnings stay in JSON.
+     * A run as one CSV row: every run has the same columns, so rows of many runs, platforms,
+     * modes and workloads stack into one file. Configuration that varies in shape (the workload's
+     * options, the cost overrides) is one column of {@code key=value} pairs; per-lock figures (a
+     * machine has dozens of locks, named per device and CPU) and the warnings stay in JSON.
      */
     private static Map<String, Object> csvRow(Map<String, Object> run) {
-        Map<String, Object> row = FlatMetrics.flatten(run);
+        Map<String, Object> compact = new java.util.LinkedHashMap<>(run);
+        if (run.get("config") instanceof Map<?, ?> config) {
+            Map<String, Object> c = new java.util.LinkedHashMap<>();
+            config.forEach((key, value) -> c.put((String) key,
+                    value instanceof Map<?, ?> || value instanceof List<?> ? pairs(value) : value));
+            compact.put("config", c);
+        }
+        Map<String, Object> row = FlatMetrics.flatten(compact);
         row.keySet().removeIf(key -> key.startsWith("locks.") || key.startsWith("warnings."));
         return row;
+    }
+
+    /** A nested configuration value as {@code key=value} pairs separated by spaces. */
+    private static String pairs(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
+        }
+        java.util.StringJoiner j = new java.util.StringJoiner(" ");
+        FlatMetrics.flatten(castMap(value)).forEach((key, v) -> j.add(key + "=" + v));
+        return j.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> castMap(Object value) {
+        return (Map<String, ?>) value;
     }
 
     /**

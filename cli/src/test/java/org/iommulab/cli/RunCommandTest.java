@@ -54,6 +54,41 @@ class RunCommandTest {
     }
 
     @Test
+    void everyPlatformModeAndWorkloadWritesTheSameCsvHeader() {
+        java.util.Set<String> headers = new java.util.HashSet<>();
+        java.util.List<String> runs = new java.util.ArrayList<>();
+        for (String platform : new String[] {"lpar", "zvm", "kvm", "virtio", "x86"}) {
+            for (String dma : new String[] {"auto", "legacy", "legacy-strict", "strict", "lazy-percpu", "lazy-single"}) {
+                if (!dma.startsWith("legacy") || !platform.equals("virtio") && !platform.equals("x86")) {
+                    runs.add("--platform " + platform + " --dma " + dma);
+                }
+            }
+        }
+        runs.add("--workload netperf");
+        runs.add("--workload mapbench --dma-bits 64 --set kvm.rpcitExitNs=100");
+        for (String args : runs) {
+            out.getBuffer().setLength(0);
+            assertThat(run(("run --cpus 2 --duration-ms 1 --format csv " + args).split(" "))).as(args).isIn(0, 1);
+            headers.add(out.toString().lines().findFirst().orElseThrow());
+        }
+        assertThat(headers).as("one header for %d runs", runs.size()).hasSize(1);
+        assertThat(headers.iterator().next()).doesNotContain("locks.").doesNotContain("warnings.");
+    }
+
+    @Test
+    void theConfigurationShowsTheQueueTheKernelChose() throws Exception {
+        assertThat(run("run", "--platform", "zvm", "--cpus", "2", "--duration-ms", "1", "--format", "json")).isZero();
+        JsonNode config = new ObjectMapper().readTree(out.toString()).path("config");
+        assertThat(config.path("fqSize").asInt()).isEqualTo(32768);
+        assertThat(config.path("fqTimeoutMs").asInt()).isEqualTo(1000);
+        out.getBuffer().setLength(0);
+        assertThat(run("run", "--platform", "zvm", "--dma", "strict", "--cpus", "2", "--duration-ms", "1",
+                "--format", "json")).isZero();
+        config = new ObjectMapper().readTree(out.toString()).path("config");
+        assertThat(config.path("fqSize").isNull()).as("strict has no queue").isTrue();
+    }
+
+    @Test
     void jsonHasEveryDocumentedKey() throws Exception {
         assertThat(run("run", "--platform", "kvm", "--dma", "lazy-single", "--cpus", "2", "--duration-ms", "5",
                 "--format", "json")).isZero();

@@ -6,6 +6,7 @@ import org.iommulab.dma.DmaIommuCounters;
 import org.iommulab.dma.IommuDma;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.iommu.IommuDriver;
@@ -84,6 +85,11 @@ final class DmaLayer {
 
     Map<MapFailure, Long> mapErrorsByCause() {
         return dmaIommu().counters().mapErrorsByCause();
+    }
+
+    /** The queue options in effect, or null when the domain is strict. */
+    DmaIommuOptions flushQueueOptions() {
+        return dmaIommu().type() == DomainType.DMA_FQ ? dmaIommu().options() : null;
     }
 
     /** The domain's aperture. */

@@ -1,6 +1,7 @@
 package org.iommulab.lab;
 
 import java.util.Map;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.MapFailure;
@@ -114,5 +115,10 @@ final class IommuMachine implements Machine {
     @Override
     public DomainGeometry aperture() {
         return dmaLayer.aperture();
+    }
+
+    @Override
+    public DmaIommuOptions flushQueueOptions() {
+        return dmaLayer.flushQueueOptions();
     }
 }

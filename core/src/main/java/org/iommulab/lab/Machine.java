@@ -1,6 +1,7 @@
 package org.iommulab.lab;
 
 import java.util.Map;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.MapFailure;
@@ -45,6 +46,9 @@ public interface Machine {
 
     /** The bus addresses the DMA layer hands out: the domain's aperture, or the old scheme's range. */
     DomainGeometry aperture();
+
+    /** The flush queues in use (type, size, timeout), or null where unmaps flush at once or the old scheme runs. */
+    DmaIommuOptions flushQueueOptions();
 
     /** IOTLB entries of the device {@link #plugDevice} plugs on s390. */
     int IOTLB_ENTRIES = 128;

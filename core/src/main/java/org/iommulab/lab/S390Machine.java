@@ -3,6 +3,7 @@ package org.iommulab.lab;
 import java.util.Map;
 import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.dma.legacy.LegacyS390Dma;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.MapFailure;
@@ -153,5 +154,10 @@ final class S390Machine implements Machine {
     public DomainGeometry aperture() {
         // The domain's geometry spans the whole table; the function's DMA range is what is handed out.
         return new DomainGeometry(fn.startDma(), fn.endDma(), true);
+    }
+
+    @Override
+    public DmaIommuOptions flushQueueOptions() {
+        return dmaLayer == null ? null : dmaLayer.flushQueueOptions();
     }
 }

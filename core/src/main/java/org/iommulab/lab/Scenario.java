@@ -1,7 +1,11 @@
 package org.iommulab.lab;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.sim.CostModel;
 import org.iommulab.workload.FioOptions;
 
@@ -76,24 +80,28 @@ public record Scenario(
         return CostModel.defaults().with(costOverrides);
     }
 
-    /** The configuration as recorded in a result. */
-    public Map<String, Object> describe(String resolvedProfile) {
+    /**
+     * The configuration as recorded in a result, with what the machine resolved: the hypervisor
+     * profile and the flush queues' size and timeout (null where there is no profile or queue).
+     * Cost overrides are a list of {@code key=ns}, so that every result has the same keys.
+     */
+    public Map<String, Object> describe(String resolvedProfile, DmaIommuOptions queues) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("platform", platform.cliName());
-        if (resolvedProfile != null) {
-            out.put("hvProfile", resolvedProfile);
-        }
+        out.put("hvProfile", resolvedProfile);
         out.put("guestMemoryGiB", guestMemoryGiB);
         out.put("dma", dma.cliName());
         out.put("dmaResolved", dma.resolve(platform).cliName());
-        out.put("fqSize", fqSize);
-        out.put("fqTimeoutMs", fqTimeoutMs);
+        out.put("fqSize", queues == null ? null : queues.fqSize());
+        out.put("fqTimeoutMs", queues == null ? null : queues.fqTimeoutMs());
         out.put("workload", workload.name());
         out.put("workloadOptions", workload.describe());
         out.put("cpus", cpus);
         out.put("durationMs", durationMs);
         out.put("seed", seed);
-        out.put("costOverrides", new java.util.TreeMap<>(costOverrides));
+        List<String> overrides = new ArrayList<>();
+        new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));
+        out.put("costOverrides", overrides);
         return out;
     }
 }

@@ -58,7 +58,7 @@ public final class Simulation {
         IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(),
                 mapErrorsByCause(machine));
         return new RunStats(
-                s.describe(machine.hvProfile()),
+                s.describe(machine.hvProfile(), machine.flushQueueOptions()),
                 io,
                 Throughput.of(io, virtualNs),
                 cpu,

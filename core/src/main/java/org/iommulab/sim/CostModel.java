@@ -22,6 +22,12 @@ public final class CostModel {
     }
 
     /** Every cost zero: for functional tests and native runs that measure only the Java code. */
+    /**
+     * The largest cost a parameter may take, 1 s per unit of work: far above any real step, and
+     * low enough that a run's sums of costs stay far from a long's limit.
+     */
+    public static final long MAX_NS = 1_000_000_000L;
+
     public static CostModel zero() {
         return new CostModel(new long[Cost.values().length]);
     }
@@ -30,15 +36,15 @@ public final class CostModel {
      * This model with some costs replaced, by key.
      *
      * @throws IllegalArgumentException naming the key or value when a key is unknown or a value
-     *     is negative
+     *     is outside 0..{@link #MAX_NS}
      */
     public CostModel with(Map<String, Long> overrides) {
         long[] copy = Arrays.copyOf(ns, ns.length);
         for (Map.Entry<String, Long> e : overrides.entrySet()) {
             Cost cost = byKey(e.getKey());
-            if (e.getValue() < 0) {
-                throw new IllegalArgumentException(
-                        "cost " + e.getKey() + "=" + e.getValue() + " is negative; costs are >= 0 ns");
+            if (e.getValue() < 0 || e.getValue() > MAX_NS) {
+                throw new IllegalArgumentException("cost " + e.getKey() + "=" + e.getValue()
+                        + " is outside 0.." + MAX_NS + " ns; costs are per unit of work, at most 1 s");
             }
             copy[cost.ordinal()] = e.getValue();
         }
