@@ -33,7 +33,13 @@ public final class Simulation {
 
     private Simulation() {}
 
+    /**
+     * Runs {@code s}.
+     *
+     * @throws IllegalArgumentException when it would not fit this JVM's heap, saying what to reduce
+     */
     public static RunStats run(Scenario s) {
+        MemoryEstimate.check(s, Runtime.getRuntime().maxMemory());
         long wallStart = System.nanoTime();
         VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
         StaleWindowTracker tracker = new StaleWindowTracker();

@@ -24,8 +24,22 @@ public sealed interface WorkloadSpec {
     /** The workload's command-line name. */
     String name();
 
+    /** How many I/Os it can have in flight on {@code cpus} CPUs at most, and their size. */
+    InFlight inFlight(int cpus);
+
+    /**
+     * The most I/Os a workload keeps in flight, of how many pages each, and which options set that
+     * (for a message telling a user what to reduce).
+     */
+    record InFlight(long ios, long pagesEach, String setBy) {}
+
     /** The name of the device the workload drives, as Linux would name it. */
     String deviceName();
+
+    /** Pages a buffer of {@code bytes} spans at most. */
+    private static long pages(long bytes) {
+        return (bytes + 4095) / 4096 + 1;
+    }
 
     /** The options as an ordered map of their record components; nested records become nested maps. */
     default Map<String, Object> describe() {
@@ -60,6 +74,13 @@ public sealed interface WorkloadSpec {
         }
 
         @Override
+        public InFlight inFlight(int cpus) {
+            long jobs = options.numjobs() == 0 ? cpus : options.numjobs();
+            return new InFlight(jobs * options.iodepth(), pages(options.bs()),
+                    "--numjobs " + jobs + " x --iodepth " + options.iodepth() + " of --bs " + options.bs());
+        }
+
+        @Override
         public String deviceName() {
             return "nvme0";
         }
@@ -78,6 +99,14 @@ public sealed interface WorkloadSpec {
         }
 
         @Override
+        public InFlight inFlight(int cpus) {
+            long queues = options.queues() == 0 ? cpus : options.queues();
+            return new InFlight(queues * ((long) options.rxRingSize() + options.txDepth()),
+                    Math.max(pages(options.mtu()), options.txFragments()),
+                    "--queues " + queues + " x (ring " + options.rxRingSize() + " + tx depth " + options.txDepth() + ")");
+        }
+
+        @Override
         public String deviceName() {
             return "eth0";
         }
@@ -93,6 +122,12 @@ public sealed interface WorkloadSpec {
         @Override
         public String name() {
             return "mapbench";
+        }
+
+        @Override
+        public InFlight inFlight(int cpus) {
+            return new InFlight(options.threads(), options.granule(),
+                    "--threads " + options.threads() + " of --granule " + options.granule());
         }
 
         @Override

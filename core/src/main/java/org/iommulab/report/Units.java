@@ -40,6 +40,9 @@ public final class Units {
     /** A size in bytes, in binary units. */
     public static String bytes(double b) {
         double a = Math.abs(b);
+        if (a >= 1L << 40) {
+            return String.format(Locale.ROOT, "%.2f TiB", b / (1L << 40));
+        }
         if (a >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2f GiB", b / (1L << 30));
         }
