@@ -24,20 +24,24 @@ final class MachineOptions {
             description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
     private String dma;
 
-    @Option(names = "--fq-size", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's)")
-    private int fqSize;
+    @Option(names = "--fq-size", paramLabel = "N",
+            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's, 256 per CPU or 32768 single)")
+    private Integer fqSize;
 
-    @Option(names = "--fq-timeout-ms", defaultValue = "0", paramLabel = "N",
-            description = "flush-queue timeout in ms (lazy modes; default: the mode's)")
-    private int fqTimeoutMs;
+    @Option(names = "--fq-timeout-ms", paramLabel = "N",
+            description = "flush-queue timeout in ms, 1 or more (lazy modes; default: the mode's, 10 per CPU or 1000 single)")
+    private Integer fqTimeoutMs;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
     private List<String> settings = new ArrayList<>();
 
     /** The scenario these options and the command's own describe. */
     Scenario scenario(int guestMemoryGiB, WorkloadSpec workload, int cpus, long durationMs, long seed) {
-        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, DmaMode.parse(dma), fqSize,
-                fqTimeoutMs, workload, cpus, durationMs, seed, CostOverrides.parse(settings));
+        if (fqSize != null && fqSize < 1 || fqTimeoutMs != null && fqTimeoutMs < 1) {
+            throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
+                    : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the mode's default, or give 1 or more");
+        }
+        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, DmaMode.parse(dma),
+                fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, CostOverrides.parse(settings));
     }
 }

@@ -13,9 +13,18 @@ import picocli.CommandLine.Command;
                 + " flush queue and the old s390 scheme, on LPAR, z/VM, KVM, virtio-iommu and x86.",
         subcommands = {DemoCommand.class, RunCommand.class, ReproduceCommand.class, ParamsCommand.class,
             BenchCommand.class, StressCommand.class})
-public final class Main {
+public final class Main implements Runnable {
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
 
     private Main() {}
+
+    /** No command given: the list of commands. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -24,6 +33,8 @@ public final class Main {
     /** The configured command line, also used by tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler(Main::failure);
         return cl;

@@ -17,14 +17,15 @@ final class ParamsCommand implements Callable<Integer> {
     enum Format {
         table,
         markdown,
-        csv
+        csv,
+        json
     }
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--format", defaultValue = "table",
-            description = "table, markdown or csv (default: ${DEFAULT-VALUE})")
+            description = "table, markdown, csv or json (default: ${DEFAULT-VALUE})")
     private Format format;
 
     @Override
@@ -56,6 +57,20 @@ final class ParamsCommand implements Callable<Integer> {
                     sb.append(String.format("| `%s` | %d | %s | %s | %s |%n",
                             c.key(), c.defaultNs(), c.unit(), category(c), c.source().replace("|", "\\|")));
                 }
+            }
+            case json -> {
+                java.util.List<java.util.Map<String, Object>> all = new java.util.ArrayList<>();
+                for (Cost c : Cost.values()) {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("parameter", c.key());
+                    m.put("default", c.defaultNs());
+                    m.put("unit", c.unit());
+                    m.put("category", category(c));
+                    m.put("assumption", c.source().startsWith("assumption"));
+                    m.put("source", c.source());
+                    all.add(m);
+                }
+                sb.append(OutputFormat.json(all));
             }
             case csv -> {
                 sb.append("parameter,default,unit,category,source\n");

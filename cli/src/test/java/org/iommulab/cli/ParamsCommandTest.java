@@ -28,6 +28,19 @@ class ParamsCommandTest {
     }
 
     @Test
+    void jsonListsEveryCostAndWhetherItIsAnAssumption() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("params", "--format", "json")).isZero();
+        var all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        assertThat(all).hasSize(Cost.values().length);
+        assertThat(all.get(0).path("parameter").asText()).isEqualTo(Cost.values()[0].key());
+        assertThat(all.get(0).path("default").asLong()).isEqualTo(Cost.values()[0].defaultNs());
+        assertThat(all.get(0).has("assumption")).isTrue();
+    }
+
+    @Test
     void unknownFormatIsOneLineAndExitTwo() {
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();

@@ -89,6 +89,27 @@ class RunCommandTest {
     }
 
     @Test
+    void anOverrideNothingChargedIsAWarning() {
+        assertThat(run("run", "--platform", "lpar", "--duration-ms", "5", "--set", "kvm.rpcitExitNs=5")).isZero();
+        assertThat(err.toString()).contains("warning: --set kvm.rpcitExitNs=5 changed nothing");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitive() {
+        assertThat(run("run", "--platform", "LPAR", "--dma", "Strict", "--duration-ms", "1", "--format", "CSV")).isZero();
+        assertThat(out.toString()).startsWith("config.platform,");
+    }
+
+    @Test
+    void noCommandOrHelpListsTheCommands() {
+        assertThat(run()).isZero();
+        assertThat(out.toString()).contains("Commands:").contains("reproduce").contains("run");
+        out.getBuffer().setLength(0);
+        assertThat(run("help")).isZero();
+        assertThat(out.toString()).contains("Commands:");
+    }
+
+    @Test
     void jsonHasEveryDocumentedKey() throws Exception {
         assertThat(run("run", "--platform", "kvm", "--dma", "lazy-single", "--cpus", "2", "--duration-ms", "5",
                 "--format", "json")).isZero();
@@ -165,6 +186,11 @@ class RunCommandTest {
         "--platform lpar --hv-profile qemu-7.1 | --hv-profile",
         "--hv-profile qemu-6.0 | qemu-6.0",
         "--repeat 0 | --repeat 0",
+        "--fq-size 0 | --fq-size 0",
+        "--fq-timeout-ms 0 | --fq-timeout-ms 0",
+        "--platform zvm --hv-profile qemu-7.1 | qemu-7.1",
+        "--set kvm.rpcitExitNs=9223372036854775807 | 9223372036854775807",
+        "--bs 2097152 --iodepth 65535 --numjobs 4096 | --numjobs 4096",
         "--repeat 1001 | --repeat 1001"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);

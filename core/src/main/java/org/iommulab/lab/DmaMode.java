@@ -49,7 +49,7 @@ public enum DmaMode {
     /** @throws IllegalArgumentException naming the value and the allowed ones */
     public static DmaMode parse(String name) {
         for (DmaMode m : values()) {
-            if (m.cliName().equals(name)) {
+            if (m.cliName().equalsIgnoreCase(name)) {
                 return m;
             }
         }

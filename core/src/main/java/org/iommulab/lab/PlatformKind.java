@@ -36,7 +36,7 @@ public enum PlatformKind {
     /** @throws IllegalArgumentException naming the value and the allowed ones */
     public static PlatformKind parse(String name) {
         for (PlatformKind p : values()) {
-            if (p.cliName().equals(name)) {
+            if (p.cliName().equalsIgnoreCase(name)) {
                 return p;
             }
         }

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.report.Units;
+import org.iommulab.sim.CostModel;
 import org.iommulab.stats.IoCounts;
 
 /**
@@ -19,8 +21,15 @@ final class RunWarnings {
 
     private RunWarnings() {}
 
-    static List<String> of(Scenario s, Machine m, IoCounts io) {
+    static List<String> of(Scenario s, Machine m, IoCounts io, CostModel costs) {
         List<String> out = new ArrayList<>();
+        new TreeMap<>(s.costOverrides()).forEach((key, ns) -> {
+            if (!costs.wasRead(CostModel.byKey(key))) {
+                out.add("--set " + key + "=" + ns + " changed nothing: this run ("
+                        + s.platform().cliName() + ", " + s.dma().resolve(s.platform()).cliName() + ", "
+                        + s.workload().name() + ", " + s.durationMs() + " ms) never charged " + key);
+            }
+        });
         String why = causes(m);
         if (io.submitted() == 0) {
             out.add("nothing was submitted in " + s.durationMs() + " ms of virtual time");

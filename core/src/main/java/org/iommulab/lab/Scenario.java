@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.sim.CostModel;
 import org.iommulab.workload.FioOptions;
 
@@ -58,6 +59,13 @@ public record Scenario(
         }
         if (hvProfile != null && platform != PlatformKind.KVM && platform != PlatformKind.ZVM) {
             throw new IllegalArgumentException("--hv-profile applies to kvm or zvm, not to " + platform.cliName());
+        }
+        if (hvProfile != null) {
+            HypervisorProfile profile = HypervisorProfile.byName(hvProfile);
+            if (platform == PlatformKind.ZVM && profile != HypervisorProfile.ZVM) {
+                throw new IllegalArgumentException("--hv-profile " + hvProfile
+                        + " is a KVM/QEMU profile; --platform zvm takes only zvm");
+            }
         }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now

@@ -75,7 +75,7 @@ public final class Simulation {
                 machine.hypervisor(),
                 machine.memory(),
                 resources,
-                RunWarnings.of(s, machine, io),
+                RunWarnings.of(s, machine, io, engine.costs()),
                 LimitedBy.of(resources, cpu, virtualNs),
                 virtualNs,
                 (System.nanoTime() - wallStart) / 1_000_000);

@@ -3,13 +3,19 @@ package org.iommulab.sim;
 import java.util.Arrays;
 import java.util.Map;
 
-/** The value of every {@link Cost} for one run: the defaults with the user's overrides. */
+/**
+ * The value of every {@link Cost} for one run: the defaults with the user's overrides. It notes
+ * which costs were read, so that a run can warn about an override that nothing in it used.
+ */
 public final class CostModel {
 
     private final long[] ns;
+    /** Set on first read and never cleared; a racy write of true is harmless. */
+    private final boolean[] read;
 
     private CostModel(long[] ns) {
         this.ns = ns;
+        this.read = new boolean[ns.length];
     }
 
     /** Every cost at its documented default. */
@@ -64,6 +70,15 @@ public final class CostModel {
 
     /** Nanoseconds for one unit of {@code cost}. */
     public long ns(Cost cost) {
-        return ns[cost.ordinal()];
+        int i = cost.ordinal();
+        if (!read[i]) {
+            read[i] = true;
+        }
+        return ns[i];
+    }
+
+    /** Whether anything has read {@code cost} from this model. */
+    public boolean wasRead(Cost cost) {
+        return read[cost.ordinal()];
     }
 }

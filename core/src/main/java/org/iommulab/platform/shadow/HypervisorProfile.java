@@ -64,7 +64,7 @@ public record HypervisorProfile(
     /** The built-in profile called {@code name}. */
     public static HypervisorProfile byName(String name) {
         for (HypervisorProfile p : all()) {
-            if (p.name.equals(name)) {
+            if (p.name.equalsIgnoreCase(name)) {
                 return p;
             }
         }
