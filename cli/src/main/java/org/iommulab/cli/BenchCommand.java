@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.iommulab.lab.RunWarnings;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.nativebench.FlushCounts;
@@ -53,8 +54,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "-t", defaultValue = "1", paramLabel = "THREADS", description = "threads, 1-1024 (default: ${DEFAULT-VALUE})")
     private int threads;
 
-    @Option(names = "-s", defaultValue = "20", paramLabel = "SECONDS", description = "seconds, 1-300 (default: ${DEFAULT-VALUE})")
-    private int seconds;
+    @Option(names = "-s", paramLabel = "SECONDS", description = "seconds, 1-300 (default: 20)")
+    private Integer seconds;
 
     @Option(names = "--ms", paramLabel = "MS", description = "run time in ms instead of -s, 1-300000, for short runs")
     private Integer ms;
@@ -89,17 +90,20 @@ final class BenchCommand implements Callable<Integer> {
         }
         MapBenchOptions options = MapBenchOptions.defaults().withThreads(threads).withGranule(granule)
                 .withDir(RunCommand.direction(dir)).withDelayNs(xdelay).withDmaBits(bits);
-        long durationMs = ms != null ? ms : seconds * 1000L;
+        long durationMs = ms != null ? ms : seconds != null ? seconds * 1000L : 20_000L;
         Scenario scenario = machine.scenario(Scenario.DEFAULT_GUEST_MEMORY_GIB, new WorkloadSpec.MapBenchSpec(options),
                 threads, durationMs, 1);
         NativeBenchResult r;
+        String why;
+        Map<String, Object> resolved;
         try (NativeSetup setup = NativeSetup.of(scenario, costs == Costs.emulate)) {
             r = NativeMapBench.run(setup, options, durationMs * 1_000_000L);
+            why = RunWarnings.causes(setup.machine());
+            resolved = scenario.describe(setup.machine().hvProfile(), setup.machine().flushQueueOptions());
         }
         if (r.mapErrors() > 0) {
-            spec.commandLine().getErr().println("iommu-lab: " + r.mapErrors() + " of " + threads
-                    + " threads ended on a mapping error (DMA_MAPPING_ERROR)"
-                    + (scenario.platform().s390() ? "; the s390 aperture starts at 4 GiB, so try -b 64" : ""));
+            spec.commandLine().getErr().println("iommu-lab bench: warning: " + r.mapErrors() + " of " + threads
+                    + " threads ended on a mapping error (DMA_MAPPING_ERROR); " + why);
             spec.commandLine().getErr().flush();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -108,10 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             out.print(summaryLine(r));
         } else {
             String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).cliName();
-            out.print(format.render(List.of(title), List.of(toMap(scenario, r, (int) (durationMs / 1000)))));
+            out.print(format.render(List.of(title), List.of(toMap(scenario, r, (int) (durationMs / 1000), costs, resolved))));
         }
         out.flush();
-        return 0;
+        return r.pairs() == 0 ? RunCommand.NOTHING_COMPLETED : 0;
     }
 
     /** The kernel tool's checks, in its order and with its words, each naming the value refused. */
@@ -120,7 +124,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("invalid number of threads -t " + threads + ", must be in 1-"
                     + MapBenchOptions.MAX_THREADS);
         }
-        if (ms == null && (seconds < 1 || seconds > MAX_SECONDS)) {
+        if (ms != null && seconds != null) {
+            throw new IllegalArgumentException("-s " + seconds + " and --ms " + ms + " both give the run time; give one");
+        }
+        if (seconds != null && (seconds < 1 || seconds > MAX_SECONDS)) {
             throw new IllegalArgumentException("invalid number of seconds -s " + seconds + ", must be in 1-" + MAX_SECONDS);
         }
         if (ms != null && (ms < 1 || ms > MAX_SECONDS * 1000)) {
@@ -163,7 +170,13 @@ final class BenchCommand implements Callable<Integer> {
                 f.rpcit().global(), f.rpcit().sync(), f.peakQueueOccupancy());
     }
 
-    static Map<String, Object> toMap(Scenario s, NativeBenchResult r, int seconds) {
+    /**
+     * The result as one record; its config holds everything needed to rerun it.
+     *
+     * @param resolved the scenario's recorded configuration, with what the machine resolved
+     */
+    static Map<String, Object> toMap(Scenario s, NativeBenchResult r, int seconds, Costs costs,
+            Map<String, Object> resolved) {
         MapBenchOptions o = r.options();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("platform", s.platform().cliName());
@@ -175,6 +188,10 @@ final class BenchCommand implements Callable<Integer> {
         config.put("dir", o.dir().name());
         config.put("granule", o.granule());
         config.put("delayNs", o.delayNs());
+        config.put("costs", costs.name());
+        for (String key : List.of("hvProfile", "fqSize", "fqTimeoutMs", "costOverrides")) {
+            config.put(key, resolved.get(key));
+        }
         Map<String, Object> flushes = new LinkedHashMap<>();
         FlushCounts f = r.flushes();
         flushes.put("queueFull", f.queueFull());

@@ -31,6 +31,10 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     private static final long BUFFER = 4096;
+    /** A million rounds on 256 CPUs is a quarter of a billion maps per mode: minutes, not hours. */
+    static final int MAX_ROUNDS = 1_000_000;
+    /** One second of simulated time between rounds: every timer has long fired by the next. */
+    static final long MAX_ROUND_NS = 1_000_000_000L;
 
     @Spec
     private CommandSpec spec;
@@ -39,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     private int cpus;
 
     @Option(names = "--rounds", defaultValue = "20000", paramLabel = "N",
-            description = "rounds in which every CPU maps one buffer and unmaps its previous one (default: ${DEFAULT-VALUE})")
+            description = "rounds in which every CPU maps one buffer and unmaps its previous one, 1-" + MAX_ROUNDS
+                    + " (default: ${DEFAULT-VALUE})")
     private int rounds;
 
     @Option(names = "--round-ns", defaultValue = "1000", paramLabel = "NS",
@@ -65,11 +70,11 @@ final class DemoCommand implements Callable<Integer> {
         if (cpus < 1 || cpus > 256) {
             throw new IllegalArgumentException("--cpus " + cpus + " is not allowed; use 1 to 256");
         }
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds " + rounds + " is not allowed; use at least 1");
+        if (rounds < 1 || rounds > MAX_ROUNDS) {
+            throw new IllegalArgumentException("--rounds " + rounds + " is not allowed; use 1 to " + MAX_ROUNDS);
         }
-        if (roundNs < 0) {
-            throw new IllegalArgumentException("--round-ns " + roundNs + " is negative; use 0 or more");
+        if (roundNs < 0 || roundNs > MAX_ROUND_NS) {
+            throw new IllegalArgumentException("--round-ns " + roundNs + " is not allowed; use 0 to " + MAX_ROUND_NS);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%d CPUs x %d rounds, one %d-byte buffer per CPU per round, %d ns apart, ideal IOMMU%n%n",

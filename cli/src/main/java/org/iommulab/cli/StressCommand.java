@@ -55,7 +55,7 @@ final class StressCommand implements Callable<Integer> {
     private String modes;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
-            description = "table: one line per platform and mode; json: the same as an array (default: ${DEFAULT-VALUE})")
+            description = "table: one line per platform and mode; json: an array of the same, always (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
     @Override
@@ -79,8 +79,7 @@ final class StressCommand implements Callable<Integer> {
                 seed, p, m));
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
-            out.print(format.render(results.stream().map(StressResult::name).toList(),
-                    results.stream().map(StressCommand::toMap).toList()));
+            out.print(OutputFormat.json(results.stream().map(StressCommand::toMap).toList()));
         } else {
             out.print(render(results));
         }
@@ -100,11 +99,11 @@ final class StressCommand implements Callable<Integer> {
         if (names.equals("all")) {
             return all;
         }
-        List<T> out = new ArrayList<>();
+        java.util.Set<T> out = new java.util.LinkedHashSet<>();
         for (String n : names.split(",", -1)) {
             out.add(parse.apply(n.strip()));
         }
-        return out;
+        return new ArrayList<>(out);
     }
 
     static String render(List<StressResult> results) {
@@ -123,7 +122,9 @@ final class StressCommand implements Callable<Integer> {
 
     static Map<String, Object> toMap(StressResult r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", r.name());
+        int space = r.name().indexOf(' ');
+        out.put("platform", r.name().substring(0, space));
+        out.put("dma", r.name().substring(space + 1));
         out.put("maps", r.maps());
         out.put("sgMaps", r.sgMaps());
         out.put("unmaps", r.unmaps());

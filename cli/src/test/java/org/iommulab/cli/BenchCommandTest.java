@@ -82,4 +82,27 @@ class BenchCommandTest {
         assertThat(j.has("pairsPerSec")).isTrue();
         assertThat(j.has("peakQueueOccupancy")).isTrue();
     }
+
+    @Test
+    void aMaskBelowTheS390ApertureNamesThatCauseAndExitsOne() {
+        assertThat(cli.run("bench", "--platform", "kvm", "-t", "1", "--ms", "20")).isEqualTo(1);
+        assertThat(cli.err()).contains("DMA mask 0xffffffff, aperture from 0x100000000").doesNotContain("try -b 64");
+    }
+
+    @Test
+    void secondsAndMillisecondsTogetherAreRefused() {
+        assertThat(cli.run("bench", "-s", "2", "--ms", "100")).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: -s 2 and --ms 100 both give the run time; give one");
+    }
+
+    @Test
+    void jsonConfigHoldsWhatIsNeededToRerun() throws Exception {
+        assertThat(cli.run("bench", "--platform", "x86", "--dma", "lazy-single", "--fq-size", "64", "--costs",
+                "emulate", "--set", "x86.invWaitNs=10", "-t", "1", "--ms", "20", "--format", "json")).isZero();
+        var config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli.out()).path("config");
+        assertThat(config.path("costs").asText()).isEqualTo("emulate");
+        assertThat(config.path("fqSize").asInt()).isEqualTo(64);
+        assertThat(config.path("fqTimeoutMs").asInt()).isEqualTo(1000);
+        assertThat(config.path("costOverrides").get(0).asText()).isEqualTo("x86.invWaitNs=10");
+    }
 }

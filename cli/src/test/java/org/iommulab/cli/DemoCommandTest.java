@@ -55,6 +55,9 @@ class DemoCommandTest {
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
         assertThat(cl.execute("demo", "--rounds", "0")).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("iommu-lab: --rounds 0 is not allowed; use at least 1");
+        assertThat(err.toString().strip()).isEqualTo("iommu-lab: --rounds 0 is not allowed; use 1 to 1000000");
+        err.getBuffer().setLength(0);
+        assertThat(cl.execute("demo", "--rounds", "2000000000")).as("an endless demo").isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("iommu-lab: --rounds 2000000000 is not allowed; use 1 to 1000000");
     }
 }

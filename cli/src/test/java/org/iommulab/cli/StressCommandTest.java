@@ -50,11 +50,21 @@ class StressCommandTest {
         JsonNode j = new ObjectMapper().readTree(cli.out());
         assertThat(j.isArray()).isTrue();
         assertThat(j).hasSize(2);
-        assertThat(j.get(0).path("name").asText()).isEqualTo("virtio strict");
+        assertThat(j.get(0).path("platform").asText()).isEqualTo("virtio");
+        assertThat(j.get(0).path("dma").asText()).isEqualTo("strict");
         for (String key : List.of("maps", "sgMaps", "unmaps", "mapErrors", "staleChecks", "uncheckedUnmaps",
                 "violations", "firstViolations", "elapsedMs")) {
             assertThat(j.get(1).has(key)).as(key).isTrue();
         }
         assertThat(j.get(1).path("violations").asLong()).isZero();
+    }
+
+    @Test
+    void aRepeatedPlatformRunsOnceAndOneRunIsStillAnArray() throws Exception {
+        assertThat(cli.run("stress", "--platform", "x86,x86", "--dma", "strict", "--threads", "2", "--ms", "50",
+                "--format", "json")).isZero();
+        JsonNode j = new ObjectMapper().readTree(cli.out());
+        assertThat(j.isArray()).isTrue();
+        assertThat(j).hasSize(1);
     }
 }

@@ -17,7 +17,7 @@ import org.iommulab.stats.IoCounts;
  * in which nothing completed, maps that failed and were retried. A run that failed must say so; a
  * throughput of 0 next to a busy CPU explains nothing.
  */
-final class RunWarnings {
+public final class RunWarnings {
 
     private RunWarnings() {}
 
@@ -45,7 +45,7 @@ final class RunWarnings {
     }
 
     /** Each cause of the run's map errors, with its count and what the machine makes of it. */
-    private static String causes(Machine m) {
+    public static String causes(Machine m) {
         Map<MapFailure, Long> byCause = m.mapErrorsByCause();
         if (byCause.isEmpty()) {
             return "no DMA map failed";
