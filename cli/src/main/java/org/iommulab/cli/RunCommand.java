@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
@@ -28,6 +29,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** The exit status of a run in which no I/O completed: its figures measure nothing. */
     static final int NOTHING_COMPLETED = 1;
+    /** Runs of this much virtual time or more show a progress bar on a terminal. */
+    static final long LONG_RUN_MS = 5_000;
 
     @Spec
     private CommandSpec spec;
@@ -97,7 +100,11 @@ final class RunCommand implements Callable<Integer> {
         List<RunStats> runs;
         List<Scenario> seeds = run.seeds(scenario);
         if (seeds.size() == 1) {
-            RunStats stats = Simulation.run(scenario);
+            RunStats stats;
+            try (ProgressBar bar = scenario.durationMs() >= LONG_RUN_MS ? Runs.progress("run", 100) : null) {
+                stats = Simulation.run(scenario, bar == null ? Simulation.Progress.NONE
+                        : (done, total) -> bar.stepTo(done * 100 / total));
+            }
             runs = List.of(stats);
             out.print(format.render(List.of(title), List.of(stats.toMap())));
             if (format == OutputFormat.table) {

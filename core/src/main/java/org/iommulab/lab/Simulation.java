@@ -33,12 +33,29 @@ public final class Simulation {
 
     private Simulation() {}
 
+    /** Runs {@code s}; see {@link #run(Scenario, Progress)}. */
+    public static RunStats run(Scenario s) {
+        return run(s, Progress.NONE);
+    }
+
+    /** Told how far a run has got, for a progress display; called on the running thread. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (doneNs, totalNs) -> { };
+
+        void advanced(long doneNs, long totalNs);
+    }
+
+    /** The run time is simulated in this many steps, so that progress can be shown between them. */
+    private static final int PROGRESS_STEPS = 100;
+
     /**
-     * Runs {@code s}.
+     * Runs {@code s}, telling {@code progress} after each hundredth of its virtual run time. The
+     * steps change nothing: events run in time order whatever the step boundaries.
      *
      * @throws IllegalArgumentException when it would not fit this JVM's heap, saying what to reduce
      */
-    public static RunStats run(Scenario s) {
+    public static RunStats run(Scenario s, Progress progress) {
         MemoryEstimate.check(s, Runtime.getRuntime().maxMemory());
         long wallStart = System.nanoTime();
         VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
@@ -47,7 +64,11 @@ public final class Simulation {
         Workload workload = s.workload().create(s.seed());
         workload.start(engine, machine.devices());
         long t = s.durationMs() * 1_000_000L;
-        engine.runUntil(t);
+        for (int step = 1; step <= PROGRESS_STEPS; step++) {
+            long until = t / PROGRESS_STEPS * step + (step == PROGRESS_STEPS ? t % PROGRESS_STEPS : 0);
+            engine.runUntil(until);
+            progress.advanced(until, t);
+        }
         workload.stop();
         IoResult r = workload.result();
         for (long limit = t + MAX_DRAIN_NS; r.inFlight() > 0; r = workload.result()) {

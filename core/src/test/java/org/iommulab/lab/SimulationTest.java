@@ -114,6 +114,18 @@ class SimulationTest {
         assertThat(r.cpu().utilisation(r.virtualTimeNs())).as("one CPU of four").isLessThan(0.3);
     }
 
+    @Test
+    void progressIsToldEachHundredthAndChangesNothing() {
+        Scenario s = quick(PlatformKind.KVM, DmaMode.AUTO);
+        List<Long> seen = new java.util.ArrayList<>();
+        RunStats watched = Simulation.run(s, (done, total) -> {
+            assertThat(total).isEqualTo(20_000_000L);
+            seen.add(done);
+        });
+        assertThat(seen).hasSize(100).isSorted().endsWith(20_000_000L);
+        assertThat(withoutWallTime(watched)).isEqualTo(withoutWallTime(Simulation.run(s)));
+    }
+
     private static String withoutWallTime(RunStats r) {
         Map<String, Object> m = new LinkedHashMap<>(r.toMap());
         m.remove("wallTimeMs");
