@@ -38,7 +38,7 @@ final class Summary {
             }
             double iops = ReproduceCommand.mean(r, "throughput.iops");
             sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
-                    Units.count(iops),
+                    Units.count(Math.round(iops)),
                     repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
                     String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, ReproduceCommand.mean(legacy, "throughput.iops"))),
                     Units.duration(ReproduceCommand.mean(r, "cpu.perIoNs")),

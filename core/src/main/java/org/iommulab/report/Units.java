@@ -13,7 +13,7 @@ public final class Units {
 
     /** {@code 1234567} as {@code 1.23M}, {@code 299464.8} as {@code 299.5k}, small values as they are. */
     public static String count(double v) {
-        if (Math.abs(v) >= 1e6) {
+        if (Math.abs(v) >= 999_950) { // from here "%.1fk" would print 1000.0k
             return String.format(Locale.ROOT, "%.2fM", v / 1e6);
         }
         if (Math.abs(v) >= 1e4) {
