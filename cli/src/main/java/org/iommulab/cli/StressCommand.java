@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import me.tongfei.progressbar.ProgressBar;
 import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.PlatformKind;
 import org.iommulab.nativebench.StressResult;
@@ -75,8 +76,16 @@ final class StressCommand implements Callable<Integer> {
         List<PlatformKind> p = list(platforms, Arrays.asList(PlatformKind.values()), PlatformKind::parse);
         List<DmaMode> allModes = Arrays.stream(DmaMode.values()).filter(m -> m != DmaMode.AUTO).toList();
         List<DmaMode> m = list(modes, allModes, StressCommand::mode);
-        List<StressResult> results = StressRun.run(new StressRun.Options(threads, ms != null ? ms : seconds * 1000L,
-                seed, p, m));
+        StressRun.Options options = new StressRun.Options(threads, ms != null ? ms : seconds * 1000L, seed, p, m);
+        List<StressResult> results;
+        try (ProgressBar bar = Runs.progress("stress", (long) p.size() * m.size())) {
+            results = StressRun.run(options, (done, total) -> {
+                if (bar != null) {
+                    bar.maxHint(total);
+                    bar.stepTo(done);
+                }
+            });
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.json) {
             out.print(OutputFormat.json(results.stream().map(StressCommand::toMap).toList()));

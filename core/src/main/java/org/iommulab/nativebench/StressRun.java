@@ -55,6 +55,12 @@ public final class StressRun {
 
     /** Every platform and mode pair in turn. */
     public static List<StressResult> run(Options o) throws InterruptedException {
+        return run(o, (done, total) -> { });
+    }
+
+    /** Every platform and mode pair in turn, telling {@code progress} after each (pairs done, pairs in all). */
+    public static List<StressResult> run(Options o, java.util.function.BiConsumer<Integer, Integer> progress)
+            throws InterruptedException {
         List<Scenario> pairs = pairs(o.platforms(), o.modes());
         long each = Math.max(1, o.durationMs() / pairs.size());
         List<StressResult> out = new ArrayList<>();
@@ -68,6 +74,7 @@ public final class StressRun {
                 String name = s.platform().cliName() + " " + s.dma().cliName();
                 out.add(runOne(StressTarget.of(name, setup.machine()), setup.engine(), each * 1_000_000L, o.seed()));
             }
+            progress.accept(out.size(), pairs.size());
         }
         return out;
     }
