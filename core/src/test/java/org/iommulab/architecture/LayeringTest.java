@@ -1,0 +1,79 @@
+package org.iommulab.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.freeze.FreezingArchRule;
+
+/**
+ * The layers of the model as rules: the kernel model sees only the environment interface, never
+ * an engine, the composition root, a workload, the reports or the CLI; workloads reach the kernel
+ * only through the DMA API; platforms do not reach into dma-iommu. Rules that the code breaks
+ * today are frozen: their known violations are recorded in {@code archunit_store} and may only
+ * shrink; a new one fails the build.
+ */
+@AnalyzeClasses(packages = "org.iommulab", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    private static final String[] KERNEL_MODEL = {"org.iommulab.iova..", "org.iommulab.iommu..",
+        "org.iommulab.dma..", "org.iommulab.s390..", "org.iommulab.kernel.."};
+
+    @ArchTest
+    static final ArchRule noPackageCycles = FreezingArchRule.freeze(
+            slices().matching("org.iommulab.(*)..").should().beFreeOfCycles());
+
+    @ArchTest
+    static final ArchRule kernelModelSeesNoRunnerWorkloadReportOrCli = noClasses()
+            .that().resideInAnyPackage(KERNEL_MODEL)
+            .should().dependOnClassesThat().resideInAnyPackage("org.iommulab.lab..", "org.iommulab.workload..",
+                    "org.iommulab.report..", "org.iommulab.nativebench..", "org.iommulab.cli..")
+            .because("the kernel model is what every runner assembles, not the other way round");
+
+    /** The engines and their virtual-time parts, as opposed to the interfaces the kernel model runs on. */
+    static final DescribedPredicate<JavaClass> AN_ENGINE = resideInAPackage("org.iommulab.sim..").and(
+            simpleNameEndingWith("Engine").and(not(simpleName("Engine"))).or(simpleNameStartingWith("Virtual")))
+            .as("an engine or a virtual-time class");
+
+    @ArchTest
+    static final ArchRule kernelModelSeesNoEngine = noClasses()
+            .that().resideInAnyPackage(KERNEL_MODEL)
+            .should().dependOnClassesThat(AN_ENGINE)
+            .because("the kernel model runs on the Engine, Cpu, SpinLock and KTimer interfaces, in virtual time"
+                    + " and on threads alike");
+
+    @ArchTest
+    static final ArchRule kernelModelSeesNoStats = FreezingArchRule.freeze(noClasses()
+            .that().resideInAnyPackage(KERNEL_MODEL)
+            .should().dependOnClassesThat().resideInAPackage("org.iommulab.stats..")
+            .because("drivers should emit events that statistics listen to, as tracepoints do"));
+
+    @ArchTest
+    static final ArchRule workloadsUseOnlyTheDmaApi = noClasses()
+            .that().resideInAPackage("org.iommulab.workload..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.iommulab.iova..", "org.iommulab.iommu..",
+                    "org.iommulab.dma..", "org.iommulab.s390..", "org.iommulab.platform..", "org.iommulab.lab..")
+            .because("a workload is a device driver: it sees struct device and the DMA API");
+
+    @ArchTest
+    static final ArchRule platformsDoNotReachIntoDmaIommu = noClasses()
+            .that().resideInAPackage("org.iommulab.platform..")
+            .should().dependOnClassesThat().resideInAPackage("org.iommulab.dma..")
+            .because("the hardware and hypervisors beneath see the IOMMU driver's ops, not dma-iommu");
+
+    @ArchTest
+    static final ArchRule coreNeedsNoCliLibraries = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "com.fasterxml.jackson..",
+                    "me.tongfei..")
+            .because("the model is a library; the command line is its own module");
+}
