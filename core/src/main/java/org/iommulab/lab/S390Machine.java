@@ -67,7 +67,7 @@ final class S390Machine implements Machine {
             this.hypervisor = new ShadowingHypervisor(engine, profile);
             builder = hypervisor.functionBuilder(dev, HOST_SDMA, HOST_EDMA);
         }
-        this.fn = builder.staleWindowTracker(tracker).build();
+        this.fn = builder.trace(tracker).build();
         DmaMode mode = s.dma().resolve(s.platform());
         if (mode.legacy()) {
             LegacyDmaOptions options = mode == DmaMode.LEGACY_STRICT

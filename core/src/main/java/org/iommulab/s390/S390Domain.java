@@ -7,11 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * {@code struct s390_domain} with its {@code iommu_domain_ops} (drivers/iommu/s390-iommu.c, v6.7):
@@ -149,10 +149,8 @@ public final class S390Domain implements IommuDomainOps {
         gather.addRange(iova, size);
         ctrs.addUnmappedPages(pgcount);
         for (ZpciFunction fn : devices) {
-            StaleWindowTracker tracker = fn.staleWindowTracker();
-            if (tracker != null) {
-                tracker.unmapped(cpu.nowNs(), iova >>> PAGE_SHIFT, pgcount);
-            }
+            IommuTrace tracker = fn.trace();
+            tracker.unmapped(cpu.nowNs(), iova >>> PAGE_SHIFT, pgcount);
         }
         return size;
     }

@@ -1,7 +1,7 @@
 package org.iommulab.s390;
 
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A zPCI function as the guest kernel sees it ({@code struct zpci_dev}, arch/s390/include/asm/pci.h)
@@ -11,7 +11,7 @@ import org.iommulab.stats.StaleWindowTracker;
  * refresh bit, the I/O address translation tables registered for it, and its IOMMU counters.
  *
  * <p>The function is plugged into the {@link RpcitHandler} of its platform, which executes its
- * RPCITs. An optional {@link StaleWindowTracker} records, in IOVA page frames, when pages are
+ * RPCITs. An optional {@link IommuTrace} records, in IOVA page frames, when pages are
  * unmapped and when the platform's invalidation ends their reachability.
  */
 public final class ZpciFunction {
@@ -27,7 +27,7 @@ public final class ZpciFunction {
     private final boolean ism;
     private final boolean tlbRefresh;
     private final RpcitHandler rpcitHandler;
-    private final StaleWindowTracker staleWindowTracker;
+    private final IommuTrace trace;
     private final ZpciIommuCtrs ownCtrs = new ZpciIommuCtrs();
     private volatile long startDma;
     private volatile long endDma;
@@ -41,7 +41,7 @@ public final class ZpciFunction {
         this.ism = b.ism;
         this.tlbRefresh = b.tlbRefresh;
         this.rpcitHandler = b.rpcitHandler;
-        this.staleWindowTracker = b.staleWindowTracker;
+        this.trace = b.trace == null ? IommuTrace.NONE : b.trace;
         this.startDma = b.sdma;
         this.endDma = b.edma;
     }
@@ -80,8 +80,8 @@ public final class ZpciFunction {
     }
 
     /** The stale-window tracker, or null when stale windows are not recorded. */
-    public StaleWindowTracker staleWindowTracker() {
-        return staleWindowTracker;
+    public IommuTrace trace() {
+        return trace;
     }
 
     public long startDma() {
@@ -152,7 +152,7 @@ public final class ZpciFunction {
         private boolean tlbRefresh;
         private long sdma = DEFAULT_SDMA;
         private long edma = DEFAULT_EDMA;
-        private StaleWindowTracker staleWindowTracker;
+        private IommuTrace trace;
 
         private Builder(Device device, RpcitHandler rpcitHandler) {
             if (device == null || rpcitHandler == null) {
@@ -191,8 +191,8 @@ public final class ZpciFunction {
             return this;
         }
 
-        public Builder staleWindowTracker(StaleWindowTracker tracker) {
-            this.staleWindowTracker = tracker;
+        public Builder trace(IommuTrace tracker) {
+            this.trace = tracker;
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.iommulab.stats;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
+import org.iommulab.iommu.IommuTrace;
 
 /**
  * The stale window of every unmapped page (docs/model.md, "The stale window"): the time from the unmap
@@ -18,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * bitmap words, and pages closed together with the same unmap time go into the histogram as one
  * record. Chunks stay allocated once used: a run touches a bounded IOVA footprint.
  */
-public final class StaleWindowTracker {
+public final class StaleWindowTracker implements IommuTrace {
 
     private static final int CHUNK_SHIFT = 10;
     private static final int CHUNK_PAGES = 1 << CHUNK_SHIFT;
@@ -50,6 +51,7 @@ public final class StaleWindowTracker {
     }
 
     /** {@code pages} pages from {@code iovaPfn} lost their translation at {@code nowNs}. */
+    @Override
     public synchronized void unmapped(long nowNs, long iovaPfn, long pages) {
         if (pages < 0 || iovaPfn < 0) {
             throw new IllegalArgumentException("unmap of " + pages + " pages at pfn " + iovaPfn + "; both must be >= 0");
@@ -70,6 +72,7 @@ public final class StaleWindowTracker {
     }
 
     /** The device can no longer reach {@code [firstPfn, firstPfn + pages)} from {@code nowNs} on. */
+    @Override
     public synchronized void invalidated(long nowNs, long firstPfn, long pages) {
         if (pages <= 0 || pendingPages == 0) {
             return;
@@ -99,6 +102,7 @@ public final class StaleWindowTracker {
     }
 
     /** The device can no longer reach any unmapped page from {@code nowNs} on (a global flush). */
+    @Override
     public synchronized void invalidatedAll(long nowNs) {
         if (pendingPages == 0) {
             return;

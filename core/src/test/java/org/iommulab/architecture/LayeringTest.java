@@ -14,14 +14,12 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 
 /**
  * The layers of the model as rules: the kernel model sees only the environment interface, never
  * an engine, the composition root, a workload, the reports or the CLI; workloads reach the kernel
- * only through the DMA API; platforms do not reach into dma-iommu. Rules that the code breaks
- * today are frozen: their known violations are recorded in {@code archunit_store} and may only
- * shrink; a new one fails the build.
+ * only through the DMA API; platforms do not reach into dma-iommu; drivers and platforms tell
+ * statistics nothing directly.
  */
 @AnalyzeClasses(packages = "org.iommulab", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -30,8 +28,7 @@ class LayeringTest {
         "org.iommulab.dma..", "org.iommulab.s390..", "org.iommulab.kernel.."};
 
     @ArchTest
-    static final ArchRule noPackageCycles = FreezingArchRule.freeze(
-            slices().matching("org.iommulab.(*)..").should().beFreeOfCycles());
+    static final ArchRule noPackageCycles = slices().matching("org.iommulab.(*)..").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule kernelModelSeesNoRunnerWorkloadReportOrCli = noClasses()
@@ -53,10 +50,10 @@ class LayeringTest {
                     + " and on threads alike");
 
     @ArchTest
-    static final ArchRule kernelModelSeesNoStats = FreezingArchRule.freeze(noClasses()
-            .that().resideInAnyPackage(KERNEL_MODEL)
+    static final ArchRule driversAndPlatformsSeeNoStats = noClasses()
+            .that().resideInAnyPackage(KERNEL_MODEL).or().resideInAPackage("org.iommulab.platform..")
             .should().dependOnClassesThat().resideInAPackage("org.iommulab.stats..")
-            .because("drivers should emit events that statistics listen to, as tracepoints do"));
+            .because("drivers and platforms emit IommuTrace events; the statistics listen, as to tracepoints");
 
     @ArchTest
     static final ArchRule workloadsUseOnlyTheDmaApi = noClasses()

@@ -170,7 +170,7 @@ class S390IommuTest {
     @Test
     void unmapInvalidatesGathersAndTellsTheStaleWindowTracker() {
         StaleWindowTracker tracker = new StaleWindowTracker();
-        S390Domain d = attached(iommu(16 * GIB, 1, fn().staleWindowTracker(tracker).build()));
+        S390Domain d = attached(iommu(16 * GIB, 1, fn().trace(tracker).build()));
         d.mapPages(cpu, SDMA, 0x10_0000, 4096, 4, IommuProt.WRITE);
         IotlbGather gather = new IotlbGather();
         assertThat(d.unmapPages(cpu, SDMA + 4096, 4096, 2, gather)).isEqualTo(8192);

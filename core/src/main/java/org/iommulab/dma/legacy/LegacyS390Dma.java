@@ -10,6 +10,7 @@ import static org.iommulab.s390.PciDma.ZPCI_TABLE_PROTECTED;
 import static org.iommulab.s390.PciDma.ZPCI_TABLE_SIZE_RT;
 
 import java.util.Map;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
@@ -25,7 +26,6 @@ import org.iommulab.s390.ZpciIommuCtrs;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * The old s390 DMA API, {@code s390_pci_dma_ops} of arch/s390/pci/pci_dma.c (v5.10 to v6.6, removed
@@ -43,7 +43,7 @@ import org.iommulab.stats.StaleWindowTracker;
  * <p>Counters go to the function's {@link ZpciIommuCtrs} under their debugfs names (the old
  * kernel had only the page counters; the RPCIT counters are those v6.7 added, counted where the
  * old code issued the same RPCITs). Unmapped pages are reported to the function's
- * {@link StaleWindowTracker}; the RPCIT handler beneath reports when they became unreachable.
+ * {@link IommuTrace}; the RPCIT handler beneath reports when they became unreachable.
  * Time spent here: {@link Cost#DMA_MAP_CALL} per page map and per {@code map_sg} segment,
  * {@link Cost#DMA_UNMAP_CALL} per page unmap, bitmap words in the allocator, table updates in
  * {@link DmaTable} and RPCITs in whatever executes them.
@@ -134,10 +134,8 @@ public final class LegacyS390Dma implements DmaOps {
         if (dmaUpdateTransEntries(cpu, 0, dmaAddr, npages, ZPCI_PTE_INVALID) != 0) {
             return;
         }
-        StaleWindowTracker tracker = zdev.staleWindowTracker();
-        if (tracker != null) {
-            tracker.unmapped(cpu.nowNs(), dmaAddr >>> PAGE_SHIFT, npages);
-        }
+        IommuTrace tracker = zdev.trace();
+        tracker.unmapped(cpu.nowNs(), dmaAddr >>> PAGE_SHIFT, npages);
         if (dmaPurgeTlb(cpu, dmaAddr, npages, ZPCI_PTE_INVALID) != 0) {
             return;
         }

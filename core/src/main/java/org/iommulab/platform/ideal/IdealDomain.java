@@ -4,11 +4,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A domain of the {@link IdealIommu}: an {@link IdealPageTable} from IOVA page to physical page,
@@ -21,7 +21,7 @@ public final class IdealDomain implements IommuDomainOps {
     private final long pgsizeBitmap;
     private final long granule;
     private final IovaSafetyChecker checker;
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     /** IOVA page number -> physical address of that page. */
     private final IdealPageTable pageTable = new IdealPageTable();
     private final LongAdder mapPagesCalls = new LongAdder();
@@ -32,12 +32,12 @@ public final class IdealDomain implements IommuDomainOps {
     private final AtomicInteger syncMapFailures = new AtomicInteger();
     private volatile int syncMapErrno;
 
-    IdealDomain(DomainGeometry geometry, long pgsizeBitmap, IovaSafetyChecker checker, StaleWindowTracker tracker) {
+    IdealDomain(DomainGeometry geometry, long pgsizeBitmap, IovaSafetyChecker checker, IommuTrace tracker) {
         this.geometry = geometry;
         this.pgsizeBitmap = pgsizeBitmap;
         this.granule = Long.lowestOneBit(pgsizeBitmap);
         this.checker = checker;
-        this.tracker = tracker;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
 
     @Override
@@ -80,9 +80,7 @@ public final class IdealDomain implements IommuDomainOps {
             if (checker != null) {
                 checker.unmapped(iova, off);
             }
-            if (tracker != null) {
-                tracker.unmapped(cpu.nowNs(), iova / granule, off / granule);
-            }
+            tracker.unmapped(cpu.nowNs(), iova / granule, off / granule);
             gather.addRange(iova, off);
         }
         return off;
@@ -94,9 +92,7 @@ public final class IdealDomain implements IommuDomainOps {
         if (checker != null) {
             checker.flushFinished(checker.flushStarted(), geometry.apertureStart(), geometry.apertureEnd());
         }
-        if (tracker != null) {
-            tracker.invalidatedAll(cpu.nowNs());
-        }
+        tracker.invalidatedAll(cpu.nowNs());
     }
 
     @Override
@@ -117,9 +113,7 @@ public final class IdealDomain implements IommuDomainOps {
         if (checker != null) {
             checker.flushFinished(checker.flushStarted(), gather.start(), gather.end());
         }
-        if (tracker != null) {
-            tracker.invalidated(cpu.nowNs(), gather.start() / granule, (gather.end() - gather.start()) / granule + 1);
-        }
+        tracker.invalidated(cpu.nowNs(), gather.start() / granule, (gather.end() - gather.start()) / granule + 1);
     }
 
     @Override

@@ -7,9 +7,9 @@ import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuCap;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuDriver;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * An ideal IOMMU: a driver whose page table is a hash map and whose flushes cost nothing. It is
@@ -19,7 +19,7 @@ import org.iommulab.stats.StaleWindowTracker;
  *
  * <p>With {@link Config#checkSafety()} every domain feeds an {@link IovaSafetyChecker}, which sees
  * each map, unmap and flush and records any break of the layer's invariants. Given a
- * {@link StaleWindowTracker}, every domain reports its unmaps and flushes to it: a flush is
+ * {@link IommuTrace}, every domain reports its unmaps and flushes to it: a flush is
  * complete the moment it is issued, so the windows measured are the DMA layer's alone.
  */
 public final class IdealIommu implements IommuDriver {
@@ -101,7 +101,7 @@ public final class IdealIommu implements IommuDriver {
     }
 
     private final Config config;
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     private final List<IdealDomain> domains = new ArrayList<>();
 
     public IdealIommu(Config config) {
@@ -112,9 +112,9 @@ public final class IdealIommu implements IommuDriver {
      * @param tracker told of every unmapped page and every flush, so it can measure how long each
      *     page stays reachable after its unmap; null to measure nothing
      */
-    public IdealIommu(Config config, StaleWindowTracker tracker) {
+    public IdealIommu(Config config, IommuTrace tracker) {
         this.config = config;
-        this.tracker = tracker;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
 
     public Config config() {

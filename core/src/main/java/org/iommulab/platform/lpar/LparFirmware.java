@@ -2,6 +2,7 @@ package org.iommulab.platform.lpar;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.device.IoatTranslationSource;
 import org.iommulab.platform.device.IotlbDevice;
@@ -11,7 +12,6 @@ import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A logical partition without a paging hypervisor: the machine's firmware executes RPCIT by
@@ -54,12 +54,10 @@ public final class LparFirmware implements RpcitHandler {
         if (dev != null) {
             dev.invalidate(dmaAddr, length);
         }
-        StaleWindowTracker tracker = fn.staleWindowTracker();
-        if (tracker != null) {
-            long first = dmaAddr >>> PciDma.PAGE_SHIFT;
-            long last = (dmaAddr + length - 1) >>> PciDma.PAGE_SHIFT;
-            tracker.invalidated(cpu.nowNs(), first, last - first + 1);
-        }
+        IommuTrace tracker = fn.trace();
+        long first = dmaAddr >>> PciDma.PAGE_SHIFT;
+        long last = (dmaAddr + length - 1) >>> PciDma.PAGE_SHIFT;
+        tracker.invalidated(cpu.nowNs(), first, last - first + 1);
         return RpcitResult.OK;
     }
 

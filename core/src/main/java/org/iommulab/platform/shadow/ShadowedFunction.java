@@ -5,11 +5,11 @@ import static org.iommulab.s390.PciDma.PAGE_SHIFT;
 import static org.iommulab.s390.PciDma.PAGE_SIZE;
 
 import org.iommulab.iommu.IommuProt;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * One zPCI function as a shadowing hypervisor keeps it: QEMU's {@code S390PCIIOMMU}
@@ -43,7 +43,7 @@ public final class ShadowedFunction implements DmaTranslationSource {
     private final HypervisorProfile profile;
     private final HypervisorCounters counters;
     private final DmaLimit dmaLimit;
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     private final ShadowTable shadow = new ShadowTable();
     /** The device behind the function, whose IOTLB the host's unmaps invalidate; null until plugged. */
     private volatile IotlbDevice device;
@@ -58,11 +58,11 @@ public final class ShadowedFunction implements DmaTranslationSource {
     private long invalidLen;
 
     ShadowedFunction(HypervisorProfile profile, HypervisorCounters counters, DmaLimit dmaLimit,
-            StaleWindowTracker tracker) {
+            IommuTrace tracker) {
         this.profile = profile;
         this.counters = counters;
         this.dmaLimit = dmaLimit;
-        this.tracker = tracker;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
 
     void plug(IotlbDevice dev) {
@@ -268,8 +268,6 @@ public final class ShadowedFunction implements DmaTranslationSource {
     }
 
     private void endWindow(Cpu cpu, long iova, long size) {
-        if (tracker != null) {
-            tracker.invalidated(cpu.nowNs(), iova >>> PAGE_SHIFT, size >>> PAGE_SHIFT);
-        }
+        tracker.invalidated(cpu.nowNs(), iova >>> PAGE_SHIFT, size >>> PAGE_SHIFT);
     }
 }

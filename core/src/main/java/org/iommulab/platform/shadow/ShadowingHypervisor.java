@@ -81,7 +81,7 @@ public final class ShadowingHypervisor implements RpcitHandler {
     /** This hypervisor's state for {@code fn}: its shadow and DMA count, created on first use. */
     public ShadowedFunction function(ZpciFunction fn) {
         return functions.computeIfAbsent(fn, f ->
-                new ShadowedFunction(profile, counters, new DmaLimit(dmaEntryLimit), f.staleWindowTracker()));
+                new ShadowedFunction(profile, counters, new DmaLimit(dmaEntryLimit), f.trace()));
     }
 
     /**

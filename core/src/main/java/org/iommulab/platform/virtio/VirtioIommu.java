@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.iommulab.iommu.IommuCap;
 import org.iommulab.iommu.IommuDriver;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Engine;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * The virtio-iommu guest driver (drivers/iommu/virtio-iommu.c, Linux 6.8) with the device it talks
@@ -27,7 +27,7 @@ public final class VirtioIommu implements IommuDriver {
 
     private final Engine engine;
     private final VirtioIommuConfig config;
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     private final VirtioIommuHost host;
     private final RequestVirtqueue vq;
     private final AtomicInteger nextDomainId = new AtomicInteger(1);
@@ -36,10 +36,10 @@ public final class VirtioIommu implements IommuDriver {
      * @param tracker where unmapped pages and the UNMAPs that end their reach are reported, or null;
      *     one tracker measures the windows of one domain (its page frames are IOVA page frames)
      */
-    public VirtioIommu(Engine engine, VirtioIommuConfig config, StaleWindowTracker tracker) {
+    public VirtioIommu(Engine engine, VirtioIommuConfig config, IommuTrace tracker) {
         this.engine = engine;
         this.config = config;
-        this.tracker = tracker;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.host = new VirtioIommuHost(tracker);
         this.vq = new RequestVirtqueue(engine, config.queueSize(), host);
     }
@@ -102,7 +102,7 @@ public final class VirtioIommu implements IommuDriver {
         return vq;
     }
 
-    StaleWindowTracker tracker() {
+    IommuTrace tracker() {
         return tracker;
     }
 

@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A virtio-iommu domain in the guest ({@code struct viommu_domain}, drivers/iommu/virtio-iommu.c,
@@ -112,11 +112,9 @@ public final class VirtioIommuDomain implements IommuDomainOps {
         if (endpoints.isEmpty()) {
             return unmapped; // the device dropped every mapping when the last endpoint left
         }
-        StaleWindowTracker tracker = viommu.tracker();
-        if (tracker != null) {
-            // before queueing: once queued, another CPU's sync may carry the UNMAP at any moment
-            tracker.unmapped(cpu.nowNs(), iova >>> PAGE_SHIFT, unmapped >>> PAGE_SHIFT);
-        }
+        IommuTrace tracker = viommu.tracker();
+        // before queueing: once queued, another CPU's sync may carry the UNMAP at any moment
+        tracker.unmapped(cpu.nowNs(), iova >>> PAGE_SHIFT, unmapped >>> PAGE_SHIFT);
         viommu.vq().addReq(cpu, new VirtioIommuRequest.Unmap(id, iova, iova + unmapped - 1));
         return unmapped;
     }

@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * The virtio-iommu device on the host: QEMU's hw/virtio/virtio-iommu.c (8.x/9.x) with vfio
@@ -27,7 +27,7 @@ public final class VirtioIommuHost {
 
     private static final int PAGE_SHIFT = 12;
 
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     private final Map<Integer, HostDomain> domains = new HashMap<>();
     private final Map<Device, HostDomain> endpoints = new HashMap<>();
     private long vfioMaps;
@@ -37,8 +37,8 @@ public final class VirtioIommuHost {
     private long errors;
 
     /** @param tracker told when an UNMAP makes pages unreachable, or null */
-    VirtioIommuHost(StaleWindowTracker tracker) {
-        this.tracker = tracker;
+    VirtioIommuHost(IommuTrace tracker) {
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
 
     /** Handles one request popped from the request queue, on the kicking CPU's time. */
@@ -158,9 +158,7 @@ public final class VirtioIommuHost {
                 notifyUnmap(cpu, c, m);
             }
             d.mappings.remove(m.low);
-            if (tracker != null) {
-                tracker.invalidated(cpu.nowNs(), m.low >>> PAGE_SHIFT, (m.high - m.low + 1) >>> PAGE_SHIFT);
-            }
+            tracker.invalidated(cpu.nowNs(), m.low >>> PAGE_SHIFT, (m.high - m.low + 1) >>> PAGE_SHIFT);
         }
         return VirtioIommuStatus.OK;
     }

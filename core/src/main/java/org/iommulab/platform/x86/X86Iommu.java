@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.iommulab.iommu.IommuCap;
 import org.iommulab.iommu.IommuDriver;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Engine;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * An x86 IOMMU on bare metal, VT-d style (drivers/iommu/intel/iommu.c, v6.7; AMD-Vi's
@@ -30,18 +30,18 @@ public final class X86Iommu implements IommuDriver {
     private final X86IommuConfig config;
     private final X86Iotlb iotlb;
     private final InvalidationQueue qi;
-    private final StaleWindowTracker tracker;
+    private final IommuTrace tracker;
     private final AtomicInteger nextDid = new AtomicInteger(1);
 
     /**
      * @param tracker where unmapped pages and their invalidations are reported, or null for none;
      *     one tracker measures the windows of one domain (its page frames are IOVA page frames)
      */
-    public X86Iommu(Engine engine, X86IommuConfig config, StaleWindowTracker tracker) {
+    public X86Iommu(Engine engine, X86IommuConfig config, IommuTrace tracker) {
         this.config = config;
         this.iotlb = new X86Iotlb(config.iotlbEntries());
         this.qi = new InvalidationQueue(engine, iotlb);
-        this.tracker = tracker;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
 
     @Override
@@ -98,7 +98,7 @@ public final class X86Iommu implements IommuDriver {
         return qi;
     }
 
-    StaleWindowTracker tracker() {
+    IommuTrace tracker() {
         return tracker;
     }
 }

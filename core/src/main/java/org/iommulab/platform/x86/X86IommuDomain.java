@@ -5,11 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * A paging domain of the x86 IOMMU ({@code struct dmar_domain}, drivers/iommu/intel/iommu.c,
@@ -78,10 +78,8 @@ public final class X86IommuDomain implements IommuDomainOps {
         long pfn = iova >>> DmaPte.PAGE_SHIFT;
         long pages = size >>> DmaPte.PAGE_SHIFT;
         table.clear(cpu, pfn, pages);
-        StaleWindowTracker tracker = iommu.tracker();
-        if (tracker != null) {
-            tracker.unmapped(cpu.nowNs(), pfn, pages);
-        }
+        IommuTrace tracker = iommu.tracker();
+        tracker.unmapped(cpu.nowNs(), pfn, pages);
         if (!gather.queued()) {
             gatherAddPage(cpu, gather, iova, size);
         }
@@ -136,18 +134,14 @@ public final class X86IommuDomain implements IommuDomainOps {
         }
         InvDescriptor desc = InvDescriptor.psi(did, pfn << DmaPte.PAGE_SHIFT, mask);
         iommu.qi().submitSync(cpu, desc);
-        StaleWindowTracker tracker = iommu.tracker();
-        if (tracker != null) {
-            tracker.invalidated(cpu.nowNs(), desc.firstPfn(), desc.pages());
-        }
+        IommuTrace tracker = iommu.tracker();
+        tracker.invalidated(cpu.nowNs(), desc.firstPfn(), desc.pages());
     }
 
     private void flushDomain(Cpu cpu) {
         iommu.qi().submitSync(cpu, InvDescriptor.dsi(did));
-        StaleWindowTracker tracker = iommu.tracker();
-        if (tracker != null) {
-            tracker.invalidatedAll(cpu.nowNs());
-        }
+        IommuTrace tracker = iommu.tracker();
+        tracker.invalidatedAll(cpu.nowNs());
     }
 
     @Override

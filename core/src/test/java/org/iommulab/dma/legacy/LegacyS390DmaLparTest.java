@@ -27,7 +27,7 @@ class LegacyS390DmaLparTest {
     private final LparFirmware lpar = new LparFirmware();
     private final StaleWindowTracker tracker = new StaleWindowTracker();
     private final Device dev = new Device("nic0");
-    private final ZpciFunction fn = lpar.functionBuilder(dev).staleWindowTracker(tracker).build();
+    private final ZpciFunction fn = lpar.functionBuilder(dev).trace(tracker).build();
     private final IotlbDevice hw = lpar.plug(fn, 64);
 
     private LegacyS390Dma ops(LegacyDmaOptions options) {

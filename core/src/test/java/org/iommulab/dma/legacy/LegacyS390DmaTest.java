@@ -34,7 +34,7 @@ class LegacyS390DmaTest {
     private ZpciFunction fn;
 
     private LegacyS390Dma ops(boolean tlbRefresh, LegacyDmaOptions options) {
-        fn = ZpciFunction.builder(dev, rpcit).fh(0x42).tlbRefresh(tlbRefresh).staleWindowTracker(tracker).build();
+        fn = ZpciFunction.builder(dev, rpcit).fh(0x42).tlbRefresh(tlbRefresh).trace(tracker).build();
         return new LegacyS390Dma(engine, fn, new TableMemory(), options);
     }
 

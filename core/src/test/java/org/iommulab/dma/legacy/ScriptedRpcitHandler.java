@@ -3,11 +3,11 @@ package org.iommulab.dma.legacy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.iommu.IommuTrace;
 import org.iommulab.s390.RpcitHandler;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
-import org.iommulab.stats.StaleWindowTracker;
 
 /**
  * An RPCIT handler for tests: records every RPCIT, answers from a script (OK once the script is
@@ -35,7 +35,7 @@ final class ScriptedRpcitHandler implements RpcitHandler {
     public RpcitResult rpcit(Cpu cpu, ZpciFunction fn, long dmaAddr, long length) {
         RpcitResult r = script.isEmpty() ? RpcitResult.OK : script.poll();
         calls.add(new Call(dmaAddr, length, r));
-        StaleWindowTracker tracker = fn.staleWindowTracker();
+        IommuTrace tracker = fn.trace();
         if (r.isOk() && tracker != null) {
             tracker.invalidated(cpu.nowNs(), dmaAddr >>> 12, length >>> 12);
         }

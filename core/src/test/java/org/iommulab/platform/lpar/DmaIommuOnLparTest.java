@@ -55,7 +55,7 @@ class DmaIommuOnLparTest {
         LparFirmware lpar = new LparFirmware();
         Device dev = new Device("nvme0");
         dev.setDmaMaskBits(64);
-        ZpciFunction fn = lpar.functionBuilder(dev).fid(0x10).fh(0x8010).staleWindowTracker(tracker).build();
+        ZpciFunction fn = lpar.functionBuilder(dev).fid(0x10).fh(0x8010).trace(tracker).build();
         IotlbDevice hw = lpar.plug(fn, 32);
         S390Iommu s390 = new S390Iommu(16L << 30, 1, new TableMemory());
         s390.addFunction(fn);

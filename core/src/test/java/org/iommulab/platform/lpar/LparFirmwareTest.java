@@ -26,7 +26,7 @@ class LparFirmwareTest {
     private final LparFirmware lpar = new LparFirmware();
     private final Device dev = new Device("nvme0");
     private final StaleWindowTracker tracker = new StaleWindowTracker();
-    private final ZpciFunction fn = lpar.functionBuilder(dev).fid(1).fh(0x801).staleWindowTracker(tracker).build();
+    private final ZpciFunction fn = lpar.functionBuilder(dev).fid(1).fh(0x801).trace(tracker).build();
     private final IotlbDevice hw = lpar.plug(fn, 64);
     private final S390Iommu iommu = new S390Iommu(1L << 34, 1, new TableMemory());
     private S390Domain domain;

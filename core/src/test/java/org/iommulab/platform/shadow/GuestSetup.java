@@ -33,7 +33,7 @@ final class GuestSetup {
 
     GuestSetup(Engine engine, HypervisorProfile profile, long dmaEntryLimit) {
         hv = new ShadowingHypervisor(engine, profile, dmaEntryLimit);
-        fn = hv.functionBuilder(new Device("fn0"), SDMA, HOST_EDMA).staleWindowTracker(tracker).build();
+        fn = hv.functionBuilder(new Device("fn0"), SDMA, HOST_EDMA).trace(tracker).build();
         fn.registerIoat(table);
         cpu = engine.cpu(0);
     }

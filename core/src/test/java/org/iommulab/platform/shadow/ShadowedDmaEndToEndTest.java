@@ -67,7 +67,7 @@ class ShadowedDmaEndToEndTest {
         Device dev = new Device("nvme0");
         StaleWindowTracker tracker = new StaleWindowTracker();
         ZpciFunction fn = hv.functionBuilder(dev, ZpciFunction.DEFAULT_SDMA, ZpciFunction.DEFAULT_EDMA)
-                .fid(1).fh(0x801).staleWindowTracker(tracker).build();
+                .fid(1).fh(0x801).trace(tracker).build();
         IotlbDevice hw = hv.plug(fn, 32);
         S390Iommu iommu = new S390Iommu(GUEST_MEMORY, 1, new TableMemory());
         iommu.addFunction(fn);
