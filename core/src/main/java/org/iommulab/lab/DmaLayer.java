@@ -55,7 +55,7 @@ final class DmaLayer {
      */
     private static DmaIommuOptions userOptions(Scenario s, DmaMode mode) {
         boolean chosenByKernel = s.dma() == DmaMode.AUTO && s.fqSize() == 0 && s.fqTimeoutMs() == 0;
-        if (chosenByKernel || (mode != DmaMode.LAZY_PERCPU && mode != DmaMode.LAZY_SINGLE)) {
+        if (chosenByKernel || !mode.flushQueued()) {
             return null;
         }
         DmaIommuOptions base = mode == DmaMode.LAZY_SINGLE ? DmaIommuOptions.singleDefaults() : DmaIommuOptions.perCpuDefaults();

@@ -24,6 +24,11 @@ public enum DmaMode {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** True for the modes that defer invalidation to dma-iommu's flush queues. */
+    public boolean flushQueued() {
+        return this == LAZY_PERCPU || this == LAZY_SINGLE;
+    }
+
     /** True for the modes of the old s390 DMA API. */
     public boolean legacy() {
         return this == LEGACY || this == LEGACY_STRICT;

@@ -53,7 +53,7 @@ public record Scenario(
             throw new IllegalArgumentException("DMA mode " + dma.cliName() + " exists only on s390 (lpar, zvm, kvm), not on "
                     + platform.cliName());
         }
-        if ((fqSize != 0 || fqTimeoutMs != 0) && !dma.resolve(platform).name().startsWith("LAZY")) {
+        if ((fqSize != 0 || fqTimeoutMs != 0) && !dma.resolve(platform).flushQueued()) {
             throw new IllegalArgumentException("--fq-size and --fq-timeout-ms apply to lazy-percpu or lazy-single, not to "
                     + dma.resolve(platform).cliName());
         }

@@ -42,7 +42,7 @@ class SimulationTest {
         assertThat(r.io().submitted()).isPositive();
         assertThat(r.io().submitted()).isEqualTo(r.io().completed() + r.io().failed());
         DmaMode resolved = m.resolve(p);
-        if (p.s390() && (resolved == DmaMode.LAZY_PERCPU || resolved == DmaMode.LAZY_SINGLE)) {
+        if (p.s390() && resolved.flushQueued()) {
             // debugfs "Global RPCITs" counts flush_iotlb_all only (v6.7); the global refresh after an
             // out-of-resources RPCIT is counted in rpcit.outOfResource.
             assertThat(r.rpcit().global()).as("Global RPCITs = queue-full + timer flushes")
