@@ -73,7 +73,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     private String render(List<Scenario> scenarios, List<RepeatedRuns> grouped, int repeat) {
         if (format == OutputFormat.table) {
-            return Summary.render(scenarios, grouped);
+            return ReproduceTable.render(scenarios, grouped);
         }
         List<Map<String, Object>> out = new ArrayList<>();
         List<String> titles = new ArrayList<>();

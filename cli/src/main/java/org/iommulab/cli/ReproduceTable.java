@@ -13,11 +13,11 @@ import org.iommulab.stats.RunStats;
  * The reproduce table: per platform, one line per DMA mode, the figures the series argued with.
  * Over several seeds each figure is the mean, and throughput carries its 95% interval.
  */
-final class Summary {
+final class ReproduceTable {
 
     private static final String ROW = "%-12s %10s%s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
 
-    private Summary() {}
+    private ReproduceTable() {}
 
     static String render(List<Scenario> scenarios, List<RepeatedRuns> results) {
         StringBuilder sb = new StringBuilder();
