@@ -104,6 +104,9 @@ final class ReproduceCommand implements Callable<Integer> {
     /** The platforms x modes asked for, everything else the series' defaults. */
     private List<Scenario> scenarios() {
         Set<PlatformKind> chosen = new LinkedHashSet<>();
+        if (platforms.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--platform")) {
+            throw new IllegalArgumentException("--platform names no platform; give some of lpar, zvm, kvm");
+        }
         for (String name : platforms) {
             PlatformKind p = PlatformKind.parse(name);
             if (!PLATFORMS.contains(p)) {

@@ -42,6 +42,12 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void anEmptyPlatformListIsRefused() {
+        assertThat(cli.run("reproduce", "--platform", ",")).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: --platform names no platform; give some of lpar, zvm, kvm");
+    }
+
+    @Test
     void aPlatformOutsideTheExperimentIsRefused() {
         assertThat(cli.run("reproduce", "--platform", "x86")).isEqualTo(2);
         assertThat(cli.err().strip()).isEqualTo("iommu-lab: --platform x86 is not one of lpar, zvm, kvm");
