@@ -1,17 +1,22 @@
 package org.iommulab.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Renders flattened runs ({@link FlatMetrics}) as CSV with RFC 4180 quoting and lines ending in a
- * line feed, as the other CSV outputs do: a header of metric names (the union over all runs in
- * first-seen order), then one row per run. Fields with a comma, quote or line break are quoted; a
- * metric a run lacks is an empty field.
+ * Renders flattened runs ({@link FlatMetrics}) as RFC 4180 CSV (Commons CSV) with lines ending in
+ * a line feed: a header of metric names (the union over all runs in first-seen order), then one
+ * row per run. A metric a run lacks is an empty field.
  */
 public final class CsvRenderer {
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
 
     private CsvRenderer() {}
 
@@ -21,30 +26,14 @@ public final class CsvRenderer {
             columns.addAll(run.keySet());
         }
         StringBuilder sb = new StringBuilder();
-        appendRow(sb, columns);
-        for (Map<String, ?> run : flatRuns) {
-            List<String> fields = columns.stream().map(c -> CellFormat.exact(run.get(c))).toList();
-            appendRow(sb, fields);
+        try (CSVPrinter csv = new CSVPrinter(sb, FORMAT)) {
+            csv.printRecord(columns);
+            for (Map<String, ?> run : flatRuns) {
+                csv.printRecord(columns.stream().map(c -> CellFormat.exact(run.get(c))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringBuilder cannot fail", e);
         }
         return sb.toString();
-    }
-
-    private static void appendRow(StringBuilder sb, Iterable<String> fields) {
-        boolean first = true;
-        for (String f : fields) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append(quote(f));
-        }
-        sb.append('\n');
-    }
-
-    static String quote(String field) {
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
-            return field;
-        }
-        return '"' + field.replace("\"", "\"\"") + '"';
     }
 }

@@ -95,7 +95,8 @@ class RenderersTest {
                 "config.platform,io.submitted,io.completed,throughput.iops,locks.fq.waitNs,"
                         + "locks.1.0,locks.1.1,note,extra",
                 "kvm,10,9,12345678.5,5,1,2,\"a, \"\"quoted\"\" value\",",
-                ",1,,,,,,,0.1",
+                // an empty first field is quoted, so that a row of one empty field is not a blank line
+                "\"\",1,,,,,,,0.1",
                 "");
     }
 }
