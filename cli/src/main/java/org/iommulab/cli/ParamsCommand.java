@@ -58,29 +58,26 @@ final class ParamsCommand implements Callable<Integer> {
                             c.key(), c.defaultNs(), c.unit(), category(c), c.source().replace("|", "\\|")));
                 }
             }
-            case json -> {
-                java.util.List<java.util.Map<String, Object>> all = new java.util.ArrayList<>();
-                for (Cost c : Cost.values()) {
-                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("parameter", c.key());
-                    m.put("default", c.defaultNs());
-                    m.put("unit", c.unit());
-                    m.put("category", category(c));
-                    m.put("assumption", c.source().startsWith("assumption"));
-                    m.put("source", c.source());
-                    all.add(m);
-                }
-                sb.append(OutputFormat.json(all));
-            }
-            case csv -> {
-                sb.append("parameter,default,unit,category,source\n");
-                for (Cost c : Cost.values()) {
-                    sb.append(String.format("%s,%d,%s,%s,\"%s\"%n",
-                            c.key(), c.defaultNs(), c.unit(), category(c), c.source().replace("\"", "\"\"")));
-                }
-            }
+            case json -> sb.append(OutputFormat.json(rows()));
+            case csv -> sb.append(org.iommulab.report.CsvRenderer.render(rows()));
         }
         return sb.toString();
+    }
+
+    /** Every cost as a record, for JSON and CSV. */
+    private static java.util.List<java.util.Map<String, Object>> rows() {
+        java.util.List<java.util.Map<String, Object>> all = new java.util.ArrayList<>();
+        for (Cost c : Cost.values()) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("parameter", c.key());
+            m.put("default", c.defaultNs());
+            m.put("unit", c.unit());
+            m.put("category", category(c));
+            m.put("assumption", c.source().startsWith("assumption"));
+            m.put("source", c.source());
+            all.add(m);
+        }
+        return all;
     }
 
     private static String category(Cost c) {
