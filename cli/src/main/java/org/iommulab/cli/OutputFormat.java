@@ -3,8 +3,14 @@ package org.iommulab.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.FlatMetrics;
 import org.iommulab.report.TableRenderer;
@@ -33,9 +39,9 @@ enum OutputFormat {
      * machine has dozens of locks, named per device and CPU) and the warnings stay in JSON.
      */
     private static Map<String, Object> csvRow(Map<String, Object> run) {
-        Map<String, Object> compact = new java.util.LinkedHashMap<>(run);
+        Map<String, Object> compact = new LinkedHashMap<>(run);
         if (run.get("config") instanceof Map<?, ?> config) {
-            Map<String, Object> c = new java.util.LinkedHashMap<>();
+            Map<String, Object> c = new LinkedHashMap<>();
             config.forEach((key, value) -> c.put((String) key,
                     value instanceof Map<?, ?> || value instanceof List<?> ? pairs(value) : value));
             compact.put("config", c);
@@ -48,9 +54,9 @@ enum OutputFormat {
     /** A nested configuration value as {@code key=value} pairs separated by spaces. */
     private static String pairs(Object value) {
         if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
+            return list.stream().map(String::valueOf).collect(Collectors.joining(" "));
         }
-        java.util.StringJoiner j = new java.util.StringJoiner(" ");
+        StringJoiner j = new StringJoiner(" ");
         FlatMetrics.flatten(castMap(value)).forEach((key, v) -> j.add(key + "=" + v));
         return j.toString();
     }
@@ -66,7 +72,7 @@ enum OutputFormat {
      */
     private static List<Map<String, Object>> tableRows(List<Map<String, Object>> runs) {
         List<Map<String, Object>> flat = runs.stream().map(FlatMetrics::flatten).toList();
-        java.util.Set<String> contended = new java.util.HashSet<>();
+        Set<String> contended = new HashSet<>();
         for (Map<String, Object> run : flat) {
             run.forEach((key, value) -> {
                 if (key.startsWith("locks.") && key.endsWith(".contended") && value instanceof Number n && n.longValue() > 0) {
@@ -74,9 +80,9 @@ enum OutputFormat {
                 }
             });
         }
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> run : flat) {
-            Map<String, Object> kept = new java.util.LinkedHashMap<>();
+            Map<String, Object> kept = new LinkedHashMap<>();
             run.forEach((key, value) -> {
                 if (key.startsWith("warnings.") || key.equals("limitedBy.detail")) {
                     return; // printed below the table or on stderr

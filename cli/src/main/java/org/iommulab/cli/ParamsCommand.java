@@ -1,6 +1,11 @@
 package org.iommulab.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.iommulab.sim.Cost;
 import picocli.CommandLine.Command;
@@ -65,10 +70,10 @@ final class ParamsCommand implements Callable<Integer> {
     }
 
     /** Every cost as a record, for JSON and CSV. */
-    private static java.util.List<java.util.Map<String, Object>> rows() {
-        java.util.List<java.util.Map<String, Object>> all = new java.util.ArrayList<>();
+    private static List<Map<String, Object>> rows() {
+        List<Map<String, Object>> all = new ArrayList<>();
         for (Cost c : Cost.values()) {
-            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("parameter", c.key());
             m.put("default", c.defaultNs());
             m.put("unit", c.unit());
@@ -81,6 +86,6 @@ final class ParamsCommand implements Callable<Integer> {
     }
 
     private static String category(Cost c) {
-        return c.category().name().toLowerCase(java.util.Locale.ROOT);
+        return c.category().name().toLowerCase(Locale.ROOT);
     }
 }

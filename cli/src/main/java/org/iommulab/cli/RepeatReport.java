@@ -45,7 +45,8 @@ final class RepeatReport {
                 + "over " + n + " seeds; +/- 95% = half the 95% confidence interval of the mean (Student's t)\n";
     }
 
-    private static List<Map<String, Object>> csvRows(String title, RepeatedRuns repeated) {
+    /** One CSV row per headline metric of {@code repeated}, each naming the run. */
+    static List<Map<String, Object>> csvRows(String title, RepeatedRuns repeated) {
         List<Map<String, Object>> rows = new ArrayList<>();
         repeated.summary().forEach((metric, i) -> {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
+import org.iommulab.report.CsvRenderer;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
 import picocli.CommandLine.Command;
@@ -93,12 +94,11 @@ final class ReproduceCommand implements Callable<Integer> {
         if (repeat == 1 || format == OutputFormat.json) {
             return format.render(titles, out);
         }
-        StringBuilder csv = new StringBuilder();
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < grouped.size(); i++) {
-            String rows = RepeatReport.render(OutputFormat.csv, titles.get(i), grouped.get(i));
-            csv.append(i == 0 ? rows : rows.substring(rows.indexOf('\n') + 1));
+            rows.addAll(RepeatReport.csvRows(titles.get(i), grouped.get(i)));
         }
-        return csv.toString();
+        return CsvRenderer.render(rows);
     }
 
     /** The platforms x modes asked for, everything else the series' defaults. */
@@ -132,15 +132,10 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Throughput and CPU per I/O as ratios of means to the same platform's legacy runs. */
     private static Map<String, Object> relative(RepeatedRuns run, RepeatedRuns legacy) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String metric : List.of("throughput.iops", "throughput.bytesPerSec", "cpu.perIoNs")) {
-            out.put(metric.substring(metric.indexOf('.') + 1), ratio(mean(run, metric), mean(legacy, metric)));
-        }
+        out.put("iops", ratio(run.mean("throughput.iops"), legacy.mean("throughput.iops")));
+        out.put("bytesPerSec", ratio(run.mean("throughput.bytesPerSec"), legacy.mean("throughput.bytesPerSec")));
+        out.put("cpuNsPerIo", ratio(run.mean("cpu.perIoNs"), legacy.mean("cpu.perIoNs")));
         return out;
-    }
-
-    static double mean(RepeatedRuns r, String metric) {
-        var i = r.summary().get(metric);
-        return i == null ? 0 : i.mean();
     }
 
     static double ratio(double a, double b) {

@@ -36,12 +36,12 @@ final class ReproduceTable {
                         "vs old", "cpu/IO", "Global", "SyncMap", "Sync", "hv exits", "stale p50", "stale p99",
                         "stale max", "peak pg", "limited by"));
             }
-            double iops = ReproduceCommand.mean(r, "throughput.iops");
+            double iops = r.mean("throughput.iops");
             sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
                     Units.count(Math.round(iops)),
                     repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
-                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, ReproduceCommand.mean(legacy, "throughput.iops"))),
-                    Units.duration(ReproduceCommand.mean(r, "cpu.perIoNs")),
+                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, legacy.mean("throughput.iops"))),
+                    Units.duration(r.mean("cpu.perIoNs")),
                     round(r, "rpcit.global"), round(r, "rpcit.syncMap"), round(r, "rpcit.sync"),
                     round(r, "hypervisor.exits"),
                     stale(r, "staleWindowNs.p50"), stale(r, "staleWindowNs.p99"), stale(r, "staleWindowNs.max"),
@@ -59,14 +59,14 @@ final class ReproduceTable {
     }
 
     private static long round(RepeatedRuns r, String metric) {
-        return Math.round(ReproduceCommand.mean(r, metric));
+        return Math.round(r.mean(metric));
     }
 
     /** The first run's limit, with the mean busy share of that resource's role over the runs. */
     private static String limit(RepeatedRuns r) {
         LimitedBy l = r.runs().get(0).limitedBy();
         return l.resource().equals(LimitedBy.LATENCY) ? LimitedBy.LATENCY
-                : String.format(Locale.ROOT, "%s %.0f%%", l.resource(), 100 * ReproduceCommand.mean(r, "limitedBy.busyFraction"));
+                : String.format(Locale.ROOT, "%s %.0f%%", l.resource(), 100 * r.mean("limitedBy.busyFraction"));
     }
 
     /** A stale-window figure: ">= " when windows were still open at the end, "-" when nothing was unmapped. */

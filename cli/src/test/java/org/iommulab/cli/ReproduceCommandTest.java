@@ -29,6 +29,7 @@ class ReproduceCommandTest {
         assertThat(all.get(3).path("runs")).hasSize(2);
         assertThat(all.get(3).path("summary").path("throughput.iops").path("n").asInt()).isEqualTo(2);
         assertThat(all.get(0).path("relativeToLegacy").path("iops").asDouble()).isEqualTo(1.0);
+        assertThat(all.get(1).path("relativeToLegacy").path("cpuNsPerIo").asDouble()).isPositive();
     }
 
     @Test

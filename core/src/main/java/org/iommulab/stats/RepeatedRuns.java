@@ -39,6 +39,12 @@ public record RepeatedRuns(List<RunStats> runs, Map<String, Interval> summary) {
         return new RepeatedRuns(runs, summary);
     }
 
+    /** The mean of {@code metric} over the runs, 0 when no run had a value. */
+    public double mean(String metric) {
+        Interval i = summary.get(metric);
+        return i == null ? 0 : i.mean();
+    }
+
     /** Whether any run ended with stale windows still open, so the stale figures are lower bounds. */
     public boolean staleLowerBound() {
         return runs.stream().anyMatch(r -> r.staleWindow().lowerBound());
