@@ -2,9 +2,9 @@ package org.iommulab.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.stats.RunStats;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;

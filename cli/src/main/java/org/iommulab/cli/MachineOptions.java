@@ -3,9 +3,9 @@ package org.iommulab.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.platform.PlatformKind;
 import picocli.CommandLine.Option;
 
 /** The options that choose the machine beneath the workload, shared by {@code run} and {@code bench}. */

@@ -81,14 +81,14 @@ public final class DmaIommu implements DmaOps {
      * exceeds {@code n}, the rule the queues free IOVAs by; for invariant checkers.
      */
     public long fqFlushStartCnt() {
-        FlushQueues fq = cookie.fqDomain();
-        return fq == null ? 0 : fq.fqFlushStartCnt();
+        DeferredFlush fq = cookie.fqDomain();
+        return fq == null ? 0 : fq.flushStartCount();
     }
 
     /** {@code fq_flush_finish_cnt}: domain-wide flushes the flush queues completed. */
     public long fqFlushFinishCnt() {
-        FlushQueues fq = cookie.fqDomain();
-        return fq == null ? 0 : fq.fqFlushFinishCnt();
+        DeferredFlush fq = cookie.fqDomain();
+        return fq == null ? 0 : fq.flushFinishCount();
     }
 
     /** The IOVA allocator, for reports of its size and caches. */
@@ -244,7 +244,7 @@ public final class DmaIommu implements DmaOps {
         long len = iovad.iovaAlign(size + iovaOff);
         IotlbGather gather = gathers[cpu.id()];
         gather.init();
-        FlushQueues fq = cookie.fqDomain();
+        DeferredFlush fq = cookie.fqDomain();
         gather.setQueued(fq != null);
         if (domain.iommuUnmapFast(cpu, iova, len, gather) != len) {
             cookie.stats().unmapMismatches.increment();

@@ -23,10 +23,7 @@ final class DmaIommuStats {
     private final PerCpuCounts perCpu;
     private final MapFailureCounts mapErrors = new MapFailureCounts();
     final LongAdder unmapMismatches = new LongAdder();
-    final LongAdder queueFullFlushes = new LongAdder();
-    final LongAdder timerFlushes = new LongAdder();
-    final LongAdder fqOverflows = new LongAdder();
-    final LongAdder entriesLost = new LongAdder();
+    final FlushQueueCounters flushQueues = new FlushQueueCounters();
 
     DmaIommuStats(int nrCpus) {
         perCpu = new PerCpuCounts(nrCpus, STRICT_SYNCS + 1);
@@ -69,7 +66,8 @@ final class DmaIommuStats {
     DmaIommuCounters snapshot(long entriesQueued, long entriesFreed, int peakOccupancy, int occupancy) {
         return new DmaIommuCounters(perCpu.sum(MAPS), mapErrors.snapshot(), perCpu.sum(UNMAPS), perCpu.sum(MAP_SGS),
                 perCpu.sum(UNMAP_SGS), unmapMismatches.sum(), perCpu.sum(BYTES_MAPPED), perCpu.sum(STRICT_SYNCS), entriesQueued,
-                entriesFreed, queueFullFlushes.sum(), timerFlushes.sum(), fqOverflows.sum(), entriesLost.sum(),
+                entriesFreed, flushQueues.queueFullFlushes(), flushQueues.timerFlushes(),
+                flushQueues.overflows(), flushQueues.entriesLost(),
                 peakOccupancy, occupancy);
     }
 }

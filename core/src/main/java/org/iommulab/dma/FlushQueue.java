@@ -16,13 +16,7 @@ import org.iommulab.sim.SpinLock;
  * without it. The entries' freelist of page-table pages is left out: no driver in the model frees
  * table pages on unmap.
  */
-final class FlushQueue {
-
-    /** Frees an IOVA range back to the allocator ({@code free_iova_fast}). */
-    @FunctionalInterface
-    interface IovaFreer {
-        void freeIovaFast(Cpu cpu, long pfn, long pages);
-    }
+public final class FlushQueue {
 
     private final SpinLock lock;
     private final int modMask;
@@ -42,7 +36,7 @@ final class FlushQueue {
     private long freed;
 
     /** @param size entries in the ring, a power of 2 of at least 2 */
-    FlushQueue(SpinLock lock, int size) {
+    public FlushQueue(SpinLock lock, int size) {
         if (size < 2 || Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("flush queue size " + size + " is not a power of 2 >= 2");
         }
@@ -54,39 +48,43 @@ final class FlushQueue {
     }
 
     /** {@code spin_lock_irqsave(&fq->lock)}. */
-    void lock(Cpu cpu) {
+    public void lock(Cpu cpu) {
         cpu.spend(Cost.SPIN_LOCK);
         lock.lock(cpu);
     }
 
-    void unlock(Cpu cpu) {
+    /** {@code spin_unlock_irqrestore(&fq->lock)}. */
+    public void unlock(Cpu cpu) {
         lock.unlock(cpu);
     }
 
     /** {@code fq_full}: the slot after tail is head. */
-    boolean isFull() {
+    public boolean isFull() {
         return ((tail + 1) & modMask) == head;
     }
 
     /** Entries now queued. */
-    int occupancy() {
+    public int occupancy() {
         return (tail - head) & modMask;
     }
 
-    int peakOccupancy() {
+    /** The most entries this queue has held. */
+    public int peakOccupancy() {
         return peakOccupancy;
     }
 
-    long queued() {
+    /** Entries ever added; exact once the queue is quiet. */
+    public long queued() {
         return queued;
     }
 
-    long freed() {
+    /** Entries ever freed; exact once the queue is quiet. */
+    public long freed() {
         return freed;
     }
 
     /** {@code fq_ring_add} and the entry fill: appends a range queued at flush-start count {@code cnt}. */
-    void ringAdd(Cpu cpu, long pfn, long nrPages, long cnt) {
+    public void ringAdd(Cpu cpu, long pfn, long nrPages, long cnt) {
         int idx = tail;
         tail = (idx + 1) & modMask;
         iovaPfn[idx] = pfn;
@@ -106,7 +104,7 @@ final class FlushQueue {
      *
      * @return the entries freed
      */
-    int ringFreeLocked(Cpu cpu, long finishCnt, IovaFreer freer) {
+    public int ringFreeLocked(Cpu cpu, long finishCnt, DeferredFlushContext.IovaFreer freer) {
         int n = 0;
         while (head != tail && counter[head] < finishCnt) {
             freer.freeIovaFast(cpu, iovaPfn[head], pages[head]);

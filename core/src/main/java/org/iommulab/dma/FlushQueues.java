@@ -28,15 +28,9 @@ import org.iommulab.sim.KTimer;
  * since that other flush started, so the queue can still be full. {@code queue_iova} then adds
  * anyway; the tail wraps onto the head and every entry in the ring is lost: their IOVAs are never
  * freed (a leak, never an early reuse). It takes a whole queue of entries queued during one flush,
- * so it needs tiny queues or very slow flushes; {@link DmaIommuCounters#fqOverflows()} counts it.
+ * so it needs tiny queues or very slow flushes; {@link FlushQueueCounters#overflow} counts it.
  */
-final class FlushQueues {
-
-    /** {@code flush_iotlb_all} of the domain the queues belong to. */
-    @FunctionalInterface
-    interface Flusher {
-        void flushIotlbAll(Cpu cpu);
-    }
+final class FlushQueues implements DeferredFlush {
 
     private final DmaIommuOptions options;
     private final FlushQueue single;
@@ -45,21 +39,22 @@ final class FlushQueues {
     private final AtomicLong fqFlushFinishCnt = new AtomicLong();
     private final AtomicBoolean fqTimerOn = new AtomicBoolean();
     private final KTimer fqTimer;
-    private final Flusher flusher;
-    private final FlushQueue.IovaFreer freer;
-    private final DmaIommuStats stats;
+    private final DeferredFlushContext.Flusher flusher;
+    private final DeferredFlushContext.IovaFreer freer;
+    private final FlushQueueCounters counters;
 
     /**
      * {@code iommu_dma_init_fq}: allocates the queues the options ask for and sets up the timer.
-     *
-     * @param options a power-of-2 size and a positive timeout (checked by the caller)
+     * The options hold a power-of-2 size and a positive timeout (checked by the caller).
      */
-    FlushQueues(Engine engine, String name, DmaIommuOptions options, Flusher flusher,
-            FlushQueue.IovaFreer freer, DmaIommuStats stats) {
+    FlushQueues(DeferredFlushContext context) {
+        Engine engine = context.engine();
+        String name = context.name();
+        DmaIommuOptions options = context.options();
         this.options = options;
-        this.flusher = flusher;
-        this.freer = freer;
-        this.stats = stats;
+        this.flusher = context.flusher();
+        this.freer = context.freer();
+        this.counters = context.counters();
         if (options.queueType() == DmaIommuOptions.QueueType.SINGLE) {
             single = new FlushQueue(engine.newSpinLock(name + " single fq"), options.fqSize());
             perCpu = null;
@@ -73,16 +68,13 @@ final class FlushQueues {
         fqTimer = engine.newTimer(name + " fq_timer", this::fqFlushTimeout);
     }
 
-    DmaIommuOptions options() {
-        return options;
-    }
-
     /**
      * {@code queue_iova}: puts an unmapped range in this CPU's queue (or the single one), freeing
      * what earlier flushes already covered, flushing synchronously if the queue is still full, and
      * arming the timer if it is not running.
      */
-    void queueIova(Cpu cpu, long pfn, long pages) {
+    @Override
+    public void queueIova(Cpu cpu, long pfn, long pages) {
         // smp_mb(): the driver's clearing of the PTEs must be visible before this entry's start
         // count is read, so that any flush counted as starting after that read sees the cleared
         // PTEs. A full fence is the only Java barrier that orders those earlier stores against the
@@ -95,13 +87,12 @@ final class FlushQueues {
             freeLocked(cpu, fq);
             if (fq.isFull()) {
                 fqFlushIotlb(cpu);
-                stats.queueFullFlushes.increment();
+                counters.queueFullFlush();
                 freeLocked(cpu, fq);
                 if (fq.isFull()) {
                     // The kernel adds regardless (see the class comment): tail wraps onto head and
                     // the whole ring, this entry included, reads as empty. Count what is lost.
-                    stats.fqOverflows.increment();
-                    stats.entriesLost.add(fq.occupancy() + 1);
+                    counters.overflow(fq.occupancy() + 1);
                 }
             }
             fq.ringAdd(cpu, pfn, pages, fqFlushStartCnt.get());
@@ -131,7 +122,7 @@ final class FlushQueues {
     void fqFlushTimeout(Cpu cpu) {
         fqTimerOn.set(false);
         fqFlushIotlb(cpu);
-        stats.timerFlushes.increment();
+        counters.timerFlush();
         if (single != null) {
             ringFree(cpu, single);
         } else {
@@ -156,20 +147,23 @@ final class FlushQueues {
     }
 
     /** {@code iommu_dma_free_fq}: stops the timer; queued IOVAs go with the IOVA domain. */
-    void free() {
+    @Override
+    public void free() {
         fqTimer.cancel();
     }
 
-    long fqFlushStartCnt() {
+    @Override
+    public long flushStartCount() {
         return fqFlushStartCnt.get();
     }
 
-    long fqFlushFinishCnt() {
+    @Override
+    public long flushFinishCount() {
         return fqFlushFinishCnt.get();
     }
 
-    /** Entries ever queued, over all queues; exact only when no CPU is queueing. */
-    long entriesQueued() {
+    @Override
+    public long entriesQueued() {
         long n = 0;
         for (FlushQueue fq : queues()) {
             n += fq.queued();
@@ -177,8 +171,8 @@ final class FlushQueues {
         return n;
     }
 
-    /** Entries ever freed, over all queues; exact only when no CPU is queueing. */
-    long entriesFreed() {
+    @Override
+    public long entriesFreed() {
         long n = 0;
         for (FlushQueue fq : queues()) {
             n += fq.freed();
@@ -186,8 +180,8 @@ final class FlushQueues {
         return n;
     }
 
-    /** The most entries any one queue held. */
-    int peakOccupancy() {
+    @Override
+    public int peakOccupancy() {
         int peak = 0;
         for (FlushQueue fq : queues()) {
             peak = Math.max(peak, fq.peakOccupancy());
@@ -195,8 +189,8 @@ final class FlushQueues {
         return peak;
     }
 
-    /** Entries queued now, over all queues; exact only when no CPU is queueing. */
-    int occupancy() {
+    @Override
+    public int occupancy() {
         int n = 0;
         for (FlushQueue fq : queues()) {
             n += fq.occupancy();

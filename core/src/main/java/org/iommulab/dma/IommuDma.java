@@ -38,6 +38,7 @@ public final class IommuDma implements IommuDmaHooks {
     private final Engine engine;
     private final IommuBootParams params;
     private final DmaIommuOptions userOptions;
+    private final DeferredFlush.Factory queueFactory;
     private final Map<Device, DmaIommu> ops = new ConcurrentHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
@@ -47,10 +48,24 @@ public final class IommuDma implements IommuDmaHooks {
     }
 
     /**
+     * The layer with the kernel's queues.
+     *
      * @param userOptions flush-queue options for every device, from {@link DmaIommuOptions#checked},
      *     or null for the kernel's choice
      */
     public IommuDma(Engine engine, IommuBootParams params, DmaIommuOptions userOptions) {
+        this(engine, params, userOptions, FlushQueues::new);
+    }
+
+    /**
+     * The layer with another queueing policy for DMA-FQ domains.
+     *
+     * @param userOptions as above
+     * @param queueFactory builds each DMA-FQ domain's queues
+     */
+    public IommuDma(Engine engine, IommuBootParams params, DmaIommuOptions userOptions,
+            DeferredFlush.Factory queueFactory) {
+        this.queueFactory = queueFactory;
         if (userOptions != null) {
             DmaIommuOptions.checked(userOptions.queueType(), userOptions.fqSize(), userOptions.fqTimeoutMs());
         }
@@ -85,7 +100,8 @@ public final class IommuDma implements IommuDmaHooks {
         }
         IovaDomain iovad = new IovaDomain(engine, 1L << order, basePfn);
         iovad.initRcaches();
-        IommuDmaCookie cookie = new IommuDmaCookie(engine, dev.name(), domain, iovad, initOptions(driver, dev));
+        IommuDmaCookie cookie = new IommuDmaCookie(engine, dev.name(), domain, iovad, initOptions(driver, dev),
+                queueFactory);
         domain.setIovaCookie(cookie);
         if (domain.type() == DomainType.DMA_FQ
                 && (!driver.capable(dev, IommuCap.DEFERRED_FLUSH) || cookie.initFq() != 0)) {

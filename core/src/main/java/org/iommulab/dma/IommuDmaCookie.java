@@ -13,7 +13,7 @@ import org.iommulab.sim.Engine;
  * {@code struct iommu_dma_cookie} of drivers/iommu/dma-iommu.c (v6.7), IOVA kind: the domain's
  * IOVA allocator, its flush-queue options (set whatever the domain type, so that a later live
  * DMA -> DMA-FQ upgrade gets the right queue) and, once {@code iommu_dma_init_fq} ran, its
- * {@link FlushQueues}. A non-null queue object plays the kernel's {@code fq_domain}: unmaps that
+ * queues ({@link FlushQueues} or another {@link DeferredFlush}). A non-null queue object plays the kernel's {@code fq_domain}: unmaps that
  * see it queue their IOVAs, the others sync and free at once. MSI cookies are not modelled.
  */
 public final class IommuDmaCookie implements IovaCookie {
@@ -22,7 +22,7 @@ public final class IommuDmaCookie implements IovaCookie {
 
     static {
         try {
-            FQ = MethodHandles.lookup().findVarHandle(IommuDmaCookie.class, "fq", FlushQueues.class);
+            FQ = MethodHandles.lookup().findVarHandle(IommuDmaCookie.class, "fq", DeferredFlush.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -34,13 +34,16 @@ public final class IommuDmaCookie implements IovaCookie {
     private final DmaIommuOptions options;
     private final String name;
     private final DmaIommuStats stats;
+    private final DeferredFlush.Factory queueFactory;
     /** The lowest pfn no reserved region covers: a device whose mask ends below it can map nothing. */
     private long firstUsablePfn;
     /** {@code fq_domain}: null until the queues exist; accessed only through {@link #FQ}. */
     @SuppressWarnings("unused")
-    private FlushQueues fq;
+    private DeferredFlush fq;
 
-    IommuDmaCookie(Engine engine, String name, IommuDomain domain, IovaDomain iovad, DmaIommuOptions options) {
+    IommuDmaCookie(Engine engine, String name, IommuDomain domain, IovaDomain iovad, DmaIommuOptions options,
+            DeferredFlush.Factory queueFactory) {
+        this.queueFactory = queueFactory;
         this.engine = engine;
         this.name = name;
         this.domain = domain;
@@ -74,8 +77,8 @@ public final class IommuDmaCookie implements IovaCookie {
      * {@code READ_ONCE(cookie->fq_domain)} on the unmap path. Acquire pairs with the release in
      * {@link #initFq}: whoever sees the queues sees them fully built.
      */
-    FlushQueues fqDomain() {
-        return (FlushQueues) FQ.getAcquire(this);
+    DeferredFlush fqDomain() {
+        return (DeferredFlush) FQ.getAcquire(this);
     }
 
     @Override
@@ -83,8 +86,8 @@ public final class IommuDmaCookie implements IovaCookie {
         if (fqDomain() != null) {
             return 0;
         }
-        FlushQueues queues = new FlushQueues(engine, name, options, domain::iommuFlushIotlbAll,
-                iovad::freeIovaFast, stats);
+        DeferredFlush queues = queueFactory.create(new DeferredFlushContext(engine, name, options,
+                domain::iommuFlushIotlbAll, iovad::freeIovaFast, stats.flushQueues));
         // smp_wmb() + WRITE_ONCE(fq_domain): a release store, so the rings, locks and timer built
         // above are visible to any CPU whose acquire load finds the queues.
         FQ.setRelease(this, queues);
@@ -95,7 +98,7 @@ public final class IommuDmaCookie implements IovaCookie {
      * {@code iommu_dma_free_iova}: a range unmapped under queues {@code fq} goes into them; with
      * none (strict, already synced) it returns to the allocator at once.
      */
-    void freeIova(Cpu cpu, long iova, long size, FlushQueues fq) {
+    void freeIova(Cpu cpu, long iova, long size, DeferredFlush fq) {
         long pfn = iovad.iovaPfn(iova);
         long pages = size >>> iovad.iovaShift();
         if (fq != null) {
@@ -107,7 +110,7 @@ public final class IommuDmaCookie implements IovaCookie {
 
     @Override
     public synchronized void put() {
-        FlushQueues queues = fqDomain();
+        DeferredFlush queues = fqDomain();
         if (queues != null) {
             queues.free();
         }
@@ -116,7 +119,7 @@ public final class IommuDmaCookie implements IovaCookie {
 
     /** The counters so far, with the queues' occupancy. */
     DmaIommuCounters counters() {
-        FlushQueues queues = fqDomain();
+        DeferredFlush queues = fqDomain();
         return queues == null
                 ? stats.snapshot(0, 0, 0, 0)
                 : stats.snapshot(queues.entriesQueued(), queues.entriesFreed(), queues.peakOccupancy(),

@@ -3,6 +3,7 @@ package org.iommulab.lab;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.iommulab.platform.PlatformKind;
 
 /** How the guest's DMA is translated and invalidated, by the command-line names. */
 public enum DmaMode {

@@ -7,6 +7,7 @@ import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.platform.lpar.LparFirmware;
 import org.iommulab.platform.shadow.HypervisorProfile;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.sim.CostModel;
 import org.iommulab.workload.FioOptions;

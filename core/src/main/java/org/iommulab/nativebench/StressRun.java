@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.sim.Engine;
 import org.iommulab.workload.MapBenchOptions;
 

@@ -15,7 +15,7 @@ class FlushQueueTest {
     private final ManualEngine engine = new ManualEngine(1);
     private final Cpu cpu = engine.cpu(0);
     private final List<Long> freed = new ArrayList<>();
-    private final FlushQueue.IovaFreer freer = (c, pfn, pages) -> freed.add(pfn);
+    private final DeferredFlushContext.IovaFreer freer = (c, pfn, pages) -> freed.add(pfn);
 
     @Test
     void aRingOfFourHoldsThreeAndWrapsAround() {

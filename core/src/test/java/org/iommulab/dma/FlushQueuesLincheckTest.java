@@ -90,14 +90,14 @@ class FlushQueuesLincheckTest {
         final Oracle oracle = new Oracle();
         private final AtomicInteger nextPfn = new AtomicInteger();
         private final UntimedEngine engine = new UntimedEngine(2);
-        private final DmaIommuStats stats = new DmaIommuStats(engine.nrCpus());
+        private final FlushQueueCounters counters = new FlushQueueCounters();
         private final FlushQueues fq;
 
         Model(DmaIommuOptions options) {
-            fq = new FlushQueues(engine, "lincheck", options,
+            fq = new FlushQueues(new DeferredFlushContext(engine, "lincheck", options,
                     cpu -> oracle.flushFinished(oracle.flushStarted()),
                     (cpu, pfn, pages) -> oracle.freed(pfn),
-                    stats);
+                    counters));
         }
 
         /** Unmaps a fresh page and queues its IOVA on CPU {@code cpu}. */
@@ -117,7 +117,7 @@ class FlushQueuesLincheckTest {
         @Validate
         public void invariantsHold() {
             int queued = nextPfn.get();
-            long lost = stats.entriesLost.sum();
+            long lost = counters.entriesLost();
             if (queued != oracle.freedCount() + fq.occupancy() + lost) {
                 throw new IllegalStateException(queued + " queued but " + oracle.freedCount() + " freed, "
                         + fq.occupancy() + " still queued and " + lost + " lost");

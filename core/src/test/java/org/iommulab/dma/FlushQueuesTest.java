@@ -16,23 +16,23 @@ class FlushQueuesTest {
     private final Cpu cpu0 = engine.cpu(0);
     private final Cpu cpu1 = engine.cpu(1);
     private final List<Long> freed = new ArrayList<>();
-    private final DmaIommuStats stats = new DmaIommuStats(engine.nrCpus());
+    private final FlushQueueCounters counters = new FlushQueueCounters();
 
     @Test
     void anEntryQueuedDuringAFlushWaitsForTheNextOne() {
         FlushQueues[] fq = new FlushQueues[1];
         int[] flushes = new int[1];
-        fq[0] = new FlushQueues(engine, "t", new DmaIommuOptions(QueueType.SINGLE, 8, 1), cpu -> {
+        fq[0] = new FlushQueues(new DeferredFlushContext(engine, "t", new DmaIommuOptions(QueueType.SINGLE, 8, 1), cpu -> {
             if (flushes[0]++ == 0) {
                 fq[0].queueIova(cpu1, 7, 1); // queued while the first flush runs
             }
-        }, (cpu, pfn, pages) -> freed.add(pfn), stats);
+        }, (cpu, pfn, pages) -> freed.add(pfn), counters));
         fq[0].queueIova(cpu0, 5, 1);
         engine.advanceBy(1_000_000);
         assertThat(freed).containsExactly(5L);
         engine.advanceBy(1_000_000);
         assertThat(freed).containsExactly(5L, 7L);
-        assertThat(stats.timerFlushes.sum()).isEqualTo(2);
+        assertThat(counters.timerFlushes()).isEqualTo(2);
     }
 
     /**
@@ -44,17 +44,17 @@ class FlushQueuesTest {
     void aFlushStillRunningElsewhereLeavesTheQueueFullAndTheAddLosesTheRing() {
         FlushQueues[] fq = new FlushQueues[1];
         int[] flushes = new int[1];
-        fq[0] = new FlushQueues(engine, "t", new DmaIommuOptions(QueueType.PER_CPU, 2, 1), cpu -> {
+        fq[0] = new FlushQueues(new DeferredFlushContext(engine, "t", new DmaIommuOptions(QueueType.PER_CPU, 2, 1), cpu -> {
             if (flushes[0]++ == 0) {
                 fq[0].queueIova(cpu1, 1, 1);
                 fq[0].queueIova(cpu1, 2, 1);
             }
-        }, (cpu, pfn, pages) -> freed.add(pfn), stats);
+        }, (cpu, pfn, pages) -> freed.add(pfn), counters));
         fq[0].fqFlushTimeout(cpu0);
 
-        assertThat(stats.queueFullFlushes.sum()).isEqualTo(1);
-        assertThat(stats.fqOverflows.sum()).isEqualTo(1);
-        assertThat(stats.entriesLost.sum()).isEqualTo(2);
+        assertThat(counters.queueFullFlushes()).isEqualTo(1);
+        assertThat(counters.overflows()).isEqualTo(1);
+        assertThat(counters.entriesLost()).isEqualTo(2);
         assertThat(freed).isEmpty();
         assertThat(fq[0].occupancy()).isZero();
     }

@@ -1,13 +1,13 @@
 package org.iommulab.lab;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Map;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.sim.VirtualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.workload.Fio;
 import org.iommulab.workload.FioOptions;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Machines driven directly, where a test needs the engine after the workload ends. */
 class MachineTest {

@@ -1,12 +1,12 @@
 package org.iommulab.lab;
 
+import java.util.Map;
+import org.iommulab.platform.PlatformKind;
+import org.iommulab.workload.FioOptions;
+import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.Map;
-import org.iommulab.workload.FioOptions;
-import org.junit.jupiter.api.Test;
 
 class MemoryEstimateTest {
 

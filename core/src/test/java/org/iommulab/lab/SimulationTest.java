@@ -1,19 +1,19 @@
 package org.iommulab.lab;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.sim.VirtualResourceStats;
 import org.iommulab.stats.RunStats;
 import org.iommulab.workload.FioOptions;
 import org.iommulab.workload.MapBenchOptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Whole runs: determinism, accounting identities and the behaviours the README documents. */
 class SimulationTest {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.List;
 import org.iommulab.lab.DmaMode;
-import org.iommulab.lab.PlatformKind;
+import org.iommulab.platform.PlatformKind;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -43,8 +43,8 @@ public class FlushCounterStress {
     private int iotlbHolds = 1;
     private int freed;
     private int heldWhenFreed;
-    private final FlushQueues queues = new FlushQueues(engine, "stress", DmaIommuOptions.perCpuDefaults(),
-            this::flushIotlbAll, this::freeIovaFast, new DmaIommuStats(2));
+    private final FlushQueues queues = new FlushQueues(new DeferredFlushContext(engine, "stress",
+            DmaIommuOptions.perCpuDefaults(), this::flushIotlbAll, this::freeIovaFast, new FlushQueueCounters()));
 
     private void flushIotlbAll(Cpu cpu) {
         iotlbHolds = pte;

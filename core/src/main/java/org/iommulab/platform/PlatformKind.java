@@ -1,4 +1,4 @@
-package org.iommulab.lab;
+package org.iommulab.platform;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,7 +43,7 @@ public enum PlatformKind {
         throw new IllegalArgumentException("platform '" + name + "' is not one of " + names());
     }
 
-    static String names() {
+    public static String names() {
         return Arrays.stream(values()).map(PlatformKind::cliName).collect(Collectors.joining(", "));
     }
 }
