@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Single-thread map+unmap of one 4 KiB page through dma-iommu on the ideal IOMMU, per DMA mode:
- * the figure read against {@link FloorBenchmark}. The physical page cycles over 512 pages so
+ * Single-thread map+unmap of one 4 KiB page through dma-iommu on the ideal IOMMU, per invalidation
+ * policy ({@code -p policy=} takes any registered one that uses dma-iommu): the figure read against {@link FloorBenchmark}. The physical page cycles over 512 pages so
  * the ideal page table sees different keys, as a driver's buffers would give it.
  */
 @State(Scope.Thread)
@@ -27,15 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DmaMapBenchmark {
 
-    @Param({"PERCPU", "SINGLE", "STRICT"})
-    public DmaModeParam mode;
+    @Param({"lazy-percpu", "lazy-single", "strict"})
+    public String policy;
 
     private IdealDmaMachine machine;
     private long next;
 
     @Setup
     public void setUp() {
-        machine = new IdealDmaMachine(mode, 1);
+        machine = new IdealDmaMachine(policy, 1);
     }
 
     @TearDown

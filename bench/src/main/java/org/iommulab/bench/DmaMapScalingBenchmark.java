@@ -31,15 +31,15 @@ public class DmaMapScalingBenchmark {
     /** The machine all threads share, and the CPU numbers handed to them. */
     @State(Scope.Benchmark)
     public static class Shared {
-        @Param({"PERCPU", "SINGLE"})
-        public DmaModeParam mode;
+        @Param({"lazy-percpu", "lazy-single"})
+        public String policy;
 
         IdealDmaMachine machine;
         final AtomicInteger nextCpu = new AtomicInteger();
 
         @Setup
         public void setUp() {
-            machine = new IdealDmaMachine(mode, 2);
+            machine = new IdealDmaMachine(policy, 2);
         }
 
         @TearDown

@@ -2,19 +2,21 @@ package org.iommulab.bench;
 
 import org.iommulab.dma.DmaIommu;
 import org.iommulab.dma.IommuDma;
-import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.policy.DmaSetup;
+import org.iommulab.policy.Policies;
+import org.iommulab.policy.QueueSettings;
 import org.iommulab.sim.NativeEngine;
 
 /**
  * dma-iommu on the ideal IOMMU under a {@link NativeEngine} whose costs are free, set up for one
- * 64-bit device the way {@code lab.DmaLayer} does it: {@code iommu.strict=1} for strict, user
- * flush-queue options (the kernel's defaults for each queue type) for the lazy modes. What a
- * benchmark on it measures is the Java model's own work.
+ * 64-bit device the way {@code lab.DmaLayer} does it, as a registered policy asks on x86 with its
+ * default settings. What a benchmark on it measures is the Java model's own work.
  */
 final class IdealDmaMachine implements AutoCloseable {
 
@@ -24,15 +26,14 @@ final class IdealDmaMachine implements AutoCloseable {
     final Device dev = new Device("bench0");
     final DmaIommu ops;
 
-    IdealDmaMachine(DmaModeParam mode, int nrCpus) {
+    /** @param policy a registered policy's name; one that does not use dma-iommu is refused */
+    IdealDmaMachine(String policy, int nrCpus) {
+        if (!(Policies.byName(policy).setup(PlatformKind.X86, QueueSettings.DEFAULTS) instanceof DmaSetup.Iommu setup)) {
+            throw new IllegalArgumentException("policy " + policy + " does not use dma-iommu");
+        }
         engine = new NativeEngine(nrCpus);
-        IommuBootParams params = IommuBootParams.defaults().withStrict(mode == DmaModeParam.STRICT);
-        DmaIommuOptions options = switch (mode) {
-            case PERCPU -> DmaIommuOptions.perCpuDefaults();
-            case SINGLE -> DmaIommuOptions.singleDefaults();
-            case STRICT -> null;
-        };
-        IommuDma dma = new IommuDma(engine, params, options);
+        IommuBootParams params = IommuBootParams.defaults().withStrict(setup.strict());
+        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
         dev.setDmaMaskBits(64);
         if (core.probeDevice(dev) != 0) {

@@ -1,10 +1,11 @@
 package org.iommulab.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.stats.RunStats;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +48,7 @@ public class SimulationBenchmark {
 
     @Setup
     public void setUp() {
-        Scenario d = Scenario.defaults(PlatformKind.parse(platform), DmaMode.AUTO);
+        Scenario d = Scenario.defaults(PlatformKind.parse(platform), Policies.AUTO);
         scenario = new Scenario(d.platform(), d.hvProfile(), d.guestMemoryGiB(), d.dma(), d.fqSize(),
                 d.fqTimeoutMs(), d.workload(), d.cpus(), durationMs, d.seed(), d.costOverrides());
     }

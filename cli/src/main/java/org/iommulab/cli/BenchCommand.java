@@ -111,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
             out.print(kernelLines(r, (int) (durationMs / 1000), node == null ? -1 : node));
             out.print(summaryLine(r));
         } else {
-            String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).cliName();
+            String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).name();
             out.print(format.render(List.of(title), List.of(toMap(scenario, r, (int) (durationMs / 1000), costs, resolved))));
         }
         out.flush();
@@ -180,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         MapBenchOptions o = r.options();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("platform", s.platform().cliName());
-        config.put("dma", s.dma().resolve(s.platform()).cliName());
+        config.put("dma", s.dma().resolve(s.platform()).name());
         config.put("threads", o.threads());
         config.put("seconds", seconds);
         config.put("durationMs", r.durationNs() / 1_000_000);

@@ -2,10 +2,10 @@ package org.iommulab.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
 import picocli.CommandLine.Option;
 
 /** The options that choose the machine beneath the workload, shared by {@code run} and {@code bench}. */
@@ -19,10 +19,11 @@ final class MachineOptions {
             description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
     private String hvProfile;
 
-    @Option(names = "--dma", defaultValue = "auto",
-            paramLabel = "auto|legacy|legacy-strict|strict|lazy-percpu|lazy-single",
-            description = "DMA mode; auto is what Linux 6.7 picks on the platform (default: ${DEFAULT-VALUE})")
-    private String dma;
+    @Option(names = "--dma", defaultValue = "auto", paramLabel = "POLICY", converter = PolicyNames.class,
+            completionCandidates = PolicyNames.class,
+            description = "invalidation policy (DMA mode): ${COMPLETION-CANDIDATES}; auto is what Linux 6.7 picks on "
+                    + "the platform; see 'iommu-lab policies' (default: ${DEFAULT-VALUE})")
+    private InvalidationPolicy dma;
 
     @Option(names = "--fq-size", paramLabel = "N",
             description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's, 256 per CPU or 32768 single)")
@@ -41,7 +42,7 @@ final class MachineOptions {
             throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the mode's default, or give 1 or more");
         }
-        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, DmaMode.parse(dma),
+        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, CostOverrides.parse(settings));
     }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.Scenario;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
 final class ReproduceCommand implements Callable<Integer> {
 
     static final List<PlatformKind> PLATFORMS = List.of(PlatformKind.LPAR, PlatformKind.ZVM, PlatformKind.KVM);
-    static final List<DmaMode> MODES = List.of(DmaMode.LEGACY, DmaMode.STRICT, DmaMode.LAZY_PERCPU, DmaMode.LAZY_SINGLE);
+    static final List<InvalidationPolicy> MODES = List.of(Policies.LEGACY, Policies.STRICT, Policies.LAZY_PERCPU, Policies.LAZY_SINGLE);
 
     @Spec
     private CommandSpec spec;
@@ -84,12 +85,12 @@ final class ReproduceCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             if (repeat > 1) {
                 entry.put("platform", scenarios.get(i).platform().cliName());
-                entry.put("dma", scenarios.get(i).dma().cliName());
+                entry.put("dma", scenarios.get(i).dma().name());
             }
             entry.putAll(repeat == 1 ? r.runs().get(0).toMap() : r.toMap());
             entry.put("relativeToLegacy", relative(r, legacy));
             out.add(entry);
-            titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().cliName());
+            titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().name());
         }
         if (repeat == 1 || format == OutputFormat.json) {
             return format.render(titles, out);
@@ -120,7 +121,7 @@ final class ReproduceCommand implements Callable<Integer> {
             if (!chosen.isEmpty() && !chosen.contains(p)) {
                 continue;
             }
-            for (DmaMode m : MODES) {
+            for (InvalidationPolicy m : MODES) {
                 Scenario d = Scenario.defaults(p, m);
                 out.add(new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs, run.seed,
                         costs));

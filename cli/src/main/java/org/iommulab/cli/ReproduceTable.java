@@ -37,7 +37,7 @@ final class ReproduceTable {
                         "stale max", "peak pg", "limited by"));
             }
             double iops = r.mean("throughput.iops");
-            sb.append(String.format(Locale.ROOT, ROW, s.dma().cliName(),
+            sb.append(String.format(Locale.ROOT, ROW, s.dma().name(),
                     Units.count(Math.round(iops)),
                     repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
                     String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, legacy.mean("throughput.iops"))),

@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Scenario scenario = scenario();
-        String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).cliName();
+        String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).name();
         PrintWriter out = spec.commandLine().getOut();
         List<RunStats> runs;
         List<Scenario> seeds = run.seeds(scenario);

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
-import org.iommulab.lab.DmaMode;
 import org.iommulab.nativebench.StressResult;
 import org.iommulab.nativebench.StressRun;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,8 +52,9 @@ final class StressCommand implements Callable<Integer> {
             description = "platforms, comma-separated (default: ${DEFAULT-VALUE})")
     private String platforms;
 
-    @Option(names = "--dma", defaultValue = "all", paramLabel = "all|strict,lazy-percpu,lazy-single,legacy,legacy-strict",
-            description = "DMA modes, comma-separated; the legacy ones run on s390 only (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dma", defaultValue = "all", paramLabel = "all|POLICY[,POLICY...]",
+            description = "invalidation policies, comma-separated, of the registered ones but auto; each runs on the "
+                    + "platforms it exists on, see 'iommu-lab policies' (default: ${DEFAULT-VALUE})")
     private String modes;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
@@ -74,8 +76,7 @@ final class StressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format csv is not offered by stress; use table or json");
         }
         List<PlatformKind> p = list(platforms, Arrays.asList(PlatformKind.values()), PlatformKind::parse);
-        List<DmaMode> allModes = Arrays.stream(DmaMode.values()).filter(m -> m != DmaMode.AUTO).toList();
-        List<DmaMode> m = list(modes, allModes, StressCommand::mode);
+        List<InvalidationPolicy> m = list(modes, Policies.concrete(), StressCommand::mode);
         StressRun.Options options = new StressRun.Options(threads, ms != null ? ms : seconds * 1000L, seed, p, m);
         List<StressResult> results;
         try (ProgressBar bar = Runs.progress("stress", (long) p.size() * m.size())) {
@@ -96,10 +97,10 @@ final class StressCommand implements Callable<Integer> {
         return results.stream().anyMatch(r -> r.violations() > 0) ? 1 : 0;
     }
 
-    private static DmaMode mode(String name) {
-        DmaMode m = DmaMode.parse(name);
-        if (m == DmaMode.AUTO) {
-            throw new IllegalArgumentException("DMA mode 'auto' is not a mode of its own; name the modes to stress");
+    private static InvalidationPolicy mode(String name) {
+        InvalidationPolicy m = Policies.byName(name);
+        if (!Policies.concrete().contains(m)) {
+            throw new IllegalArgumentException("DMA mode '" + name + "' stands for the kernel's choice, not a policy of its own; name the policies to stress");
         }
         return m;
     }

@@ -20,6 +20,11 @@ public interface DeferredFlush {
         DeferredFlush create(DeferredFlushContext context);
     }
 
+    /** The kernel's per-CPU or single queues, as the domain's options ask. */
+    static Factory kernelQueues() {
+        return FlushQueues::new;
+    }
+
     /** Takes an unmapped, not yet flushed range; frees it once a later flush has finished. */
     void queueIova(Cpu cpu, long pfn, long pages);
 

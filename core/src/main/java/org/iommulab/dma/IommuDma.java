@@ -54,7 +54,7 @@ public final class IommuDma implements IommuDmaHooks {
      *     or null for the kernel's choice
      */
     public IommuDma(Engine engine, IommuBootParams params, DmaIommuOptions userOptions) {
-        this(engine, params, userOptions, FlushQueues::new);
+        this(engine, params, userOptions, DeferredFlush.kernelQueues());
     }
 
     /**

@@ -14,15 +14,16 @@ import org.iommulab.iova.Iova;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.policy.DmaSetup;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.PageCounts;
 import org.iommulab.stats.StaleWindowTracker;
 
 /**
- * dma-iommu set up on a device the way a DMA mode asks: strict through {@code iommu.strict=1},
- * the queues through user-given flush-queue options, {@code auto} through what the kernel itself
- * chooses. s390 also sets {@code iommu.forcedac}, as {@code s390_iommu_init()} does.
+ * dma-iommu set up on a device the way an invalidation policy asks ({@link DmaSetup.Iommu}):
+ * strict through {@code iommu.strict=1}, the queues' options and kind from the policy, or what
+ * the kernel itself chooses. s390 also sets {@code iommu.forcedac}, as {@code s390_iommu_init()} does.
  */
 final class DmaLayer {
 
@@ -36,32 +37,20 @@ final class DmaLayer {
         this.dev = dev;
     }
 
-    /** Probes {@code dev} through {@code driver} and gives it dma-iommu ops for {@code s}'s mode. */
+    /** Probes {@code dev} through {@code driver} and gives it dma-iommu ops set up as {@code s}'s policy asks. */
     static DmaLayer attach(Engine engine, IommuDriver driver, Device dev, Scenario s, boolean forcedac) {
-        DmaMode mode = s.dma().resolve(s.platform());
-        IommuBootParams params = IommuBootParams.defaults().withForcedac(forcedac).withStrict(mode == DmaMode.STRICT);
-        IommuDma dma = new IommuDma(engine, params, userOptions(s, mode));
+        if (!(s.dmaSetup() instanceof DmaSetup.Iommu setup)) {
+            throw new IllegalArgumentException("DMA mode " + s.dma().name() + " does not use dma-iommu, which is all "
+                    + s.platform().cliName() + " has");
+        }
+        IommuBootParams params = IommuBootParams.defaults().withForcedac(forcedac).withStrict(setup.strict());
+        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, driver, dma);
         int ret = core.probeDevice(dev);
         if (ret != 0) {
             throw new IllegalStateException("probing " + dev + " failed: " + Errno.name(ret));
         }
         return new DmaLayer(dma, dev);
-    }
-
-    /**
-     * The queue options the mode forces, or null where the kernel chooses: {@code auto} resolved
-     * to a lazy mode keeps the kernel's choice unless the user set a size or timeout.
-     */
-    private static DmaIommuOptions userOptions(Scenario s, DmaMode mode) {
-        boolean chosenByKernel = s.dma() == DmaMode.AUTO && s.fqSize() == 0 && s.fqTimeoutMs() == 0;
-        if (chosenByKernel || !mode.flushQueued()) {
-            return null;
-        }
-        DmaIommuOptions base = mode == DmaMode.LAZY_SINGLE ? DmaIommuOptions.singleDefaults() : DmaIommuOptions.perCpuDefaults();
-        return DmaIommuOptions.checked(base.queueType(),
-                s.fqSize() != 0 ? s.fqSize() : base.fqSize(),
-                s.fqTimeoutMs() != 0 ? s.fqTimeoutMs() : base.fqTimeoutMs());
     }
 
     DmaIommu dmaIommu() {

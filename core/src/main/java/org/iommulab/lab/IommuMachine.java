@@ -26,7 +26,7 @@ import org.iommulab.stats.StaleWindowTracker;
  *   <li>{@link #virtio}: a guest with a virtio-iommu backed by vfio on the host; each kick is an
  *       exit to the VMM and the host's vfio calls are its hypervisor work. The driver leaves
  *       {@code shadow_on_flush} clear, as upstream does; the lazy modes choose their queue
- *       explicitly ({@code auto} is strict there, see {@link DmaMode#resolve});
+ *       explicitly ({@code auto} is strict there, see {@link org.iommulab.policy.Policies#AUTO});
  *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor.
  * </ul>
  */

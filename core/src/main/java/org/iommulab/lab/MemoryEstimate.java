@@ -2,6 +2,7 @@ package org.iommulab.lab;
 
 import java.util.Locale;
 import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.policy.DmaSetup;
 import org.iommulab.report.Units;
 
 /**
@@ -46,18 +47,24 @@ final class MemoryEstimate {
                             + " each%s; reduce those options or --cpus, or give Java more with JAVA_TOOL_OPTIONS=-Xmx...",
                     Units.bytes(need), Units.bytes(maxHeapBytes), f.ios(), f.setBy(), f.pagesEach(),
                     flushQueueBytes(s) > need / 4 ? ", and " + Units.bytes(flushQueueBytes(s)) + " of flush queues (--fq-size"
-                            + (s.dma().resolve(s.platform()) == DmaMode.LAZY_PERCPU ? " x --cpus)" : ")") : ""));
+                            + (perCpuQueues(s) ? " x --cpus)" : ")") : ""));
         }
     }
 
+    /** Bytes of flush-queue entries, as the resolved policy sets the queues up. */
     private static double flushQueueBytes(Scenario s) {
-        DmaMode mode = s.dma().resolve(s.platform());
-        if (mode == DmaMode.LAZY_SINGLE) {
-            return (double) (s.fqSize() != 0 ? s.fqSize() : DmaIommuOptions.SINGLE_FQ_SIZE) * BYTES_PER_FQ_ENTRY;
-        }
-        if (mode == DmaMode.LAZY_PERCPU) {
-            return (double) (s.fqSize() != 0 ? s.fqSize() : DmaIommuOptions.DEFAULT_FQ_SIZE) * BYTES_PER_FQ_ENTRY * s.cpus();
-        }
-        return 0;
+        DmaIommuOptions q = queueOptions(s);
+        return q == null ? 0 : (double) q.fqSize() * BYTES_PER_FQ_ENTRY * (perCpuQueues(s) ? s.cpus() : 1);
+    }
+
+    private static boolean perCpuQueues(Scenario s) {
+        DmaIommuOptions q = queueOptions(s);
+        return q != null && q.queueType() == DmaIommuOptions.QueueType.PER_CPU;
+    }
+
+    /** The flush-queue options the policy resolved on the platform forces, or null when it has no queues. */
+    private static DmaIommuOptions queueOptions(Scenario s) {
+        DmaSetup setup = s.dma().resolve(s.platform()).setup(s.platform(), s.queueSettings());
+        return setup instanceof DmaSetup.Iommu iommu && !iommu.strict() ? iommu.options() : null;
     }
 }

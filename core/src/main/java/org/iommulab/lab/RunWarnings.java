@@ -26,7 +26,7 @@ public final class RunWarnings {
         new TreeMap<>(s.costOverrides()).forEach((key, ns) -> {
             if (!costs.wasRead(CostModel.byKey(key))) {
                 out.add("--set " + key + "=" + ns + " changed nothing: this run ("
-                        + s.platform().cliName() + ", " + s.dma().resolve(s.platform()).cliName() + ", "
+                        + s.platform().cliName() + ", " + s.dma().resolve(s.platform()).name() + ", "
                         + s.workload().name() + ", " + s.durationMs() + " ms) never charged " + key);
             }
         });

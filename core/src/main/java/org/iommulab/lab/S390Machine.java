@@ -1,7 +1,6 @@
 package org.iommulab.lab;
 
 import java.util.Map;
-import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.dma.legacy.LegacyS390Dma;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
@@ -13,6 +12,7 @@ import org.iommulab.platform.lpar.LparFirmware;
 import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.platform.shadow.HypervisorStats;
 import org.iommulab.platform.shadow.ShadowingHypervisor;
+import org.iommulab.policy.DmaSetup;
 import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
@@ -69,11 +69,8 @@ final class S390Machine implements Machine {
             builder = hypervisor.functionBuilder(dev, HOST_SDMA, HOST_EDMA);
         }
         this.fn = builder.trace(tracker).build();
-        DmaMode mode = s.dma().resolve(s.platform());
-        if (mode.legacy()) {
-            LegacyDmaOptions options = mode == DmaMode.LEGACY_STRICT
-                    ? LegacyDmaOptions.strictMode(memoryBytes) : LegacyDmaOptions.lazy(memoryBytes);
-            this.legacy = new LegacyS390Dma(engine, fn, tables, options);
+        if (s.dmaSetup() instanceof DmaSetup.LegacyS390 old) {
+            this.legacy = new LegacyS390Dma(engine, fn, tables, old.options(memoryBytes));
             this.dmaLayer = null;
             dev.setDmaOps(legacy);
         } else {

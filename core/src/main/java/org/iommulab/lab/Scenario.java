@@ -1,13 +1,19 @@
 package org.iommulab.lab;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.shadow.HypervisorProfile;
+import org.iommulab.policy.DmaSetup;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
+import org.iommulab.policy.QueueSettings;
 import org.iommulab.sim.CostModel;
 import org.iommulab.workload.FioOptions;
 
@@ -26,7 +32,7 @@ public record Scenario(
         PlatformKind platform,
         String hvProfile,
         int guestMemoryGiB,
-        DmaMode dma,
+        InvalidationPolicy dma,
         int fqSize,
         int fqTimeoutMs,
         WorkloadSpec workload,
@@ -50,13 +56,15 @@ public record Scenario(
         if (durationMs < 1 || durationMs > 3_600_000) {
             throw new IllegalArgumentException("duration " + durationMs + " ms; allowed 1..3600000");
         }
-        if (dma.legacy() && !platform.s390()) {
-            throw new IllegalArgumentException("DMA mode " + dma.cliName() + " exists only on s390 (lpar, zvm, kvm), not on "
-                    + platform.cliName());
+        if (!dma.runsOn(platform)) {
+            throw new IllegalArgumentException("DMA mode " + dma.name() + " does not run on " + platform.cliName()
+                    + "; it runs on " + Arrays.stream(PlatformKind.values()).filter(dma::runsOn)
+                            .map(PlatformKind::cliName).collect(Collectors.joining(", ")));
         }
-        if ((fqSize != 0 || fqTimeoutMs != 0) && !dma.resolve(platform).flushQueued()) {
-            throw new IllegalArgumentException("--fq-size and --fq-timeout-ms apply to lazy-percpu or lazy-single, not to "
-                    + dma.resolve(platform).cliName());
+        if ((fqSize != 0 || fqTimeoutMs != 0) && !dma.resolve(platform).takesQueueSettings()) {
+            throw new IllegalArgumentException("--fq-size and --fq-timeout-ms apply to "
+                    + Policies.names(Policies.all().stream().filter(InvalidationPolicy::takesQueueSettings).toList())
+                    + ", not to " + dma.resolve(platform).name());
         }
         if (hvProfile != null && platform != PlatformKind.KVM && platform != PlatformKind.ZVM) {
             throw new IllegalArgumentException("--hv-profile applies to kvm or zvm, not to " + platform.cliName());
@@ -73,7 +81,7 @@ public record Scenario(
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
-    public static Scenario defaults(PlatformKind platform, DmaMode dma) {
+    public static Scenario defaults(PlatformKind platform, InvalidationPolicy dma) {
         return new Scenario(platform, null, DEFAULT_GUEST_MEMORY_GIB, dma, 0, 0,
                 new WorkloadSpec.FioSpec(FioOptions.defaults()), DEFAULT_CPUS, DEFAULT_DURATION_MS, 1, Map.of());
     }
@@ -82,6 +90,16 @@ public record Scenario(
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
                 otherSeed, costOverrides);
+    }
+
+    /** The user's flush-queue size and timeout. */
+    public QueueSettings queueSettings() {
+        return new QueueSettings(fqSize, fqTimeoutMs);
+    }
+
+    /** How the policy sets up the guest's DMA layer for this run. */
+    public DmaSetup dmaSetup() {
+        return dma.setup(platform, queueSettings());
     }
 
     /** The costs of this run. */
@@ -99,8 +117,8 @@ public record Scenario(
         out.put("platform", platform.cliName());
         out.put("hvProfile", resolvedProfile);
         out.put("guestMemoryGiB", guestMemoryGiB);
-        out.put("dma", dma.cliName());
-        out.put("dmaResolved", dma.resolve(platform).cliName());
+        out.put("dma", dma.name());
+        out.put("dmaResolved", dma.resolve(platform).name());
         out.put("fqSize", queues == null ? null : queues.fqSize());
         out.put("fqTimeoutMs", queues == null ? null : queues.fqTimeoutMs());
         out.put("workload", workload.name());

@@ -1,13 +1,16 @@
 package org.iommulab.nativebench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.iommulab.lab.DmaMode;
+import java.util.stream.Collectors;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.sim.Engine;
 import org.iommulab.workload.MapBenchOptions;
 
@@ -34,7 +37,7 @@ public final class StressRun {
     /**
      * @param durationMs the whole run's time, shared out evenly among the platform and mode pairs
      */
-    public record Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<DmaMode> modes) {
+    public record Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<InvalidationPolicy> modes) {
         public Options {
             if (threads < 1 || threads > Scenario.MAX_CPUS) {
                 throw new IllegalArgumentException("threads " + threads + "; allowed 1.." + Scenario.MAX_CPUS);
@@ -45,8 +48,10 @@ public final class StressRun {
             platforms = List.copyOf(platforms);
             modes = List.copyOf(modes);
             if (pairs(platforms, modes).isEmpty()) {
-                throw new IllegalArgumentException("no platform runs the DMA modes asked for: legacy and legacy-strict"
-                        + " exist only on lpar, zvm and kvm");
+                throw new IllegalArgumentException("none of the platforms asked for runs the DMA modes asked for: "
+                        + modes.stream().map(m -> m.name() + " runs only on " + Arrays.stream(PlatformKind.values())
+                                .filter(m::runsOn).map(PlatformKind::cliName).collect(Collectors.joining(", ")))
+                                .collect(Collectors.joining("; ")));
             }
         }
     }
@@ -65,13 +70,13 @@ public final class StressRun {
         long each = Math.max(1, o.durationMs() / pairs.size());
         List<StressResult> out = new ArrayList<>();
         for (Scenario base : pairs) {
-            boolean single = base.dma() == DmaMode.LAZY_SINGLE;
+            boolean single = base.dma() == Policies.LAZY_SINGLE;
             Scenario s = new Scenario(base.platform(), null, GUEST_MEMORY_GIB, base.dma(),
                     single ? SINGLE_FQ_SIZE : 0, single ? SINGLE_FQ_TIMEOUT_MS : 0,
                     new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults()), o.threads(), each, o.seed(), Map.of());
             try (NativeSetup setup = NativeSetup.of(s, false)) {
                 setup.device().setDmaMaskBits(64);
-                String name = s.platform().cliName() + " " + s.dma().cliName();
+                String name = s.platform().cliName() + " " + s.dma().name();
                 out.add(runOne(StressTarget.of(name, setup.machine()), setup.engine(), each * 1_000_000L, o.seed()));
             }
             progress.accept(out.size(), pairs.size());
@@ -125,12 +130,12 @@ public final class StressRun {
                 violations.first(), System.nanoTime() - start);
     }
 
-    /** The pairs to run, platforms outer; the old s390 modes only where they exist. */
-    static List<Scenario> pairs(List<PlatformKind> platforms, List<DmaMode> modes) {
+    /** The pairs to run, platforms outer; each policy only where it runs. */
+    static List<Scenario> pairs(List<PlatformKind> platforms, List<InvalidationPolicy> modes) {
         List<Scenario> out = new ArrayList<>();
         for (PlatformKind p : platforms) {
-            for (DmaMode m : modes) {
-                if (!m.legacy() || p.s390()) {
+            for (InvalidationPolicy m : modes) {
+                if (m.runsOn(p)) {
                     out.add(Scenario.defaults(p, m));
                 }
             }

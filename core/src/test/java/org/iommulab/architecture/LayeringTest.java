@@ -69,6 +69,13 @@ class LayeringTest {
             .because("the hardware and hypervisors beneath see the IOMMU driver's ops, not dma-iommu");
 
     @ArchTest
+    static final ArchRule policiesConfigureTheKernelModelOnly = noClasses()
+            .that().resideInAPackage("org.iommulab.policy..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.iommulab.lab..", "org.iommulab.workload..",
+                    "org.iommulab.report..", "org.iommulab.nativebench..", "org.iommulab.cli..", "org.iommulab.stats..")
+            .because("a policy says how the kernel model is set up; the runners read the registry, not the reverse");
+
+    @ArchTest
     static final ArchRule coreNeedsNoCliLibraries = noClasses()
             .should().dependOnClassesThat().resideInAnyPackage("picocli..", "com.fasterxml.jackson..",
                     "me.tongfei..")

@@ -35,7 +35,7 @@ class DmaIommuSafetyTest {
     private static final long APERTURE_END = (64L << 20) - 1;
 
     static Stream<Arguments> seeds() {
-        return Stream.of(FlushMode.values())
+        return FlushMode.all().stream()
                 .flatMap(mode -> IntStream.range(0, 20).mapToObj(seed -> Arguments.of(mode, seed)));
     }
 
@@ -49,10 +49,10 @@ class DmaIommuSafetyTest {
         IdealIommu.Config config = IdealIommu.Config.defaults()
                 .withGeometry(new DomainGeometry(0, APERTURE_END, true))
                 .withCheckSafety(true);
-        TestMachine m = new TestMachine(engine, mode.params, config, mode.options);
+        TestMachine m = mode.machine(engine, config);
         Device dev = new Device("dev" + seed);
         DmaIommu ops = m.probe(dev);
-        assertThat(ops.type()).isEqualTo(mode.type);
+        assertThat(ops.type()).isEqualTo(mode.type());
         IdealDomain pt = m.lastDomain();
         List<Live> live = new ArrayList<>();
         TreeMap<Long, Long> ranges = new TreeMap<>();
@@ -95,13 +95,13 @@ class DmaIommuSafetyTest {
         assertThat(n.unmapMismatches()).isZero();
         assertThat(n.fqOverflows()).isZero();
         assertThat(n.entriesQueued()).isEqualTo(n.entriesFreed() + n.occupancy());
-        if (mode == FlushMode.STRICT) {
+        if (mode.strict()) {
             assertThat(n.strictSyncs()).isEqualTo(n.unmaps());
             assertThat(n.entriesQueued()).isZero();
         } else {
             assertThat(n.entriesQueued()).isEqualTo(n.unmaps());
             assertThat(n.fqFlushes()).isEqualTo(pt.flushAlls());
-            assertThat(n.peakOccupancy()).isLessThan(mode.options.fqSize());
+            assertThat(n.peakOccupancy()).isLessThan(mode.options().fqSize());
             assertThat(n.queueFullFlushes()).as("queue-full flushes").isPositive();
             assertThat(n.timerFlushes()).as("timer flushes").isPositive();
         }

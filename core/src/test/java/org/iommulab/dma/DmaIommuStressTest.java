@@ -8,7 +8,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.iommu.DmaIommuOptions.QueueType;
 import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
@@ -18,7 +21,7 @@ import org.iommulab.sim.Cpu;
 import org.iommulab.sim.NativeEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real threads, one per CPU, map and unmap at random through one domain while the real flush
@@ -32,13 +35,13 @@ class DmaIommuStressTest {
     private static final int OPS_PER_CPU = 20_000;
 
     @ParameterizedTest
-    @EnumSource(FlushMode.class)
+    @MethodSource("org.iommulab.dma.FlushMode#all")
     void concurrentMapsAndUnmapsKeepTheInvariants(FlushMode mode) throws Exception {
         IdealIommu.Config config = IdealIommu.Config.defaults()
                 .withGeometry(new DomainGeometry(0, (256L << 20) - 1, true))
                 .withCheckSafety(true);
         try (NativeEngine engine = new NativeEngine(CPUS)) {
-            TestMachine m = new TestMachine(engine, mode.params, config, mode.options);
+            TestMachine m = mode.machine(engine, config);
             Device dev = new Device("stress");
             DmaIommu ops = m.probe(dev);
             IdealDomain pt = m.lastDomain();
@@ -75,7 +78,8 @@ class DmaIommuStressTest {
                 .withGeometry(new DomainGeometry(0, (256L << 20) - 1, true))
                 .withCheckSafety(true);
         try (NativeEngine engine = new NativeEngine(CPUS)) {
-            TestMachine m = new TestMachine(engine, FlushMode.STRICT.params, config, FlushMode.PER_CPU.options);
+            TestMachine m = new TestMachine(engine, IommuBootParams.defaults().withStrict(true), config,
+                    DmaIommuOptions.checked(QueueType.PER_CPU, 8, 1));
             Device dev = new Device("upgrade");
             DmaIommu ops = m.probe(dev);
             m.core.group(dev).bindDriver();

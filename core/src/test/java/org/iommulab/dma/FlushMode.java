@@ -1,23 +1,64 @@
 package org.iommulab.dma;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.iommulab.iommu.DmaIommuOptions;
-import org.iommulab.iommu.DmaIommuOptions.QueueType;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
+import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.policy.DmaSetup;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
+import org.iommulab.policy.QueueSettings;
+import org.iommulab.sim.Engine;
 
-/** The three invalidation schemes under test, with queues small enough to fill and wrap often. */
-enum FlushMode {
-    STRICT(IommuBootParams.defaults().withStrict(true), null, DomainType.DMA),
-    PER_CPU(IommuBootParams.defaults(), DmaIommuOptions.checked(QueueType.PER_CPU, 8, 1), DomainType.DMA_FQ),
-    SINGLE(IommuBootParams.defaults(), DmaIommuOptions.checked(QueueType.SINGLE, 32, 2), DomainType.DMA_FQ);
+/**
+ * A registered policy that uses dma-iommu, as the checkers run it: with queues small enough to
+ * fill and wrap often. Every such policy in the registry goes through the same checkers.
+ */
+record FlushMode(InvalidationPolicy policy, DmaSetup.Iommu setup) {
 
-    final IommuBootParams params;
-    final DmaIommuOptions options;
-    final DomainType type;
+    /** Queue settings for the checkers: 8 entries, 1 ms. */
+    static final QueueSettings SMALL = new QueueSettings(8, 1);
 
-    FlushMode(IommuBootParams params, DmaIommuOptions options, DomainType type) {
-        this.params = params;
-        this.options = options;
-        this.type = type;
+    /** Every registered policy but auto that sets up dma-iommu (on x86, whose IOMMU the ideal one stands for). */
+    static List<FlushMode> all() {
+        List<FlushMode> out = new ArrayList<>();
+        for (InvalidationPolicy p : Policies.concrete()) {
+            if (p.runsOn(PlatformKind.X86)
+                    && p.setup(PlatformKind.X86, p.takesQueueSettings() ? SMALL : QueueSettings.DEFAULTS)
+                            instanceof DmaSetup.Iommu setup) {
+                out.add(new FlushMode(p, setup));
+            }
+        }
+        return out;
+    }
+
+    IommuBootParams params() {
+        return IommuBootParams.defaults().withStrict(setup.strict());
+    }
+
+    DmaIommuOptions options() {
+        return setup.options();
+    }
+
+    DomainType type() {
+        return setup.strict() ? DomainType.DMA : DomainType.DMA_FQ;
+    }
+
+    boolean strict() {
+        return setup.strict();
+    }
+
+    /** A machine on the ideal IOMMU set up as this policy asks. */
+    TestMachine machine(Engine engine, IdealIommu.Config config) {
+        return new TestMachine(engine, params(), new IdealIommu(config), options(), null,
+                setup.queues());
+    }
+
+    @Override
+    public String toString() {
+        return policy.name();
     }
 }

@@ -24,15 +24,21 @@ final class TestMachine {
     final IommuCore core;
 
     TestMachine(Engine engine, IommuBootParams params, IdealIommu.Config config, DmaIommuOptions userOptions) {
-        this(engine, params, new IdealIommu(config), userOptions, null);
+        this(engine, params, new IdealIommu(config), userOptions, null, DeferredFlush.kernelQueues());
     }
 
     /** With {@code tuned} as what the driver's {@code tune_dma_iommu} returns (null: no change). */
     TestMachine(Engine engine, IommuBootParams params, IdealIommu ideal, DmaIommuOptions userOptions,
             DmaIommuOptions tuned) {
+        this(engine, params, ideal, userOptions, tuned, DeferredFlush.kernelQueues());
+    }
+
+    /** With {@code queues} building the DMA-FQ domains' queues. */
+    TestMachine(Engine engine, IommuBootParams params, IdealIommu ideal, DmaIommuOptions userOptions,
+            DmaIommuOptions tuned, DeferredFlush.Factory queues) {
         this.engine = engine;
         this.ideal = ideal;
-        this.dma = new IommuDma(engine, params, userOptions);
+        this.dma = new IommuDma(engine, params, userOptions, queues);
         this.core = new IommuCore(params, tuned == null ? ideal : tuning(ideal, tuned), dma);
     }
 

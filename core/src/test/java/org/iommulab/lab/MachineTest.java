@@ -2,6 +2,7 @@ package org.iommulab.lab;
 
 import java.util.Map;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.Policies;
 import org.iommulab.sim.VirtualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.workload.Fio;
@@ -14,7 +15,7 @@ class MachineTest {
 
     @Test
     void theFlushQueueTimerFiresInAnIdlePeriodAndClosesEveryWindow() {
-        Scenario s = new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LAZY_PERCPU, 0, 0,
+        Scenario s = new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_PERCPU, 0, 0,
                 new WorkloadSpec.FioSpec(FioOptions.defaults()), 2, 5, 1, Map.of());
         VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
         StaleWindowTracker tracker = new StaleWindowTracker();
@@ -35,7 +36,7 @@ class MachineTest {
 
     @Test
     void theOldSchemeIssuesExactlyOneGlobalRpcitPerWrapOnLpar() {
-        Scenario s = new Scenario(PlatformKind.LPAR, null, 1, DmaMode.LEGACY, 0, 0,
+        Scenario s = new Scenario(PlatformKind.LPAR, null, 1, Policies.LEGACY, 0, 0,
                 new WorkloadSpec.FioSpec(FioOptions.defaults()), 4, 600, 1, Map.of());
         VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
         S390Machine m = new S390Machine(engine, s, new StaleWindowTracker());

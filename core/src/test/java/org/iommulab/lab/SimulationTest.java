@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.sim.VirtualResourceStats;
 import org.iommulab.stats.RunStats;
 import org.iommulab.workload.FioOptions;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Whole runs: determinism, accounting identities and the behaviours the README documents. */
 class SimulationTest {
 
-    private static Scenario quick(PlatformKind p, DmaMode m) {
+    private static Scenario quick(PlatformKind p, InvalidationPolicy m) {
         Scenario d = Scenario.defaults(p, m);
         return new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), 4, 20, 7, Map.of());
     }
@@ -26,8 +28,8 @@ class SimulationTest {
     static List<Arguments> everyPlatformAndMode() {
         List<Arguments> out = new java.util.ArrayList<>();
         for (PlatformKind p : PlatformKind.values()) {
-            for (DmaMode m : DmaMode.values()) {
-                if (!m.legacy() || p.s390()) {
+            for (InvalidationPolicy m : Policies.all()) {
+                if (m.runsOn(p)) {
                     out.add(Arguments.of(p, m));
                 }
             }
@@ -37,18 +39,18 @@ class SimulationTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyPlatformAndMode")
-    void everyIoEndsCompletedOrFailedAndCountersAddUp(PlatformKind p, DmaMode m) {
+    void everyIoEndsCompletedOrFailedAndCountersAddUp(PlatformKind p, InvalidationPolicy m) {
         RunStats r = Simulation.run(quick(p, m));
         assertThat(r.io().submitted()).isPositive();
         assertThat(r.io().submitted()).isEqualTo(r.io().completed() + r.io().failed());
-        DmaMode resolved = m.resolve(p);
-        if (p.s390() && resolved.flushQueued()) {
+        InvalidationPolicy resolved = m.resolve(p);
+        if (p.s390() && resolved.takesQueueSettings()) {
             // debugfs "Global RPCITs" counts flush_iotlb_all only (v6.7); the global refresh after an
             // out-of-resources RPCIT is counted in rpcit.outOfResource.
             assertThat(r.rpcit().global()).as("Global RPCITs = queue-full + timer flushes")
                     .isEqualTo(r.flushQueue().fullFlushes() + r.flushQueue().timerFlushes());
         }
-        if (p.s390() && resolved == DmaMode.STRICT) {
+        if (p.s390() && resolved == Policies.STRICT) {
             assertThat(r.rpcit().sync()).as("one Sync RPCIT per strict unmap").isEqualTo(r.io().completed());
         }
         assertThat(r.cpu().busyNs()).isPositive();
@@ -57,10 +59,10 @@ class SimulationTest {
     @Test
     void theSameScenarioGivesTheSameResultByteForByte() {
         for (PlatformKind p : List.of(PlatformKind.KVM, PlatformKind.LPAR, PlatformKind.X86)) {
-            Scenario s = quick(p, DmaMode.AUTO);
+            Scenario s = quick(p, Policies.AUTO);
             assertThat(withoutWallTime(Simulation.run(s))).isEqualTo(withoutWallTime(Simulation.run(s)));
         }
-        Scenario a = quick(PlatformKind.KVM, DmaMode.LAZY_PERCPU);
+        Scenario a = quick(PlatformKind.KVM, Policies.LAZY_PERCPU);
         Scenario b = new Scenario(a.platform(), null, a.guestMemoryGiB(), a.dma(), 0, 0, a.workload(), a.cpus(),
                 a.durationMs(), a.seed() + 1, Map.of());
         assertThat(withoutWallTime(Simulation.run(a))).as("another seed, another run")
@@ -76,14 +78,14 @@ class SimulationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyWorkload")
     void everyWorkloadDrawsItsTimingFromTheSeed(WorkloadSpec w) {
-        Scenario a = new Scenario(PlatformKind.KVM, null, 16, DmaMode.LAZY_SINGLE, 0, 0, w, 4, 20, 1, Map.of());
+        Scenario a = new Scenario(PlatformKind.KVM, null, 16, Policies.LAZY_SINGLE, 0, 0, w, 4, 20, 1, Map.of());
         assertThat(withoutWallTime(Simulation.run(a))).as("same seed, same run")
                 .isEqualTo(withoutWallTime(Simulation.run(a)));
         assertThat(withoutWallTime(Simulation.run(a.withSeed(2)))).as("another seed, another run")
                 .isNotEqualTo(withoutWallTime(Simulation.run(a)));
     }
 
-    private static Scenario eightCpus(PlatformKind p, DmaMode m) {
+    private static Scenario eightCpus(PlatformKind p, InvalidationPolicy m) {
         Scenario d = Scenario.defaults(p, m);
         return new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), 8, 20, 7, Map.of());
     }
@@ -91,14 +93,14 @@ class SimulationTest {
     @Test
     void aDeviceBoundRunIsLimitedByTheDrive() {
         // LPAR flushes cost the guest little: 8 CPUs x 32 I/Os in flight outrun the drive's command ceiling
-        RunStats r = Simulation.run(eightCpus(PlatformKind.LPAR, DmaMode.STRICT));
+        RunStats r = Simulation.run(eightCpus(PlatformKind.LPAR, Policies.STRICT));
         assertThat(r.limitedBy().resource()).isEqualTo("nvme0.controller");
         assertThat(r.limitedBy().busyFraction()).isGreaterThan(0.95);
     }
 
     @Test
     void aLockBoundRunIsLimitedByTheHypervisorsGlobalLock() {
-        RunStats r = Simulation.run(eightCpus(PlatformKind.ZVM, DmaMode.STRICT));
+        RunStats r = Simulation.run(eightCpus(PlatformKind.ZVM, Policies.STRICT));
         assertThat(r.limitedBy().resource()).isEqualTo("zvm-global-lock");
         assertThat(r.limitedBy().busyFraction()).isGreaterThan(0.9);
         assertThat(r.locks()).filteredOn(l -> l.name().equals("zvm-global-lock")).singleElement()
@@ -108,7 +110,7 @@ class SimulationTest {
     @Test
     void aSingleMapBenchThreadIsLimitedByItsCpu() {
         WorkloadSpec bench = new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults().withDmaBits(64));
-        RunStats r = Simulation.run(new Scenario(PlatformKind.X86, null, 16, DmaMode.STRICT, 0, 0, bench, 4, 20, 1,
+        RunStats r = Simulation.run(new Scenario(PlatformKind.X86, null, 16, Policies.STRICT, 0, 0, bench, 4, 20, 1,
                 Map.of()));
         assertThat(r.limitedBy().resource()).isEqualTo("cpu");
         assertThat(r.cpu().utilisation(r.virtualTimeNs())).as("one CPU of four").isLessThan(0.3);
@@ -116,7 +118,7 @@ class SimulationTest {
 
     @Test
     void progressIsToldEachHundredthAndChangesNothing() {
-        Scenario s = quick(PlatformKind.KVM, DmaMode.AUTO);
+        Scenario s = quick(PlatformKind.KVM, Policies.AUTO);
         List<Long> seen = new java.util.ArrayList<>();
         RunStats watched = Simulation.run(s, (done, total) -> {
             assertThat(total).isEqualTo(20_000_000L);
@@ -135,9 +137,9 @@ class SimulationTest {
     @Test
     void manyCpusOnTheSingleQueueWaitForItsLockFarMoreThanOnPerCpuQueues() {
         WorkloadSpec bench = new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults().withThreads(16));
-        RunStats single = Simulation.run(new Scenario(PlatformKind.X86, null, 16, DmaMode.LAZY_SINGLE, 0, 0, bench, 16,
+        RunStats single = Simulation.run(new Scenario(PlatformKind.X86, null, 16, Policies.LAZY_SINGLE, 0, 0, bench, 16,
                 20, 1, Map.of()));
-        RunStats perCpu = Simulation.run(new Scenario(PlatformKind.X86, null, 16, DmaMode.LAZY_PERCPU, 0, 0, bench, 16,
+        RunStats perCpu = Simulation.run(new Scenario(PlatformKind.X86, null, 16, Policies.LAZY_PERCPU, 0, 0, bench, 16,
                 20, 1, Map.of()));
         long singleWait = fqLockWaitNs(single);
         assertThat(singleWait).isPositive();
@@ -153,7 +155,7 @@ class SimulationTest {
     @Test
     void theStaleWindowOfTheSingleQueueStaysWithinItsTimeoutPlusOneFlush() {
         FioOptions light = FioOptions.defaults().withIodepth(1);
-        Scenario s = new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LAZY_SINGLE, 0, 20,
+        Scenario s = new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_SINGLE, 0, 20,
                 new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of());
         RunStats r = Simulation.run(s);
         assertThat(r.flushQueue().timerFlushes()).as("light load: the timer does the flushing").isPositive();
@@ -165,8 +167,8 @@ class SimulationTest {
 
     @Test
     void theOldSchemeThatNeverWrapsReportsItsOpenWindowsAsLowerBounds() {
-        Scenario d = Scenario.defaults(PlatformKind.LPAR, DmaMode.LEGACY);
-        RunStats r = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LEGACY, 0, 0, d.workload(), 1, 200, 1,
+        Scenario d = Scenario.defaults(PlatformKind.LPAR, Policies.LEGACY);
+        RunStats r = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, Policies.LEGACY, 0, 0, d.workload(), 1, 200, 1,
                 Map.of()));
         assertThat(r.staleWindow().stillOpenPages()).as("no wrap in 200 ms: nothing was invalidated").isPositive();
         assertThat(r.staleWindow().lowerBound()).isTrue();
@@ -177,16 +179,16 @@ class SimulationTest {
 
     @Test
     void badScenariosAreRefusedNamingTheValue() {
-        Scenario d = Scenario.defaults(PlatformKind.KVM, DmaMode.AUTO);
-        assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, DmaMode.LEGACY, 0, 0, d.workload(), 4, 10, 1,
+        Scenario d = Scenario.defaults(PlatformKind.KVM, Policies.AUTO);
+        assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, Policies.LEGACY, 0, 0, d.workload(), 4, 10, 1,
                 Map.of())).hasMessageContaining("legacy").hasMessageContaining("x86");
-        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.STRICT, 64, 0, d.workload(), 4, 10, 1,
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, Policies.STRICT, 64, 0, d.workload(), 4, 10, 1,
                 Map.of())).hasMessageContaining("--fq-size");
-        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.AUTO, 0, 0, d.workload(), 0, 10, 1,
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, Policies.AUTO, 0, 0, d.workload(), 0, 10, 1,
                 Map.of())).hasMessageContaining("cpus 0");
-        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, DmaMode.AUTO, 0, 0, d.workload(), 4, 10, 1,
+        assertThatThrownBy(() -> new Scenario(PlatformKind.KVM, null, 16, Policies.AUTO, 0, 0, d.workload(), 4, 10, 1,
                 Map.of("nope", 1L))).hasMessageContaining("'nope'");
-        assertThatThrownBy(() -> Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, DmaMode.LAZY_SINGLE, 1000, 0,
+        assertThatThrownBy(() -> Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_SINGLE, 1000, 0,
                 d.workload(), 4, 10, 1, Map.of()))).hasMessageContaining("1000");
     }
 }

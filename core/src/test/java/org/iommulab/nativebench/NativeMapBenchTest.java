@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.iommulab.dma.DmaIommu;
-import org.iommulab.lab.DmaMode;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.workload.MapBenchOptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The native dma_map_benchmark loop's accounting: every timed pair is one map and one unmap of the
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class NativeMapBenchTest {
 
     @ParameterizedTest
-    @EnumSource(value = DmaMode.class, names = {"STRICT", "LAZY_PERCPU", "LAZY_SINGLE"})
-    void pairsAreTheLayersMapsAndUnmaps(DmaMode mode) throws InterruptedException {
+    @ValueSource(strings = {"strict", "lazy-percpu", "lazy-single"})
+    void pairsAreTheLayersMapsAndUnmaps(String name) throws InterruptedException {
+        InvalidationPolicy mode = Policies.byName(name);
         MapBenchOptions options = MapBenchOptions.defaults().withThreads(2).withGranule(4).withDmaBits(64);
         Scenario s = new Scenario(PlatformKind.X86, null, 16, mode, 0, 0, new WorkloadSpec.MapBenchSpec(options), 2,
                 100, 1, Map.of());
@@ -33,8 +35,8 @@ class NativeMapBenchTest {
             assertThat(ops.counters().maps()).isEqualTo(r.pairs());
             assertThat(ops.counters().unmaps()).isEqualTo(r.pairs());
             assertThat(ops.counters().bytesMapped()).isEqualTo(r.pairs() * 4 * 4096);
-            assertThat(r.flushes().strictSyncs()).isEqualTo(mode == DmaMode.STRICT ? r.pairs() : 0);
-            assertThat(ops.counters().entriesQueued()).isEqualTo(mode == DmaMode.STRICT ? 0 : r.pairs());
+            assertThat(r.flushes().strictSyncs()).isEqualTo(mode == Policies.STRICT ? r.pairs() : 0);
+            assertThat(ops.counters().entriesQueued()).isEqualTo(mode == Policies.STRICT ? 0 : r.pairs());
             // the flush timer may still fire after the result was taken
             assertThat(r.flushes().queueFull() + r.flushes().timer()).isLessThanOrEqualTo(ops.counters().fqFlushes());
             assertThat(r.mapMeanNs()).isPositive();
