@@ -10,8 +10,13 @@ import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.ideal.IdealDomain;
 import org.iommulab.platform.ideal.IdealIommu;
+import org.iommulab.policy.DmaSetup;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
+import org.iommulab.policy.QueueSettings;
 import org.iommulab.sim.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import picocli.CommandLine.Command;
@@ -20,14 +25,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code iommu-lab demo}: the same map/unmap loop through strict invalidation, per-CPU flush
- * queues and the single flush queue on the zero-cost ideal IOMMU, with a clock the loop moves
+ * {@code iommu-lab demo}: the same map/unmap loop through every registered dma-iommu policy
+ * (strict, per-CPU flush queues, the single flush queue, ...) on the zero-cost ideal IOMMU, with a clock the loop moves
  * itself, and the counters of each, with how long unmapped pages stayed reachable (the stale
  * window, p99 and maximum).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Map and unmap through strict, per-CPU queue and single queue dma-iommu on an ideal IOMMU"
-                + " and print what each did.")
+        description = "Map and unmap through every registered dma-iommu policy (strict, per-CPU queues, the single"
+                + " queue, ...) on an ideal IOMMU and print what each did.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final long BUFFER = 4096;
@@ -51,20 +56,6 @@ final class DemoCommand implements Callable<Integer> {
             description = "simulated time between rounds (default: ${DEFAULT-VALUE})")
     private long roundNs;
 
-    private enum Mode {
-        STRICT("strict", IommuBootParams.defaults().withStrict(true)),
-        PER_CPU("per-CPU queues", IommuBootParams.defaults()),
-        SINGLE("single queue", IommuBootParams.defaults().withSingleQueueForAll(true));
-
-        final String title;
-        final IommuBootParams params;
-
-        Mode(String title, IommuBootParams params) {
-            this.title = title;
-            this.params = params;
-        }
-    }
-
     @Override
     public Integer call() {
         if (cpus < 1 || cpus > 256) {
@@ -79,21 +70,25 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%d CPUs x %d rounds, one %d-byte buffer per CPU per round, %d ns apart, ideal IOMMU%n%n",
                 cpus, rounds, BUFFER, roundNs);
-        out.printf("%-15s %-7s %-20s %9s %9s %9s %9s %10s %7s %9s %6s %12s %12s%n", "mode", "type", "queue", "maps",
+        out.printf("%-15s %-7s %-20s %9s %9s %9s %9s %10s %7s %9s %6s %12s %12s%n", "policy", "type", "queue", "maps",
                 "unmaps", "ranged", "global", "queue-full", "timer", "freed", "peak", "stale-p99-us", "stale-max-us");
-        for (Mode mode : Mode.values()) {
-            run(out, mode);
+        for (InvalidationPolicy policy : Policies.concrete()) {
+            if (policy.runsOn(PlatformKind.X86)
+                    && policy.setup(PlatformKind.X86, QueueSettings.DEFAULTS) instanceof DmaSetup.Iommu setup) {
+                run(out, policy.name(), setup);
+            }
         }
         out.flush();
         return 0;
     }
 
-    private void run(PrintWriter out, Mode mode) {
+    private void run(PrintWriter out, String name, DmaSetup.Iommu setup) {
         ManualEngine engine = new ManualEngine(cpus);
         StaleWindowTracker stale = new StaleWindowTracker();
         IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults(), stale);
-        IommuDma dma = new IommuDma(engine, mode.params);
-        IommuCore core = new IommuCore(mode.params, ideal, dma);
+        IommuBootParams params = IommuBootParams.defaults().withStrict(setup.strict());
+        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
+        IommuCore core = new IommuCore(params, ideal, dma);
         Device dev = new Device("nvme0");
         dev.setDmaMaskBits(64);
         if (core.probeDevice(dev) != 0) {
@@ -120,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
                 ? ops.options().queueType().name().toLowerCase().replace('_', '-') + " " + ops.options().fqSize()
                         + "/" + ops.options().fqTimeoutMs() + "ms"
                 : "-";
-        out.printf("%-15s %-7s %-20s %9d %9d %9d %9d %10d %7d %9d %6d %12d %12d%n", mode.title, ops.type().sysfsName(),
+        out.printf("%-15s %-7s %-20s %9d %9d %9d %9d %10d %7d %9d %6d %12d %12d%n", name, ops.type().sysfsName(),
                 queue, n.maps(), n.unmaps(), pt.iotlbSyncs(), pt.flushAlls(), n.queueFullFlushes(), n.timerFlushes(),
                 n.entriesFreed(), n.peakOccupancy(), stale.windowsNs().getValueAtPercentile(99) / 1000,
                 stale.maxWindowNs() / 1000);

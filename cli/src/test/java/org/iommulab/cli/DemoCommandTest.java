@@ -32,8 +32,8 @@ class DemoCommandTest {
         String text = out.toString();
 
         long[] strict = row(text, "strict");
-        long[] perCpu = row(text, "per-CPU queues");
-        long[] single = row(text, "single queue");
+        long[] perCpu = row(text, "lazy-percpu");
+        long[] single = row(text, "lazy-single");
         assertThat(strict[1]).isEqualTo(3998); // unmaps
         assertThat(strict[2]).isEqualTo(3998); // one ranged flush per unmap
         assertThat(strict[3]).isZero();
