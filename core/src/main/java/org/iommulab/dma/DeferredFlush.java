@@ -20,9 +20,9 @@ public interface DeferredFlush {
         DeferredFlush create(DeferredFlushContext context);
     }
 
-    /** The kernel's per-CPU or single queues, as the domain's options ask. */
+    /** The kernel's per-CPU or single queues, as the domain's options ask; always the same factory. */
     static Factory kernelQueues() {
-        return FlushQueues::new;
+        return FlushQueues.FACTORY;
     }
 
     /** Takes an unmapped, not yet flushed range; frees it once a later flush has finished. */

@@ -99,6 +99,22 @@ public final class FlushQueue {
     }
 
     /**
+     * Copies every queued range, oldest first, into {@code pfns} and {@code nrPages} from
+     * {@code at}; the caller holds the lock and has room for {@link #occupancy()} more.
+     *
+     * @return the ranges copied
+     */
+    public int copyRangesLocked(long[] pfns, long[] nrPages, int at) {
+        int n = 0;
+        for (int i = head; i != tail; i = (i + 1) & modMask) {
+            pfns[at + n] = iovaPfn[i];
+            nrPages[at + n] = pages[i];
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * {@code fq_ring_free_locked}: from head, frees every entry queued before a flush that has
      * finished ({@code counter < finishCnt}), stopping at the first that is not.
      *
@@ -113,6 +129,42 @@ public final class FlushQueue {
             n++;
         }
         freed += n;
+        return n;
+    }
+
+    /** Entries ever queued in {@code rings}; exact only when no CPU is queueing. */
+    static long queued(FlushQueue[] rings) {
+        long n = 0;
+        for (FlushQueue fq : rings) {
+            n += fq.queued();
+        }
+        return n;
+    }
+
+    /** Entries ever freed from {@code rings}; exact only when no CPU is queueing. */
+    static long freed(FlushQueue[] rings) {
+        long n = 0;
+        for (FlushQueue fq : rings) {
+            n += fq.freed();
+        }
+        return n;
+    }
+
+    /** The most entries any one of {@code rings} held. */
+    static int peakOccupancy(FlushQueue[] rings) {
+        int peak = 0;
+        for (FlushQueue fq : rings) {
+            peak = Math.max(peak, fq.peakOccupancy());
+        }
+        return peak;
+    }
+
+    /** Entries in {@code rings} now, read without their locks; exact only when no CPU is queueing. */
+    static int occupancy(FlushQueue[] rings) {
+        int n = 0;
+        for (FlushQueue fq : rings) {
+            n += fq.occupancy();
+        }
         return n;
     }
 }

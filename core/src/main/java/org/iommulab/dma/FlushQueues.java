@@ -32,6 +32,9 @@ import org.iommulab.sim.KTimer;
  */
 final class FlushQueues implements DeferredFlush {
 
+    /** Builds them for {@link DeferredFlush#kernelQueues()}. */
+    static final DeferredFlush.Factory FACTORY = FlushQueues::new;
+
     private final DmaIommuOptions options;
     private final FlushQueue single;
     private final FlushQueue[] perCpu;
@@ -164,38 +167,22 @@ final class FlushQueues implements DeferredFlush {
 
     @Override
     public long entriesQueued() {
-        long n = 0;
-        for (FlushQueue fq : queues()) {
-            n += fq.queued();
-        }
-        return n;
+        return FlushQueue.queued(queues());
     }
 
     @Override
     public long entriesFreed() {
-        long n = 0;
-        for (FlushQueue fq : queues()) {
-            n += fq.freed();
-        }
-        return n;
+        return FlushQueue.freed(queues());
     }
 
     @Override
     public int peakOccupancy() {
-        int peak = 0;
-        for (FlushQueue fq : queues()) {
-            peak = Math.max(peak, fq.peakOccupancy());
-        }
-        return peak;
+        return FlushQueue.peakOccupancy(queues());
     }
 
     @Override
     public int occupancy() {
-        int n = 0;
-        for (FlushQueue fq : queues()) {
-            n += fq.occupancy();
-        }
-        return n;
+        return FlushQueue.occupancy(queues());
     }
 
     private FlushQueue[] queues() {

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.IommuDomain;
+import org.iommulab.iommu.IotlbGather;
 import org.iommulab.iommu.IovaCookie;
 import org.iommulab.iova.IovaDomain;
 import org.iommulab.sim.Cpu;
@@ -87,11 +88,18 @@ public final class IommuDmaCookie implements IovaCookie {
             return 0;
         }
         DeferredFlush queues = queueFactory.create(new DeferredFlushContext(engine, name, options,
-                domain::iommuFlushIotlbAll, iovad::freeIovaFast, stats.flushQueues));
+                domain::iommuFlushIotlbAll, this::flushRange, iovad::freeIovaFast, stats.flushQueues));
         // smp_wmb() + WRITE_ONCE(fq_domain): a release store, so the rings, locks and timer built
         // above are visible to any CPU whose acquire load finds the queues.
         FQ.setRelease(this, queues);
         return 0;
+    }
+
+    /** {@code iommu_iotlb_sync} over one range, with a gather of its own (any CPU may call it). */
+    private void flushRange(Cpu cpu, long pfn, long pages) {
+        IotlbGather gather = new IotlbGather();
+        gather.addRange(pfn << iovad.iovaShift(), pages << iovad.iovaShift());
+        domain.iommuIotlbSync(cpu, gather);
     }
 
     /**

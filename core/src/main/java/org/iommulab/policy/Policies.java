@@ -23,6 +23,10 @@ public final class Policies {
     public static final InvalidationPolicy LAZY_PERCPU = new KernelQueuePolicy(QueueType.PER_CPU);
     /** dma-iommu, the single flush queue. */
     public static final InvalidationPolicy LAZY_SINGLE = new KernelQueuePolicy(QueueType.SINGLE);
+    /** Per-CPU queues flushed together by a deadline on the stale window. */
+    public static final InvalidationPolicy DEADLINE = new DeadlinePolicy(false);
+    /** The deadline queue with ranged invalidations where cheaper. */
+    public static final InvalidationPolicy DEADLINE_RANGED = new DeadlinePolicy(true);
 
     private static final List<InvalidationPolicy> ALL = List.of(
             AUTO,
@@ -30,7 +34,9 @@ public final class Policies {
             LEGACY_STRICT,
             STRICT,
             LAZY_PERCPU,
-            LAZY_SINGLE);
+            LAZY_SINGLE,
+            DEADLINE,
+            DEADLINE_RANGED);
 
     private Policies() {
     }

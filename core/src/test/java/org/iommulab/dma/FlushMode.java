@@ -47,6 +47,11 @@ record FlushMode(InvalidationPolicy policy, DmaSetup.Iommu setup) {
         return setup.strict() ? DomainType.DMA : DomainType.DMA_FQ;
     }
 
+    /** Whether the domain gets the kernel's own per-CPU or single queues. */
+    boolean kernelQueues() {
+        return setup.queues() == DeferredFlush.kernelQueues();
+    }
+
     boolean strict() {
         return setup.strict();
     }

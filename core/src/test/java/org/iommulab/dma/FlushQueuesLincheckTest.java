@@ -95,7 +95,7 @@ class FlushQueuesLincheckTest {
 
         Model(DmaIommuOptions options) {
             fq = new FlushQueues(new DeferredFlushContext(engine, "lincheck", options,
-                    cpu -> oracle.flushFinished(oracle.flushStarted()),
+                    cpu -> oracle.flushFinished(oracle.flushStarted()), KernelQueues.NO_RANGES,
                     (cpu, pfn, pages) -> oracle.freed(pfn),
                     counters));
         }

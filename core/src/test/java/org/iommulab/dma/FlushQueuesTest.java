@@ -26,7 +26,7 @@ class FlushQueuesTest {
             if (flushes[0]++ == 0) {
                 fq[0].queueIova(cpu1, 7, 1); // queued while the first flush runs
             }
-        }, (cpu, pfn, pages) -> freed.add(pfn), counters));
+        }, KernelQueues.NO_RANGES, (cpu, pfn, pages) -> freed.add(pfn), counters));
         fq[0].queueIova(cpu0, 5, 1);
         engine.advanceBy(1_000_000);
         assertThat(freed).containsExactly(5L);
@@ -49,7 +49,7 @@ class FlushQueuesTest {
                 fq[0].queueIova(cpu1, 1, 1);
                 fq[0].queueIova(cpu1, 2, 1);
             }
-        }, (cpu, pfn, pages) -> freed.add(pfn), counters));
+        }, KernelQueues.NO_RANGES, (cpu, pfn, pages) -> freed.add(pfn), counters));
         fq[0].fqFlushTimeout(cpu0);
 
         assertThat(counters.queueFullFlushes()).isEqualTo(1);
