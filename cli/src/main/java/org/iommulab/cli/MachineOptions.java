@@ -26,11 +26,13 @@ final class MachineOptions {
     private InvalidationPolicy dma;
 
     @Option(names = "--fq-size", paramLabel = "N",
-            description = "flush-queue entries, a power of 2 (lazy modes; default: the mode's, 256 per CPU or 32768 single)")
+            description = "flush-queue entries, a power of 2 (policies that queue; default: the policy's, 256 lazy-percpu, "
+                    + "32768 lazy-single, 4096 per CPU for deadline)")
     private Integer fqSize;
 
-    @Option(names = "--fq-timeout-ms", paramLabel = "N",
-            description = "flush-queue timeout in ms, 1 or more (lazy modes; default: the mode's, 10 per CPU or 1000 single)")
+    @Option(names = {"--fq-timeout-ms", "--max-stale-ms"}, paramLabel = "N",
+            description = "flush-queue timeout in ms, 1 or more; for deadline policies the bound on the stale window"
+                    + " (default: the policy's, 10 lazy-percpu, 1000 lazy-single, 5 deadline)")
     private Integer fqTimeoutMs;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")

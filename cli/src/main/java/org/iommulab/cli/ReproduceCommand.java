@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.iommulab.lab.Scenario;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.report.CsvRenderer;
@@ -40,8 +43,12 @@ final class ReproduceCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--platform", split = ",", paramLabel = "lpar,zvm,kvm",
-            description = "which of the platforms to run (default: all three)")
+            description = "which of the platforms to run (default: all three; with --extended also virtio, x86)")
     private List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--extended", description = "every registered policy (see 'iommu-lab policies') on every platform"
+            + " it runs on, KVM under each QEMU profile, virtio and x86 too")
+    private boolean extended;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
     private List<String> settings = new ArrayList<>();
@@ -79,8 +86,8 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         List<String> titles = new ArrayList<>();
+        int[] legacy = legacyRuns(scenarios);
         for (int i = 0; i < grouped.size(); i++) {
-            RepeatedRuns legacy = grouped.get(i - i % MODES.size());
             RepeatedRuns r = grouped.get(i);
             Map<String, Object> entry = new LinkedHashMap<>();
             if (repeat > 1) {
@@ -88,7 +95,9 @@ final class ReproduceCommand implements Callable<Integer> {
                 entry.put("dma", scenarios.get(i).dma().name());
             }
             entry.putAll(repeat == 1 ? r.runs().get(0).toMap() : r.toMap());
-            entry.put("relativeToLegacy", relative(r, legacy));
+            if (legacy[i] >= 0) {
+                entry.put("relativeToLegacy", relative(r, grouped.get(legacy[i])));
+            }
             out.add(entry);
             titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().name());
         }
@@ -102,32 +111,72 @@ final class ReproduceCommand implements Callable<Integer> {
         return CsvRenderer.render(rows);
     }
 
-    /** The platforms x modes asked for, everything else the series' defaults. */
+    /**
+     * The platforms x policies asked for, everything else the series' defaults: the series' four
+     * schemes on its three platforms, or with {@code --extended} every registered policy on every
+     * platform it runs on, KVM once per QEMU profile.
+     */
     private List<Scenario> scenarios() {
+        List<PlatformKind> offered = extended ? List.of(PlatformKind.values()) : PLATFORMS;
+        String names = offered.stream().map(PlatformKind::cliName).collect(Collectors.joining(", "));
         Set<PlatformKind> chosen = new LinkedHashSet<>();
         if (platforms.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--platform")) {
-            throw new IllegalArgumentException("--platform names no platform; give some of lpar, zvm, kvm");
+            throw new IllegalArgumentException("--platform names no platform; give some of " + names);
         }
         for (String name : platforms) {
             PlatformKind p = PlatformKind.parse(name);
-            if (!PLATFORMS.contains(p)) {
-                throw new IllegalArgumentException("--platform " + name + " is not one of lpar, zvm, kvm");
+            if (!offered.contains(p)) {
+                throw new IllegalArgumentException("--platform " + name + " is not one of " + names
+                        + (extended ? "" : "; --extended adds virtio and x86"));
             }
             chosen.add(p);
         }
         List<Scenario> out = new ArrayList<>();
         Map<String, Long> costs = CostOverrides.parse(settings);
-        for (PlatformKind p : PLATFORMS) {
+        for (PlatformKind p : offered) {
             if (!chosen.isEmpty() && !chosen.contains(p)) {
                 continue;
             }
-            for (InvalidationPolicy m : MODES) {
-                Scenario d = Scenario.defaults(p, m);
-                out.add(new Scenario(p, null, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs, run.seed,
-                        costs));
+            List<String> profiles = new ArrayList<>();
+            profiles.add(null);
+            if (extended && p == PlatformKind.KVM) {
+                profiles = HypervisorProfile.all().stream().filter(h -> h != HypervisorProfile.ZVM)
+                        .map(HypervisorProfile::name).toList();
+            }
+            for (String profile : profiles) {
+                for (InvalidationPolicy m : extended ? Policies.concrete() : MODES) {
+                    if (!m.runsOn(p)) {
+                        continue;
+                    }
+                    Scenario d = Scenario.defaults(p, m);
+                    out.add(new Scenario(p, profile, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs,
+                            run.seed, costs));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * For each scenario, the index of the legacy run on the same machine (platform and hypervisor
+     * profile), or -1 where the machine has none: the "vs old" baseline.
+     */
+    static int[] legacyRuns(List<Scenario> scenarios) {
+        int[] out = new int[scenarios.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = -1;
+            for (int j = 0; j < out.length; j++) {
+                if (sameMachine(scenarios.get(i), scenarios.get(j)) && scenarios.get(j).dma() == Policies.LEGACY) {
+                    out[i] = j;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether two scenarios run on the same platform under the same hypervisor profile. */
+    static boolean sameMachine(Scenario a, Scenario b) {
+        return a.platform() == b.platform() && Objects.equals(a.hvProfile(), b.hvProfile());
     }
 
     /** Throughput and CPU per I/O as ratios of means to the same platform's legacy runs. */

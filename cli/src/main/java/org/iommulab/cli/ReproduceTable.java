@@ -15,32 +15,35 @@ import org.iommulab.stats.RunStats;
  */
 final class ReproduceTable {
 
-    private static final String ROW = "%-12s %10s%s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
+    /** The columns after the policy's name, whose width fits the longest name (at least 12). */
+    private static final String COLUMNS = " %10s%s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
 
     private ReproduceTable() {}
 
     static String render(List<Scenario> scenarios, List<RepeatedRuns> results) {
         StringBuilder sb = new StringBuilder();
         boolean repeated = results.get(0).runs().size() > 1;
-        RepeatedRuns legacy = null;
+        int[] legacy = ReproduceCommand.legacyRuns(scenarios);
+        int width = Math.max(12, scenarios.stream().mapToInt(x -> x.dma().name().length()).max().orElse(0));
+        String row = "%-" + width + "s" + COLUMNS;
         for (int i = 0; i < results.size(); i++) {
             Scenario s = scenarios.get(i);
             RepeatedRuns r = results.get(i);
             RunStats first = r.runs().get(0);
-            if (i % ReproduceCommand.MODES.size() == 0) {
-                legacy = r;
+            if (i == 0 || !ReproduceCommand.sameMachine(scenarios.get(i - 1), s)) {
                 Object profile = first.config().get("hvProfile");
                 sb.append(i == 0 ? "" : "\n").append("== ").append(s.platform().cliName())
                         .append(profile == null ? "" : " (" + profile + ")").append(" ==\n");
-                sb.append(String.format(Locale.ROOT, ROW, "mode", "IOPS", repeated ? String.format("%10s", "+/-95%") : "",
+                sb.append(String.format(Locale.ROOT, row, "mode", "IOPS", repeated ? String.format("%10s", "+/-95%") : "",
                         "vs old", "cpu/IO", "Global", "SyncMap", "Sync", "hv exits", "stale p50", "stale p99",
                         "stale max", "peak pg", "limited by"));
             }
             double iops = r.mean("throughput.iops");
-            sb.append(String.format(Locale.ROOT, ROW, s.dma().name(),
+            sb.append(String.format(Locale.ROOT, row, s.dma().name(),
                     Units.count(Math.round(iops)),
                     repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
-                    String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, legacy.mean("throughput.iops"))),
+                    legacy[i] < 0 ? "-"
+                            : String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, results.get(legacy[i]).mean("throughput.iops"))),
                     Units.duration(r.mean("cpu.perIoNs")),
                     round(r, "rpcit.global"), round(r, "rpcit.syncMap"), round(r, "rpcit.sync"),
                     round(r, "hypervisor.exits"),

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.shadow.HypervisorProfile;
+import org.iommulab.policy.Policies;
 import org.junit.jupiter.api.Test;
 
 class ReproduceCommandTest {
@@ -51,6 +57,33 @@ class ReproduceCommandTest {
     @Test
     void aPlatformOutsideTheExperimentIsRefused() {
         assertThat(cli.run("reproduce", "--platform", "x86")).isEqualTo(2);
-        assertThat(cli.err().strip()).isEqualTo("iommu-lab: --platform x86 is not one of lpar, zvm, kvm");
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: --platform x86 is not one of lpar, zvm, kvm; --extended adds virtio and x86");
+    }
+
+    @Test
+    void extendedRunsEveryRegisteredPolicyWhereItRunsAndKvmUnderEachQemuProfile() throws Exception {
+        assertThat(cli.run("reproduce", "--extended", "--platform", "kvm,x86", "--cpus", "2", "--duration-ms", "5",
+                "--format", "json")).isZero();
+        JsonNode all = new ObjectMapper().readTree(cli.out());
+        List<String> kvmProfiles = HypervisorProfile.all().stream().filter(h -> h != HypervisorProfile.ZVM)
+                .map(HypervisorProfile::name).toList();
+        long onX86 = Policies.concrete().stream().filter(p -> p.runsOn(PlatformKind.X86)).count();
+        assertThat(all).hasSize(kvmProfiles.size() * Policies.concrete().size() + (int) onX86);
+        Set<String> seen = new HashSet<>();
+        for (JsonNode run : all) {
+            JsonNode config = run.path("config");
+            seen.add(config.path("platform").asText() + " " + config.path("hvProfile").asText() + " "
+                    + config.path("dma").asText());
+            boolean s390 = config.path("platform").asText().equals("kvm");
+            assertThat(run.has("relativeToLegacy")).as("a legacy baseline exists on s390 only").isEqualTo(s390);
+        }
+        assertThat(seen).hasSize(all.size()).contains("kvm qemu-7.1 deadline-ranged", "x86 null deadline");
+    }
+
+    @Test
+    void theExtendedTableGroupsByMachineAndHasNoBaselineWithoutTheOldScheme() {
+        assertThat(cli.run("reproduce", "--extended", "--platform", "x86", "--cpus", "2", "--duration-ms", "5")).isZero();
+        assertThat(cli.out()).contains("== x86 ==").contains("deadline-ranged").doesNotContain("legacy")
+                .containsPattern("(?m)^strict +\\S+ +- ");
     }
 }
