@@ -1,7 +1,7 @@
 package org.iommulab.bench;
 
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
@@ -24,7 +24,7 @@ final class IdealDmaMachine implements AutoCloseable {
 
     final NativeEngine engine;
     final Device dev = new Device("bench0");
-    final DmaIommu ops;
+    final IommuDmaOps ops;
 
     /** @param policy a registered policy's name; one that does not use dma-iommu is refused */
     IdealDmaMachine(String policy, int nrCpus) {
@@ -33,7 +33,7 @@ final class IdealDmaMachine implements AutoCloseable {
         }
         engine = new NativeEngine(nrCpus);
         IommuBootParams params = IommuBootParams.defaults().withStrict(setup.strict());
-        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
         dev.setDmaMaskBits(64);
         if (core.probeDevice(dev) != 0) {

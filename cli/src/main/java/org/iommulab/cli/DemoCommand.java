@@ -2,9 +2,9 @@ package org.iommulab.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.DmaIommuCounters;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.DmaIommuSnapshot;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
@@ -87,14 +87,14 @@ final class DemoCommand implements Callable<Integer> {
         StaleWindowTracker stale = new StaleWindowTracker();
         IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults(), stale);
         IommuBootParams params = IommuBootParams.defaults().withStrict(setup.strict());
-        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, ideal, dma);
         Device dev = new Device("nvme0");
         dev.setDmaMaskBits(64);
         if (core.probeDevice(dev) != 0) {
             throw new IllegalStateException("the ideal IOMMU refused " + dev);
         }
-        DmaIommu ops = dma.dmaIommu(dev);
+        IommuDmaOps ops = dma.dmaIommu(dev);
         long[] previous = new long[cpus];
         for (int round = 0; round < rounds; round++) {
             for (int c = 0; c < cpus; c++) {
@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // let the last flush-queue timer run, so every queued IOVA is freed
         engine.advanceBy(ops.options().fqTimeoutMs() * 1_000_000L);
-        DmaIommuCounters n = ops.counters();
+        DmaIommuSnapshot n = ops.counters();
         IdealDomain pt = ideal.domains().get(0);
         String queue = ops.type() == DomainType.DMA_FQ
                 ? ops.options().queueType().name().toLowerCase().replace('_', '-') + " " + ops.options().fqSize()

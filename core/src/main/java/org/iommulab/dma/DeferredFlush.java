@@ -6,7 +6,7 @@ import org.iommulab.sim.Cpu;
  * What a DMA-FQ domain's unmapped IOVAs wait in until an IOTLB flush covers them: the role of
  * {@code cookie->fq_domain} and {@code queue_iova} in drivers/iommu/dma-iommu.c (v6.7). The
  * kernel's per-CPU and single queues ({@link FlushQueues}) are one implementation; a new queueing
- * policy is another, built by a {@link Factory} given to {@link IommuDma}.
+ * policy is another, built by a {@link Factory} given to {@link DmaIommuLayer}.
  *
  * <p>Every implementation keeps the safety protocol of the kernel's queues: an IOVA goes back to
  * the allocator only after a domain flush that started after its unmap has finished, and the

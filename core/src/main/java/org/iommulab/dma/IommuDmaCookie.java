@@ -34,7 +34,7 @@ public final class IommuDmaCookie implements IovaCookie {
     private final IovaDomain iovad;
     private final DmaIommuOptions options;
     private final String name;
-    private final DmaIommuStats stats;
+    private final DmaIommuCounters stats;
     private final DeferredFlush.Factory queueFactory;
     /** The lowest pfn no reserved region covers: a device whose mask ends below it can map nothing. */
     private long firstUsablePfn;
@@ -50,7 +50,7 @@ public final class IommuDmaCookie implements IovaCookie {
         this.domain = domain;
         this.iovad = iovad;
         this.options = options;
-        this.stats = new DmaIommuStats(engine.nrCpus());
+        this.stats = new DmaIommuCounters(engine.nrCpus());
     }
 
     IovaDomain iovad() {
@@ -61,7 +61,7 @@ public final class IommuDmaCookie implements IovaCookie {
         return options;
     }
 
-    DmaIommuStats stats() {
+    DmaIommuCounters stats() {
         return stats;
     }
 
@@ -126,7 +126,7 @@ public final class IommuDmaCookie implements IovaCookie {
     }
 
     /** The counters so far, with the queues' occupancy. */
-    DmaIommuCounters counters() {
+    DmaIommuSnapshot counters() {
         DeferredFlush queues = fqDomain();
         return queues == null
                 ? stats.snapshot(0, 0, 0, 0)

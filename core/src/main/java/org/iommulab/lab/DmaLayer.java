@@ -1,9 +1,9 @@
 package org.iommulab.lab;
 
 import java.util.Map;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.DmaIommuCounters;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.DmaIommuSnapshot;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.DomainType;
@@ -29,10 +29,10 @@ final class DmaLayer {
 
     private static final int PAGE_SHIFT = 12;
 
-    private final IommuDma dma;
+    private final DmaIommuLayer dma;
     private final Device dev;
 
-    private DmaLayer(IommuDma dma, Device dev) {
+    private DmaLayer(DmaIommuLayer dma, Device dev) {
         this.dma = dma;
         this.dev = dev;
     }
@@ -44,7 +44,7 @@ final class DmaLayer {
                     + s.platform().cliName() + " has");
         }
         IommuBootParams params = IommuBootParams.defaults().withForcedac(forcedac).withStrict(setup.strict());
-        IommuDma dma = new IommuDma(engine, params, setup.options(), setup.queues());
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, driver, dma);
         int ret = core.probeDevice(dev);
         if (ret != 0) {
@@ -53,8 +53,8 @@ final class DmaLayer {
         return new DmaLayer(dma, dev);
     }
 
-    DmaIommu dmaIommu() {
-        DmaIommu ops = dma.dmaIommu(dev);
+    IommuDmaOps dmaIommu() {
+        IommuDmaOps ops = dma.dmaIommu(dev);
         if (ops == null) {
             throw new IllegalStateException(dev + " has no dma-iommu ops");
         }
@@ -62,7 +62,7 @@ final class DmaLayer {
     }
 
     FlushQueueCounts flushQueue() {
-        DmaIommuCounters c = dmaIommu().counters();
+        DmaIommuSnapshot c = dmaIommu().counters();
         return new FlushQueueCounts(c.queueFullFlushes(), c.timerFlushes());
     }
 

@@ -102,7 +102,7 @@ final class IommuMachine implements Machine {
 
     /** The host IOMMU behind virtio-iommu, or the VT-d IOTLB and tables on x86. */
     @Override
-    public DeviceDma plugDevice() {
+    public DeviceTranslation plugDevice() {
         Object ops = dmaLayer.dmaIommu().domain().ops();
         return ops instanceof X86IommuDomain x86 ? x86::translate : ((VirtioIommuDomain) ops)::translate;
     }

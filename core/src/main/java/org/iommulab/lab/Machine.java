@@ -42,7 +42,7 @@ public interface Machine {
      * The device's hardware, plugged on first call, so runs that never look at it pay nothing for
      * it: on s390 an IOTLB of {@link #IOTLB_ENTRIES} entries starts tracking the function's RPCITs.
      */
-    DeviceDma plugDevice();
+    DeviceTranslation plugDevice();
 
     /** The bus addresses the DMA layer hands out: the domain's aperture, or the old scheme's range. */
     DomainGeometry aperture();

@@ -136,7 +136,7 @@ final class S390Machine implements Machine {
     }
 
     @Override
-    public synchronized DeviceDma plugDevice() {
+    public synchronized DeviceTranslation plugDevice() {
         if (hardware == null) {
             hardware = lpar != null ? lpar.plug(fn, IOTLB_ENTRIES) : hypervisor.plug(fn, IOTLB_ENTRIES);
         }

@@ -1,6 +1,6 @@
 package org.iommulab.nativebench;
 
-import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.dma.legacy.LegacyS390Dma;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.kernel.DmaOps;
@@ -43,7 +43,7 @@ public interface FlushClock {
      * @throws IllegalArgumentException for DMA ops the checker does not know
      */
     static FlushClock of(DmaOps ops) {
-        if (ops instanceof DmaIommu d) {
+        if (ops instanceof IommuDmaOps d) {
             if (d.type() == DomainType.DMA) {
                 return IMMEDIATE;
             }

@@ -1,7 +1,7 @@
 package org.iommulab.nativebench;
 
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.DmaIommuCounters;
+import org.iommulab.dma.DmaIommuSnapshot;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.lab.Machine;
 import org.iommulab.stats.RpcitCounts;
@@ -17,8 +17,8 @@ public record FlushCounts(long queueFull, long timer, long strictSyncs, long pea
     /** What {@code ops} and {@code machine} counted so far. */
     public static FlushCounts of(DmaOps ops, Machine machine) {
         RpcitCounts rpcit = machine.rpcit();
-        if (ops instanceof DmaIommu d) {
-            DmaIommuCounters c = d.counters();
+        if (ops instanceof IommuDmaOps d) {
+            DmaIommuSnapshot c = d.counters();
             return new FlushCounts(c.queueFullFlushes(), c.timerFlushes(), c.strictSyncs(), c.peakOccupancy(), rpcit);
         }
         return new FlushCounts(0, 0, 0, 0, rpcit);

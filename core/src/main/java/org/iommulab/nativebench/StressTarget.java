@@ -3,7 +3,7 @@ package org.iommulab.nativebench;
 import java.util.function.LongSupplier;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
-import org.iommulab.lab.DeviceDma;
+import org.iommulab.lab.DeviceTranslation;
 import org.iommulab.lab.Machine;
 
 /**
@@ -12,7 +12,7 @@ import org.iommulab.lab.Machine;
  * the platform refused (a shadowing hypervisor out of resources), after which pages may stay
  * reachable without any fault of the DMA layer.
  */
-public record StressTarget(String name, Device dev, DeviceDma device, DomainGeometry aperture, FlushClock clock,
+public record StressTarget(String name, Device dev, DeviceTranslation device, DomainGeometry aperture, FlushClock clock,
         LongSupplier refusedFlushes) {
 
     /** The machine's one device, with the device hardware plugged. */

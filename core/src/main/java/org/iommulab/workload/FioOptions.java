@@ -20,15 +20,15 @@ public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int me
     public static final long BLK_MQ_RESOURCE_DELAY_NS = 3_000_000;
 
     public FioOptions {
-        Options.requireRange("fio numjobs", numjobs, 0, MAX_JOBS);
-        Options.requireRange("fio iodepth", iodepth, 1, MAX_IODEPTH);
-        Options.requireRange("fio bs", bs, SECTOR_SIZE, MAX_BS);
+        OptionRange.requireRange("fio numjobs", numjobs, 0, MAX_JOBS);
+        OptionRange.requireRange("fio iodepth", iodepth, 1, MAX_IODEPTH);
+        OptionRange.requireRange("fio bs", bs, SECTOR_SIZE, MAX_BS);
         if (bs % SECTOR_SIZE != 0) {
             throw new IllegalArgumentException(
                     "fio bs " + bs + " is not a multiple of " + SECTOR_SIZE + "; allowed multiples of 512 in 512.." + MAX_BS);
         }
-        Options.requireRange("fio rwmixread", rwmixread, 0, 100);
-        Options.requireRange("fio memoryGiB", memoryGiB, 1, MAX_MEMORY_GIB);
+        OptionRange.requireRange("fio rwmixread", rwmixread, 0, 100);
+        OptionRange.requireRange("fio memoryGiB", memoryGiB, 1, MAX_MEMORY_GIB);
         if (retry == null) {
             throw new IllegalArgumentException("fio retry is missing; give a MapRetry");
         }

@@ -21,15 +21,15 @@ public record MapBenchOptions(int threads, int granule, DmaDirection dir, long d
     public static final int MAX_DMA_BITS = 64;
 
     public MapBenchOptions {
-        Options.requireRange("mapbench threads", threads, 1, MAX_THREADS);
-        Options.requireRange("mapbench granule", granule, 1, MAX_GRANULE);
+        OptionRange.requireRange("mapbench threads", threads, 1, MAX_THREADS);
+        OptionRange.requireRange("mapbench granule", granule, 1, MAX_GRANULE);
         if (dir == null || dir == DmaDirection.NONE) {
             throw new IllegalArgumentException(
                     "mapbench dir " + dir + " is not allowed; allowed BIDIRECTIONAL, TO_DEVICE, FROM_DEVICE");
         }
-        Options.requireRange("mapbench delayNs", delayNs, 0, MAX_TRANS_DELAY_NS);
-        Options.requireRange("mapbench dmaBits", dmaBits, MIN_DMA_BITS, MAX_DMA_BITS);
-        Options.requireRange("mapbench memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
+        OptionRange.requireRange("mapbench delayNs", delayNs, 0, MAX_TRANS_DELAY_NS);
+        OptionRange.requireRange("mapbench dmaBits", dmaBits, MIN_DMA_BITS, MAX_DMA_BITS);
+        OptionRange.requireRange("mapbench memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
     }
 
     /** The tool's defaults: one thread, one page, bidirectional, no delay, 32-bit mask; 16 GiB. */

@@ -14,7 +14,7 @@ public record MapRetry(int maxTries, long backoffNs) {
     public static final long MAX_BACKOFF_NS = 10_000_000_000L;
 
     public MapRetry {
-        Options.requireRange("map retry maxTries", maxTries, 1, MAX_TRIES);
-        Options.requireRange("map retry backoffNs", backoffNs, 1, MAX_BACKOFF_NS);
+        OptionRange.requireRange("map retry maxTries", maxTries, 1, MAX_TRIES);
+        OptionRange.requireRange("map retry backoffNs", backoffNs, 1, MAX_BACKOFF_NS);
     }
 }

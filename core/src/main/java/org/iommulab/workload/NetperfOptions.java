@@ -34,12 +34,12 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
         if (traffic == null) {
             throw new IllegalArgumentException("netperf traffic is missing; allowed TX, RX, BOTH");
         }
-        Options.requireRange("netperf queues", queues, 0, MAX_QUEUES);
-        Options.requireRange("netperf rxRingSize", rxRingSize, 1, MAX_RING);
-        Options.requireRange("netperf mtu", mtu, MIN_MTU, MAX_MTU);
-        Options.requireRange("netperf txFragments", txFragments, 1, MAX_SKB_FRAGS);
-        Options.requireRange("netperf txDepth", txDepth, 1, MAX_TX_DEPTH);
-        Options.requireRange("netperf memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
+        OptionRange.requireRange("netperf queues", queues, 0, MAX_QUEUES);
+        OptionRange.requireRange("netperf rxRingSize", rxRingSize, 1, MAX_RING);
+        OptionRange.requireRange("netperf mtu", mtu, MIN_MTU, MAX_MTU);
+        OptionRange.requireRange("netperf txFragments", txFragments, 1, MAX_SKB_FRAGS);
+        OptionRange.requireRange("netperf txDepth", txDepth, 1, MAX_TX_DEPTH);
+        OptionRange.requireRange("netperf memoryGiB", memoryGiB, 1, FioOptions.MAX_MEMORY_GIB);
         if (retry == null) {
             throw new IllegalArgumentException("netperf retry is missing; give a MapRetry");
         }

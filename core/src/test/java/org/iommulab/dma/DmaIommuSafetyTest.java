@@ -51,7 +51,7 @@ class DmaIommuSafetyTest {
                 .withCheckSafety(true);
         TestMachine m = mode.machine(engine, config);
         Device dev = new Device("dev" + seed);
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         assertThat(ops.type()).isEqualTo(mode.type());
         IdealDomain pt = m.lastDomain();
         List<Live> live = new ArrayList<>();
@@ -89,7 +89,7 @@ class DmaIommuSafetyTest {
         }
 
         assertThat(pt.checker().violations()).as("%s", pt.checker().messages()).isZero();
-        DmaIommuCounters n = ops.counters();
+        DmaIommuSnapshot n = ops.counters();
         assertThat(n.maps()).isEqualTo(live.size() + n.unmaps());
         assertThat(n.mapErrors()).isEqualTo(failures);
         assertThat(n.unmapMismatches()).isZero();

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.kernel.Device;
@@ -43,7 +43,7 @@ class DmaIommuStressTest {
         try (NativeEngine engine = new NativeEngine(CPUS)) {
             TestMachine m = mode.machine(engine, config);
             Device dev = new Device("stress");
-            DmaIommu ops = m.probe(dev);
+            IommuDmaOps ops = m.probe(dev);
             IdealDomain pt = m.lastDomain();
             ExecutorService pool = Executors.newFixedThreadPool(CPUS);
             try {
@@ -81,7 +81,7 @@ class DmaIommuStressTest {
             TestMachine m = new TestMachine(engine, IommuBootParams.defaults().withStrict(true), config,
                     DmaIommuOptions.checked(QueueType.PER_CPU, 8, 1));
             Device dev = new Device("upgrade");
-            DmaIommu ops = m.probe(dev);
+            IommuDmaOps ops = m.probe(dev);
             m.core.group(dev).bindDriver();
             IdealDomain pt = m.lastDomain();
             ExecutorService pool = Executors.newFixedThreadPool(CPUS);
@@ -98,7 +98,7 @@ class DmaIommuStressTest {
                 for (CompletableFuture<Long> r : runs) {
                     r.get();
                 }
-                DmaIommuCounters n = ops.counters();
+                DmaIommuSnapshot n = ops.counters();
                 assertThat(m.core.group(dev).type()).isEqualTo("DMA-FQ");
                 assertThat(n.strictSyncs() + n.entriesQueued()).isEqualTo(n.unmaps());
                 assertThat(n.strictSyncs()).isPositive();
@@ -112,7 +112,7 @@ class DmaIommuStressTest {
     }
 
     /** One CPU's random walk; returns how many maps succeeded. */
-    private static long run(Cpu cpu, Device dev, DmaIommu ops, IdealDomain pt) {
+    private static long run(Cpu cpu, Device dev, IommuDmaOps ops, IdealDomain pt) {
         SplittableRandom rnd = new SplittableRandom(cpu.id());
         long[] handles = new long[64];
         long[] sizes = new long[64];

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
@@ -43,7 +43,7 @@ class DmaIommuTest {
     @Test
     void strictUnmapSyncsAndFreesAtOnce() {
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         assertThat(ops.type()).isEqualTo(DomainType.DMA);
         long h = ops.mapPage(cpu0, dev, 0x1234_5678L, 0x100, BIDI, 0);
         assertThat(h).isBetween(1L, 0xffff_ffffL).matches(a -> (a & 0xfff) == 0x678);
@@ -66,7 +66,7 @@ class DmaIommuTest {
     @Test
     void unmappingWhatIsNotMappedIsCounted() {
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         long h = ops.mapPage(cpu0, dev, 0x10_0000L, 0x2000, BIDI, 0);
         ops.unmapPage(cpu0, dev, h, 0x2000, BIDI, 0);
         assertThat(ops.counters().unmapMismatches()).isZero();
@@ -77,7 +77,7 @@ class DmaIommuTest {
     @Test
     void perCpuQueuesDeferTheFlushToTheTimer() {
         TestMachine m = machine(IommuBootParams.defaults());
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         assertThat(ops.type()).isEqualTo(DomainType.DMA_FQ);
         assertThat(ops.options()).isEqualTo(DmaIommuOptions.perCpuDefaults());
         long a = ops.mapPage(cpu0, dev, 0x10_0000L, 0x1000, BIDI, 0);
@@ -96,7 +96,7 @@ class DmaIommuTest {
         assertThat(pt.flushAlls()).isZero();
         engine.advanceBy(1);
 
-        DmaIommuCounters n = ops.counters();
+        DmaIommuSnapshot n = ops.counters();
         assertThat(pt.flushAlls()).isEqualTo(1);
         assertThat(n.timerFlushes()).isEqualTo(1);
         assertThat(n.entriesFreed()).isEqualTo(2);
@@ -115,7 +115,7 @@ class DmaIommuTest {
     void aFullQueueFlushesSynchronously() {
         TestMachine m = machine(IommuBootParams.defaults(), IdealIommu.Config.defaults(),
                 DmaIommuOptions.checked(QueueType.PER_CPU, 4, 1000));
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         long[] h = new long[4];
         for (int i = 0; i < 4; i++) {
             h[i] = ops.mapPage(cpu0, dev, 0x100_0000L * (i + 1), 0x1000, BIDI, 0);
@@ -126,7 +126,7 @@ class DmaIommuTest {
         assertThat(m.lastDomain().flushAlls()).isZero();
         ops.unmapPage(cpu0, dev, h[3], 0x1000, BIDI, 0);
 
-        DmaIommuCounters n = ops.counters();
+        DmaIommuSnapshot n = ops.counters();
         assertThat(n.queueFullFlushes()).isEqualTo(1);
         assertThat(m.lastDomain().flushAlls()).isEqualTo(1);
         assertThat(n.entriesFreed()).isEqualTo(3);
@@ -139,7 +139,7 @@ class DmaIommuTest {
     @Test
     void shadowOnFlushGivesOneQueueSharedByAllCpus() {
         TestMachine m = machine(IommuBootParams.defaults(), IdealIommu.Config.defaults().withShadowOnFlush(true), null);
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         assertThat(ops.options()).isEqualTo(DmaIommuOptions.singleDefaults());
         long a = ops.mapPage(cpu0, dev, 0x10_0000L, 0x1000, BIDI, 0);
         long b = ops.mapPage(cpu1, dev, 0x20_0000L, 0x1000, BIDI, 0);
@@ -163,7 +163,7 @@ class DmaIommuTest {
     void optionsAreSetForStrictDomainsSoALiveUpgradeGetsThem() {
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true),
                 IdealIommu.Config.defaults().withShadowOnFlush(true), null);
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         assertThat(ops.type()).isEqualTo(DomainType.DMA);
         assertThat(ops.options()).isEqualTo(DmaIommuOptions.singleDefaults());
         m.core.group(dev).bindDriver();
@@ -205,7 +205,7 @@ class DmaIommuTest {
         assertThatThrownBy(() -> DmaIommuOptions.checked(QueueType.PER_CPU, 256, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("timeout 0 ms");
-        assertThatThrownBy(() -> new IommuDma(engine, IommuBootParams.defaults(),
+        assertThatThrownBy(() -> new DmaIommuLayer(engine, IommuBootParams.defaults(),
                 new DmaIommuOptions(QueueType.PER_CPU, 3, 10)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("size 3");
@@ -213,10 +213,10 @@ class DmaIommuTest {
 
     @Test
     void iovasGoBelow4GiBFirstUnlessForcedac() {
-        DmaIommu ops = machine(IommuBootParams.defaults()).probe(dev);
+        IommuDmaOps ops = machine(IommuBootParams.defaults()).probe(dev);
         assertThat(ops.mapPage(cpu0, dev, 0x1000, 0x1000, BIDI, 0)).isLessThan(1L << 32);
         Device other = new Device("other");
-        DmaIommu forced = machine(IommuBootParams.defaults().withForcedac(true)).probe(other);
+        IommuDmaOps forced = machine(IommuBootParams.defaults().withForcedac(true)).probe(other);
         assertThat(forced.mapPage(cpu0, other, 0x1000, 0x1000, BIDI, 0)).isGreaterThan(1L << 32);
     }
 
@@ -227,7 +227,7 @@ class DmaIommuTest {
                 .withGeometry(new DomainGeometry(0, (1L << 33) - 1, true))
                 .withReserved(List.of(new ReservedRegion(0x1000, (1L << 32) - chunk - 0x1000,
                         ReservedRegion.Type.RESERVED)));
-        DmaIommu ops = machine(IommuBootParams.defaults().withStrict(true), cfg, null).probe(dev);
+        IommuDmaOps ops = machine(IommuBootParams.defaults().withStrict(true), cfg, null).probe(dev);
         long a = ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0);
         assertThat(a).isEqualTo((1L << 32) - chunk);
         long b = ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0);
@@ -240,7 +240,7 @@ class DmaIommuTest {
     void anExhaustedApertureIsAMappingErrorNotAnException() {
         // pfns 1..4 usable: the aperture ends at 0x4fff and pfn 0 is never handed out
         IdealIommu.Config small = IdealIommu.Config.defaults().withGeometry(new DomainGeometry(0, 0x4fff, true));
-        DmaIommu ops = machine(IommuBootParams.defaults(), small, null).probe(dev);
+        IommuDmaOps ops = machine(IommuBootParams.defaults(), small, null).probe(dev);
         for (int i = 0; i < 4; i++) {
             assertThat(ops.mapPage(cpu0, dev, 0x1000L * i, 0x1000, BIDI, 0)).isNotEqualTo(DmaOps.DMA_MAPPING_ERROR);
         }
@@ -253,7 +253,7 @@ class DmaIommuTest {
     void aFailedSyncMapIsAMappingErrorAndGivesTheIovaBack() {
         IdealIommu.Config small = IdealIommu.Config.defaults().withGeometry(new DomainGeometry(0, 0x4fff, true));
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true), small, null);
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         m.lastDomain().failIotlbSyncMap(-Errno.ENOMEM, 1);
         assertThat(ops.mapPage(cpu0, dev, 0x1000, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
         assertThat(m.lastDomain().mappedPages()).isZero();
@@ -269,7 +269,7 @@ class DmaIommuTest {
                 .withGeometry(new DomainGeometry(0, 0x8fff, true))
                 .withReserved(List.of(new ReservedRegion(0x3000, 0x4000, ReservedRegion.Type.RESERVED)));
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true), cfg, null);
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         int mapped = 0;
         while (ops.mapPage(cpu0, dev, 0x1000, 0x1000, BIDI, 0) != DmaOps.DMA_MAPPING_ERROR) {
             mapped++;
@@ -281,7 +281,7 @@ class DmaIommuTest {
     @Test
     void mapSgLaysSegmentsOutInOneIovaAndJoinsWhatIsContiguous() {
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         ScatterList sg = new ScatterList(3);
         sg.add(0x10100, 0x200);
         sg.add(0x20000, 0x1000);
@@ -304,15 +304,15 @@ class DmaIommuTest {
     @Test
     void dmaSegmentsStopAtTheMaximumSegmentSize() {
         TestMachine m = machine(IommuBootParams.defaults().withStrict(true));
-        DmaIommu ops = m.probe(dev);
+        IommuDmaOps ops = m.probe(dev);
         ScatterList sg = new ScatterList(20);
         for (int i = 0; i < 20; i++) {
             sg.add(0x100_0000L + 0x10_0000L * i, 0x1000); // page-sized, physically scattered
         }
         assertThat(ops.mapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0)).isEqualTo(2);
-        assertThat(sg.dmaLength(0)).isEqualTo(DmaIommu.MAX_SEG_SIZE);
+        assertThat(sg.dmaLength(0)).isEqualTo(IommuDmaOps.MAX_SEG_SIZE);
         assertThat(sg.dmaLength(1)).isEqualTo(4 * 0x1000);
-        assertThat(sg.dmaAddress(1)).isEqualTo(sg.dmaAddress(0) + DmaIommu.MAX_SEG_SIZE);
+        assertThat(sg.dmaAddress(1)).isEqualTo(sg.dmaAddress(0) + IommuDmaOps.MAX_SEG_SIZE);
         ops.unmapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0);
         assertThat(m.lastDomain().mappedPages()).isZero();
     }

@@ -20,7 +20,7 @@ final class TestMachine {
 
     final Engine engine;
     final IdealIommu ideal;
-    final IommuDma dma;
+    final DmaIommuLayer dma;
     final IommuCore core;
 
     TestMachine(Engine engine, IommuBootParams params, IdealIommu.Config config, DmaIommuOptions userOptions) {
@@ -38,12 +38,12 @@ final class TestMachine {
             DmaIommuOptions tuned, DeferredFlush.Factory queues) {
         this.engine = engine;
         this.ideal = ideal;
-        this.dma = new IommuDma(engine, params, userOptions, queues);
+        this.dma = new DmaIommuLayer(engine, params, userOptions, queues);
         this.core = new IommuCore(params, tuned == null ? ideal : tuning(ideal, tuned), dma);
     }
 
     /** Probes a 64-bit device and returns its dma-iommu ops. */
-    DmaIommu probe(Device dev) {
+    IommuDmaOps probe(Device dev) {
         dev.setDmaMaskBits(64);
         assertThat(core.probeDevice(dev)).isZero();
         return dma.dmaIommu(dev);

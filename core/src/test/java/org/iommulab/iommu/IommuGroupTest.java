@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.iommulab.dma.DmaDirect;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.ManualEngine;
@@ -15,7 +15,7 @@ class IommuGroupTest {
 
     private final ManualEngine engine = new ManualEngine(2);
 
-    private record Machine(IommuCore core, IommuDma dma) {
+    private record Machine(IommuCore core, DmaIommuLayer dma) {
         IommuGroup probe(Device dev) {
             assertThat(core.probeDevice(dev)).isZero();
             return core.group(dev);
@@ -23,7 +23,7 @@ class IommuGroupTest {
     }
 
     private Machine machine(IommuBootParams params, IdealIommu.Config config) {
-        IommuDma dma = new IommuDma(engine, params);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         return new Machine(new IommuCore(params, new IdealIommu(config), dma), dma);
     }
 
@@ -46,7 +46,7 @@ class IommuGroupTest {
                 IdealIommu.Config.defaults().withIdentity(false));
         Device dev = new Device("a");
         assertThat(m.probe(dev).type()).isEqualTo("DMA");
-        assertThat(dev.dmaOps()).isInstanceOf(DmaIommu.class);
+        assertThat(dev.dmaOps()).isInstanceOf(IommuDmaOps.class);
     }
 
     @Test
@@ -75,7 +75,7 @@ class IommuGroupTest {
         IommuGroup g = m.probe(dev);
         g.bindDriver();
         IommuDomain before = g.defaultDomain();
-        DmaIommu ops = m.dma().dmaIommu(dev);
+        IommuDmaOps ops = m.dma().dmaIommu(dev);
 
         g.storeType("DMA-FQ");
 

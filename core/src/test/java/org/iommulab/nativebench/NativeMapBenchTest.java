@@ -3,7 +3,7 @@ package org.iommulab.nativebench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
@@ -29,7 +29,7 @@ class NativeMapBenchTest {
                 100, 1, Map.of());
         try (NativeSetup setup = NativeSetup.of(s, false)) {
             NativeBenchResult r = NativeMapBench.run(setup, options, 50_000_000L);
-            DmaIommu ops = (DmaIommu) setup.ops();
+            IommuDmaOps ops = (IommuDmaOps) setup.ops();
             assertThat(r.pairs()).isGreaterThanOrEqualTo(2);
             assertThat(r.mapErrors()).isZero();
             assertThat(ops.counters().maps()).isEqualTo(r.pairs());

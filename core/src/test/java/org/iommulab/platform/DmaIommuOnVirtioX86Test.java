@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
@@ -104,12 +104,12 @@ class DmaIommuOnVirtioX86Test {
                 ? new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(16)
                         .withShadowOnFlush(mode == Mode.SINGLE), tracker)
                 : new X86Iommu(engine, new X86IommuConfig(64, 18), tracker);
-        IommuDma dma = new IommuDma(engine, params);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         IommuCore core = new IommuCore(params, driver, dma);
         Device dev = new Device(name + "-dev");
         dev.setDmaMaskBits(64);
         assertThat(core.probeDevice(dev)).isZero();
-        DmaIommu ops = dma.dmaIommu(dev);
+        IommuDmaOps ops = dma.dmaIommu(dev);
         assertThat(ops.type()).isEqualTo(mode == Mode.STRICT ? DomainType.DMA : DomainType.DMA_FQ);
         if (mode != Mode.STRICT) {
             assertThat(ops.options()).isEqualTo(
@@ -172,7 +172,7 @@ class DmaIommuOnVirtioX86Test {
         return pages;
     }
 
-    private static void check(Mode mode, DmaIommu ops, Translator device, List<Buffer> mapped,
+    private static void check(Mode mode, IommuDmaOps ops, Translator device, List<Buffer> mapped,
             List<Buffer> unmapped, int step) {
         for (Buffer b : mapped) {
             for (long off = 0; off < b.size; off += PAGE) {

@@ -2,9 +2,9 @@ package org.iommulab.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.DmaIommuCounters;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.DmaIommuSnapshot;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
@@ -25,7 +25,7 @@ class WorkloadOnDmaIommuTest {
 
     private static Device probe(VirtualEngine engine, boolean strict, String name) {
         IommuBootParams params = IommuBootParams.defaults().withStrict(strict);
-        IommuDma dma = new IommuDma(engine, params);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
         Device dev = new Device(name);
         dev.setDmaMaskBits(64);
@@ -45,8 +45,8 @@ class WorkloadOnDmaIommuTest {
         }
     }
 
-    private static DmaIommuCounters counters(Device dev) {
-        return ((DmaIommu) dev.dmaOps()).counters();
+    private static DmaIommuSnapshot counters(Device dev) {
+        return ((IommuDmaOps) dev.dmaOps()).counters();
     }
 
     @ParameterizedTest
@@ -59,7 +59,7 @@ class WorkloadOnDmaIommuTest {
         runAndDrain(engine, fio);
 
         IoResult r = fio.result();
-        DmaIommuCounters c = counters(dev);
+        DmaIommuSnapshot c = counters(dev);
         assertThat(r.failed()).isZero();
         assertThat(c.mapSgs()).isEqualTo(r.submitted());
         assertThat(c.unmapSgs()).isEqualTo(r.completed());
@@ -81,7 +81,7 @@ class WorkloadOnDmaIommuTest {
 
         IoResult rx = netperf.rxResult();
         IoResult tx = netperf.txResult();
-        DmaIommuCounters n = counters(nic);
+        DmaIommuSnapshot n = counters(nic);
         assertThat(n.maps()).isEqualTo(rx.submitted());
         assertThat(n.unmaps()).isEqualTo(rx.completed());
         assertThat(n.mapSgs()).isEqualTo(tx.submitted());
@@ -90,7 +90,7 @@ class WorkloadOnDmaIommuTest {
         assertThat(tx.completed()).isPositive();
 
         IoResult b = mapbench.result();
-        DmaIommuCounters m = counters(bench);
+        DmaIommuSnapshot m = counters(bench);
         assertThat(m.maps()).isEqualTo(b.submitted());
         assertThat(m.unmaps()).isEqualTo(b.completed()).isEqualTo(mapbench.stats().loops()).isPositive();
         assertThat(m.mapErrors()).isZero();
@@ -107,7 +107,7 @@ class WorkloadOnDmaIommuTest {
         runAndDrain(engine, netperf);
 
         IoResult tx = netperf.txResult();
-        DmaIommuCounters n = counters(nic);
+        DmaIommuSnapshot n = counters(nic);
         assertThat(tx.completed()).isPositive().isEqualTo(tx.submitted());
         assertThat(n.maps()).isEqualTo(16 * tx.submitted());
         assertThat(n.unmaps()).isEqualTo(16 * tx.completed());

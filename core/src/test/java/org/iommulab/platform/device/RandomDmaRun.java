@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.iommulab.dma.DmaIommu;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
@@ -46,7 +46,7 @@ public final class RandomDmaRun {
 
     private final ManualEngine engine;
     private final Device dev;
-    private final DmaIommu ops;
+    private final IommuDmaOps ops;
     private final Translator device;
     private final boolean strict;
     private final SplittableRandom rnd;
@@ -55,7 +55,7 @@ public final class RandomDmaRun {
     private long nextPhys = 0x8_0000_0000L;
     private long pagesMapped;
 
-    public RandomDmaRun(ManualEngine engine, Device dev, DmaIommu ops, Translator device, boolean strict, long seed) {
+    public RandomDmaRun(ManualEngine engine, Device dev, IommuDmaOps ops, Translator device, boolean strict, long seed) {
         this.engine = engine;
         this.dev = dev;
         this.ops = ops;

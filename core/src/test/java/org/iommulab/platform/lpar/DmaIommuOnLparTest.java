@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.DmaIommuCounters;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.DmaIommuSnapshot;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
@@ -61,10 +61,10 @@ class DmaIommuOnLparTest {
         s390.addFunction(fn);
         IommuBootParams params = IommuBootParams.defaults().withStrict(mode == Mode.STRICT)
                 .withSingleQueueForAll(mode == Mode.SINGLE);
-        IommuDma dma = new IommuDma(engine, params);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         IommuCore core = new IommuCore(params, s390, dma);
         assertThat(core.probeDevice(dev)).isZero();
-        DmaIommu ops = dma.dmaIommu(dev);
+        IommuDmaOps ops = dma.dmaIommu(dev);
         assertThat(ops.type()).isEqualTo(mode == Mode.STRICT ? DomainType.DMA : DomainType.DMA_FQ);
         if (mode != Mode.STRICT) {
             assertThat(ops.options()).isEqualTo(
@@ -77,7 +77,7 @@ class DmaIommuOnLparTest {
         run.drain(1_100 * MS);
 
         assertThat(tracker.pendingPages()).isZero();
-        DmaIommuCounters c = ops.counters();
+        DmaIommuSnapshot c = ops.counters();
         assertThat(c.occupancy()).isZero();
         ZpciIommuCtrs ctrs = fn.iommuCtrs();
         assertThat(ctrs.mappedPages()).isEqualTo(run.pagesMapped());
@@ -104,9 +104,9 @@ class DmaIommuOnLparTest {
         S390Iommu s390 = new S390Iommu(1L << 30, 1, new TableMemory());
         s390.addFunction(fn);
         IommuBootParams params = IommuBootParams.defaults().withStrict(false);
-        IommuDma dma = new IommuDma(engine, params);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         assertThat(new IommuCore(params, s390, dma).probeDevice(dev)).isZero();
-        DmaIommu ops = dma.dmaIommu(dev);
+        IommuDmaOps ops = dma.dmaIommu(dev);
         assertThat(ops.type()).isEqualTo(DomainType.DMA);
 
         long handle = ops.mapPage(engine.cpu(0), dev, 0x5000, 4096, DmaDirection.BIDIRECTIONAL, 0);

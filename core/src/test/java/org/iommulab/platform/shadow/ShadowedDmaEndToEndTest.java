@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.iommulab.dma.DmaIommu;
-import org.iommulab.dma.IommuDma;
+import org.iommulab.dma.DmaIommuLayer;
+import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
@@ -72,11 +72,11 @@ class ShadowedDmaEndToEndTest {
         S390Iommu iommu = new S390Iommu(GUEST_MEMORY, 1, new TableMemory());
         iommu.addFunction(fn);
         IommuBootParams params = IommuBootParams.defaults().withForcedac(true).withStrict(mode == Mode.STRICT);
-        IommuDma dma = new IommuDma(engine, params, mode == Mode.PER_CPU ? DmaIommuOptions.perCpuDefaults() : null);
+        DmaIommuLayer dma = new DmaIommuLayer(engine, params, mode == Mode.PER_CPU ? DmaIommuOptions.perCpuDefaults() : null);
         IommuCore core = new IommuCore(params, iommu, dma);
         dev.setDmaMaskBits(64);
         assertThat(core.probeDevice(dev)).isZero();
-        DmaIommu ops = dma.dmaIommu(dev);
+        IommuDmaOps ops = dma.dmaIommu(dev);
         assertThat(dev.iommu().shadowOnFlush()).isTrue();
         assertThat(ops.type()).isEqualTo(mode == Mode.STRICT ? DomainType.DMA : DomainType.DMA_FQ);
         if (mode != Mode.STRICT) {
@@ -134,7 +134,7 @@ class ShadowedDmaEndToEndTest {
     }
 
     /** Flushes that have completed: every unmap before one of them is covered by it. */
-    private static long flushesDone(Mode mode, DmaIommu ops, ZpciIommuCtrs ctrs) {
+    private static long flushesDone(Mode mode, IommuDmaOps ops, ZpciIommuCtrs ctrs) {
         return mode == Mode.STRICT ? ctrs.syncRpcits() : ops.counters().fqFlushes();
     }
 

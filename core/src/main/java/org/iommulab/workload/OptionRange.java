@@ -1,9 +1,9 @@
 package org.iommulab.workload;
 
 /** Range checks for workload options, with the one-line message users see. */
-final class Options {
+final class OptionRange {
 
-    private Options() {}
+    private OptionRange() {}
 
     /** @throws IllegalArgumentException "NAME VALUE is out of range; allowed MIN..MAX" */
     static void requireRange(String name, long value, long min, long max) {

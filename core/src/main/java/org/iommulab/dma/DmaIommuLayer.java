@@ -24,7 +24,7 @@ import org.iommulab.sim.Engine;
  * {@link IovaDomain} whose granule is the smallest page size and whose first pfn is the aperture
  * start (at least 1), chooses the flush-queue options, brings up the queues for DMA-FQ (falling
  * back to strict without {@link IommuCap#DEFERRED_FLUSH}), reserves the driver's reserved regions
- * and installs {@link DmaIommu}; any other domain gets {@link DmaDirect}.
+ * and installs {@link IommuDmaOps}; any other domain gets {@link DmaDirect}.
  *
  * <p>Options ({@code iommu_dma_init_options}): per-CPU queues of 256 entries and 10 ms, or one
  * queue of 32768 entries and 1000 ms when the device has {@code shadow_on_flush} or the boot
@@ -33,17 +33,17 @@ import org.iommulab.sim.Engine;
  * to 10 ms, each with a warning (the v7 patch's {@code WARN_ON_ONCE}). Options a user gave
  * override all of this and were checked when given.
  */
-public final class IommuDma implements IommuDmaHooks {
+public final class DmaIommuLayer implements IommuDmaHooks {
 
     private final Engine engine;
     private final IommuBootParams params;
     private final DmaIommuOptions userOptions;
     private final DeferredFlush.Factory queueFactory;
-    private final Map<Device, DmaIommu> ops = new ConcurrentHashMap<>();
+    private final Map<Device, IommuDmaOps> ops = new ConcurrentHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
     /** The layer with the options the kernel would choose. */
-    public IommuDma(Engine engine, IommuBootParams params) {
+    public DmaIommuLayer(Engine engine, IommuBootParams params) {
         this(engine, params, null);
     }
 
@@ -53,7 +53,7 @@ public final class IommuDma implements IommuDmaHooks {
      * @param userOptions flush-queue options for every device, from {@link DmaIommuOptions#checked},
      *     or null for the kernel's choice
      */
-    public IommuDma(Engine engine, IommuBootParams params, DmaIommuOptions userOptions) {
+    public DmaIommuLayer(Engine engine, IommuBootParams params, DmaIommuOptions userOptions) {
         this(engine, params, userOptions, DeferredFlush.kernelQueues());
     }
 
@@ -63,7 +63,7 @@ public final class IommuDma implements IommuDmaHooks {
      * @param userOptions as above
      * @param queueFactory builds each DMA-FQ domain's queues
      */
-    public IommuDma(Engine engine, IommuBootParams params, DmaIommuOptions userOptions,
+    public DmaIommuLayer(Engine engine, IommuBootParams params, DmaIommuOptions userOptions,
             DeferredFlush.Factory queueFactory) {
         this.queueFactory = queueFactory;
         if (userOptions != null) {
@@ -82,7 +82,7 @@ public final class IommuDma implements IommuDmaHooks {
             return;
         }
         IommuDmaCookie cookie = initDomain(driver, dev, domain);
-        DmaIommu dmaIommu = new DmaIommu(domain, cookie, engine.nrCpus(), params.forcedac());
+        IommuDmaOps dmaIommu = new IommuDmaOps(domain, cookie, engine.nrCpus(), params.forcedac());
         ops.put(dev, dmaIommu);
         dev.setDmaOps(dmaIommu);
     }
@@ -164,7 +164,7 @@ public final class IommuDma implements IommuDmaHooks {
     }
 
     /** The dma-iommu ops of a device, or null when it has none (identity, not probed). */
-    public DmaIommu dmaIommu(Device dev) {
+    public IommuDmaOps dmaIommu(Device dev) {
         return ops.get(dev);
     }
 }

@@ -31,7 +31,7 @@ import org.iommulab.sim.Cpu;
  * scatterlist segment-boundary padding (the default 4 GiB boundary never splits the model's
  * requests).
  */
-public final class DmaIommu implements DmaOps {
+public final class IommuDmaOps implements DmaOps {
 
     /** {@code dma_get_max_seg_size} of a device without {@code dma_parms}: 64 KiB. */
     static final int MAX_SEG_SIZE = 65536;
@@ -45,7 +45,7 @@ public final class DmaIommu implements DmaOps {
     /** {@code dev->iommu->pci_32bit_workaround}: try below 4 GiB first; cleared on first failure. */
     private volatile boolean pci32bitWorkaround;
 
-    DmaIommu(IommuDomain domain, IommuDmaCookie cookie, int nrCpus, boolean forcedac) {
+    IommuDmaOps(IommuDomain domain, IommuDmaCookie cookie, int nrCpus, boolean forcedac) {
         this.domain = domain;
         this.cookie = cookie;
         this.iovad = cookie.iovad();
@@ -71,7 +71,7 @@ public final class DmaIommu implements DmaOps {
     }
 
     /** What the domain did so far. */
-    public DmaIommuCounters counters() {
+    public DmaIommuSnapshot counters() {
         return cookie.counters();
     }
 

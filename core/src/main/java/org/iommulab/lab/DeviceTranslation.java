@@ -7,7 +7,7 @@ package org.iommulab.lab;
  * checkers use it to see which page the device reaches at an address.
  */
 @FunctionalInterface
-public interface DeviceDma {
+public interface DeviceTranslation {
 
     /**
      * A DMA access to {@code iova}.
