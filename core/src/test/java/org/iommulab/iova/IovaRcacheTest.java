@@ -80,6 +80,29 @@ class IovaRcacheTest {
         assertThat(d.allocIovaFast(cpu0, 1, LIMIT_32, false)).isEqualTo(high);
     }
 
+    /**
+     * The lookup limit is the device's limit + 1 - size: a cached range that starts at or below the
+     * limit but ends above it would let the device reach past its DMA mask.
+     */
+    @Test
+    void aCachedRangeThatWouldEndAboveTheLimitIsNotUsed() {
+        long high = d.allocIovaFast(cpu0, 4, LIMIT_32, false);
+        assertThat(high + 3).isEqualTo(LIMIT_32);
+        d.freeIovaFast(cpu0, high, 4);
+        long r = d.allocIovaFast(cpu0, 4, high + 2, false);
+        assertThat(r).as("a range wholly below the limit, not the cached one").isPositive().isNotEqualTo(high);
+        assertThat(r + 3).isLessThanOrEqualTo(high + 2);
+        assertThat(d.allocIovaFast(cpu0, 4, high + 3, false)).as("at the limit exactly, the cached range").isEqualTo(high);
+    }
+
+    @Test
+    void aCachedPageJustAboveTheLimitIsNotUsedAndOneAtItIs() {
+        long p = d.allocIovaFast(cpu0, 1, LIMIT_32, false);
+        d.freeIovaFast(cpu0, p, 1);
+        assertThat(d.allocIovaFast(cpu0, 1, p - 1, false)).isLessThan(p);
+        assertThat(d.allocIovaFast(cpu0, 1, p, false)).isEqualTo(p);
+    }
+
     @Test
     void aFullLoadedMagazineSwapsWithPrevThenGoesToTheDepot() {
         long[] pfns = allocMany(cpu0, 2 * MAG + 1, 1);

@@ -168,6 +168,19 @@ class S390IommuTest {
     }
 
     @Test
+    void theUndoOfAFailedMapLeavesTheNeighbouringMappingAlone() {
+        S390Iommu iommu = new S390Iommu(16 * GIB, 1, new TableMemory(2 * 16384 + 2048));
+        iommu.addFunction(fn().build());
+        S390Domain d = attached(iommu);
+        assertThat(d.mapPages(cpu, SDMA, 0x200_0000, 4096, 1, IommuProt.WRITE)).isEqualTo(4096);
+        // pages 1..256: the last needs a second page table, which does not fit
+        assertThat(d.mapPages(cpu, SDMA + 4096, 0x100_0000, 4096, 256, IommuProt.WRITE)).isEqualTo(-Errno.ENOMEM);
+        assertThat(d.iovaToPhys(SDMA)).as("the page before the failed range").isEqualTo(0x200_0000L);
+        assertThat(d.iovaToPhys(SDMA + 4096)).isZero();
+        assertThat(d.ctrs().mappedPages()).isEqualTo(1);
+    }
+
+    @Test
     void unmapInvalidatesGathersAndTellsTheStaleWindowTracker() {
         StaleWindowTracker tracker = new StaleWindowTracker();
         S390Domain d = attached(iommu(16 * GIB, 1, fn().trace(tracker).build()));

@@ -297,6 +297,26 @@ class LegacyS390DmaTest {
     }
 
     @Test
+    void mapSgProtectsWhatTheDeviceOnlyReads() {
+        LegacyS390Dma ops = ops(false, LegacyDmaOptions.lazy(SMALL_MEMORY));
+        ScatterList toDevice = new ScatterList(2);
+        toDevice.add(0x40000, 4096);
+        toDevice.add(0x50000, 4096);
+        assertThat(ops.mapSg(cpu, dev, toDevice, DmaDirection.TO_DEVICE, 0)).as("page-aligned: one segment").isEqualTo(1);
+        ScatterList fromDevice = new ScatterList(1);
+        fromDevice.add(0x60000, 4096);
+        assertThat(ops.mapSg(cpu, dev, fromDevice, DmaDirection.FROM_DEVICE, 0)).isEqualTo(1);
+        for (int i = 0; i < 2; i++) {
+            long pte = pte(ops, toDevice.dmaAddress(0) + i * PAGE);
+            assertThat(PciDma.ptEntryIsValid(pte)).isTrue();
+            assertThat(PciDma.entryIsProtected(pte)).as("TO_DEVICE: read-only for the device").isTrue();
+        }
+        long rw = pte(ops, fromDevice.dmaAddress(0));
+        assertThat(PciDma.ptEntryIsValid(rw)).isTrue();
+        assertThat(PciDma.entryIsProtected(rw)).as("FROM_DEVICE: the device writes").isFalse();
+    }
+
+    @Test
     void mapSgSplitsAtOffsetsUnalignedEndsAndTheMaxSegmentSize() {
         LegacyS390Dma ops = ops(false, LegacyDmaOptions.lazy(SMALL_MEMORY));
         ScatterList sg = new ScatterList(24);

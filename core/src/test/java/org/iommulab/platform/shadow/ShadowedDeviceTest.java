@@ -7,6 +7,8 @@ import static org.iommulab.platform.shadow.GuestSetup.page;
 
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.device.IotlbDevice;
+import org.iommulab.s390.DmaTable;
+import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.ManualEngine;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,21 @@ class ShadowedDeviceTest {
         assertThat(g.shadow().shadowEntries()).isZero();
         assertThat(g.shadow().dmaAvail()).isEqualTo(65_535);
         assertThat(g.hv.stats().shadowEntries()).isZero();
+    }
+
+    /** A domain change registers other tables without unregistering first: the old shadow must go too. */
+    @Test
+    void registeringOtherTablesDropsTheShadowOfTheOldOnes() {
+        g.map(0, 4, true);
+        g.rpcit(0, 4);
+        dev.translate(page(0), false);
+
+        g.fn.registerIoat(DmaTable.alloc(new TableMemory()));
+
+        assertThat(dev.translate(page(0), false)).isEqualTo(IotlbDevice.FAULT_UNMAPPED);
+        assertThat(dev.translate(page(3), false)).isEqualTo(IotlbDevice.FAULT_UNMAPPED);
+        assertThat(g.shadow().shadowEntries()).isZero();
+        assertThat(g.shadow().dmaAvail()).isEqualTo(65_535);
     }
 
     @Test
