@@ -204,18 +204,18 @@ public final class IommuDmaOps implements DmaOps {
         cookie.stats().unmappedSg(cpu);
     }
 
-    /**
-     * {@code iommu_dma_alloc_iova}: the device's mask, clipped to the aperture; below 4 GiB first
-     * while the workaround holds, then the whole range with the rcaches flushed on failure.
-     *
-     * @return the bus address, or 0 when none is left
-     */
     /** Why {@link #allocIova} found nothing: the mask ends below the first usable IOVA, or the space is full. */
     private MapFailure allocFailure(Device dev) {
         return Long.compareUnsigned(dev.dmaMask() >>> iovad.iovaShift(), cookie.firstUsablePfn()) < 0
                 ? MapFailure.DMA_MASK_BELOW_APERTURE : MapFailure.IOVA_SPACE_EXHAUSTED;
     }
 
+    /**
+     * {@code iommu_dma_alloc_iova}: the device's mask, clipped to the aperture; below 4 GiB first
+     * while the workaround holds, then the whole range with the rcaches flushed on failure.
+     *
+     * @return the bus address, or 0 when none is left
+     */
     private long allocIova(Cpu cpu, Device dev, long size) {
         int shift = iovad.iovaShift();
         long iovaLen = size >>> shift;

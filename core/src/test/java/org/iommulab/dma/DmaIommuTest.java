@@ -236,6 +236,20 @@ class DmaIommuTest {
         assertThat(ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0)).isGreaterThanOrEqualTo(1L << 32);
     }
 
+    /** A second, independent view: after the failure even a mapping that would fit below 4 GiB goes above. */
+    @Test
+    void onceBelow4GiBFailedASmallMapThatWouldFitThereGoesAboveToo() {
+        long chunk = 64 * 0x1000L;
+        IdealIommu.Config cfg = IdealIommu.Config.defaults()
+                .withGeometry(new DomainGeometry(0, (1L << 33) - 1, true))
+                .withReserved(List.of(new ReservedRegion(0x1000, (1L << 32) - 4 * 0x1000L - 1,
+                        ReservedRegion.Type.RESERVED)));
+        IommuDmaOps ops = machine(IommuBootParams.defaults().withStrict(true), cfg, null).probe(dev);
+        assertThat(ops.mapPage(cpu0, dev, 0, chunk, BIDI, 0)).as("too big for the 4 pages left below 4 GiB")
+                .isGreaterThanOrEqualTo(1L << 32);
+        assertThat(ops.mapPage(cpu0, dev, 0, 0x1000, BIDI, 0)).isGreaterThanOrEqualTo(1L << 32);
+    }
+
     @Test
     void anExhaustedApertureIsAMappingErrorNotAnException() {
         // pfns 1..4 usable: the aperture ends at 0x4fff and pfn 0 is never handed out

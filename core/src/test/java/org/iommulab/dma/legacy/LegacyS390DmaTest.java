@@ -205,6 +205,24 @@ class LegacyS390DmaTest {
     }
 
     @Test
+    void aScatterListMapFailsAndIsUndoneWhenTheGlobalRefreshFailsToo() {
+        LegacyS390Dma ops = ops(true, LegacyDmaOptions.lazy(SMALL_MEMORY));
+        rpcit.answer(RpcitResult.INSUFFICIENT_RESOURCES, RpcitResult.error(RpcitResult.ZPCI_RPCIT_ST_4));
+        ScatterList sg = new ScatterList(2);
+        sg.add(0x40000, 4096);
+        sg.add(0x41000, 4096);
+        assertThat(ops.mapSg(cpu, dev, sg, DmaDirection.TO_DEVICE, 0)).isNegative();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA))).as("no entry left valid").isFalse();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA + PAGE))).isFalse();
+        assertThat(ctrs().mappedPages()).isZero();
+        assertThat(ctrs().globalRpcits()).as("the global refresh was tried").isEqualTo(1);
+        rpcit.answer(RpcitResult.OK);
+        long next = ops.mapPage(cpu, dev, 0x50000, PAGE, DmaDirection.BIDIRECTIONAL, 0);
+        assertThat(next).as("the function recovers once RPCIT works").isNotEqualTo(DMA_MAPPING_ERROR);
+        assertThat(PciDma.ptEntryIsValid(pte(ops, next))).isTrue();
+    }
+
+    @Test
     void strictOutOfResourcesOnMapFails() {
         LegacyS390Dma ops = ops(true, LegacyDmaOptions.strictMode(SMALL_MEMORY));
         rpcit.answer(RpcitResult.INSUFFICIENT_RESOURCES);
