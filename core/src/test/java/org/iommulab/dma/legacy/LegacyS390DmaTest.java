@@ -358,6 +358,21 @@ class LegacyS390DmaTest {
         assertThat(ctrs().mappedPages()).isEqualTo(23);
     }
 
+    /** A segment whose RPCIT fails is invalidated again, every page of it, and its IOVA freed. */
+    @Test
+    void aSegmentWhoseRefreshFailsLeavesNoPageReachableAndNoIovaHeld() {
+        LegacyS390Dma ops = ops(true, LegacyDmaOptions.strictMode(SMALL_MEMORY));
+        rpcit.answer(RpcitResult.error(RpcitResult.ZPCI_RPCIT_ST_4));
+        ScatterList sg = new ScatterList(2);
+        sg.add(0x40000, 4096);
+        sg.add(0x41000, 4096);
+        assertThat(ops.mapSg(cpu, dev, sg, DmaDirection.FROM_DEVICE, 0)).isNegative();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA))).isFalse();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA + PAGE))).isFalse();
+        assertThat(ops.allocator().used()).isZero();
+        assertThat(ctrs().mappedPages()).isZero();
+    }
+
     @Test
     void mapSgFailureUnmapsTheSegmentsAlreadyMapped() {
         LegacyS390Dma ops = ops(false, LegacyDmaOptions.strictMode(SMALL_MEMORY));
