@@ -38,7 +38,7 @@ enum OutputFormat {
      * options, the cost overrides) is one column of {@code key=value} pairs; per-lock figures (a
      * machine has dozens of locks, named per device and CPU) and the warnings stay in JSON.
      */
-    private static Map<String, Object> csvRow(Map<String, Object> run) {
+    static Map<String, Object> csvRow(Map<String, Object> run) {
         Map<String, Object> compact = new LinkedHashMap<>(run);
         if (run.get("config") instanceof Map<?, ?> config) {
             Map<String, Object> c = new LinkedHashMap<>();
