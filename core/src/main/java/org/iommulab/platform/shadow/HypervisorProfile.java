@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * How one shadowing hypervisor release handles RPCIT, as a named profile of the same model
- * (docs/platforms.md, "KVM/QEMU"). The QEMU profiles follow hw/s390x/s390-pci-inst.c,
+ * (docs/sources.md, "The hypervisors"). The QEMU profiles follow hw/s390x/s390-pci-inst.c,
  * s390-pci-bus.c and s390-pci-vfio.c of each release:
  *
  * <ul>

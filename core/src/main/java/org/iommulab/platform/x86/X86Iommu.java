@@ -18,7 +18,7 @@ import org.iommulab.sim.Engine;
  * each followed by a wait descriptor. It can defer flushes, so dma-iommu gives its devices flush
  * queues.
  *
- * <p>Left out: caching mode (a virtual VT-d that shadows the guest's tables, docs/platforms.md), device IOTLBs (ATS),
+ * <p>Left out: caching mode (a virtual VT-d that shadows the guest's tables, docs/sources.md), device IOTLBs (ATS),
  * the context and PASID caches, interrupt remapping.
  */
 public final class X86Iommu implements IommuDriver {
