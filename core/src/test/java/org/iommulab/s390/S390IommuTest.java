@@ -168,6 +168,16 @@ class S390IommuTest {
     }
 
     @Test
+    void theFirstAndLastPagesOfTheTablesMapAndNothingBeyond() {
+        S390Domain d = attached(iommu(16 * GIB, 1, fn().build()));
+        assertThat(d.mapPages(cpu, 4 * TIB - 4096, 0x10_0000, 4096, 1, IommuProt.READ)).isEqualTo(4096);
+        assertThat(d.iovaToPhys(4 * TIB - 4096)).isEqualTo(0x10_0000L);
+        assertThat(d.mapPages(cpu, 0, 0x20_0000, 4096, 1, IommuProt.READ)).isEqualTo(4096);
+        assertThat(d.iovaToPhys(0)).isEqualTo(0x20_0000L);
+        assertThat(d.mapPages(cpu, 4 * TIB, 0x30_0000, 4096, 1, IommuProt.READ)).isEqualTo(-Errno.EINVAL);
+    }
+
+    @Test
     void theUndoOfAFailedMapLeavesTheNeighbouringMappingAlone() {
         S390Iommu iommu = new S390Iommu(16 * GIB, 1, new TableMemory(2 * 16384 + 2048));
         iommu.addFunction(fn().build());
