@@ -50,6 +50,28 @@ class IovaDomainTest {
                 .as("the highest limit a caller can clamp to").isEqualTo(IovaDomain.IOVA_ANCHOR - 1);
     }
 
+    /**
+     * The second pass below 4 GiB: the cached node sits low with the space below it used up, so
+     * the search starts again from the limit ({@code iova_find_limit}) over what lies above the
+     * cached node, and must neither pass the limit nor land on a node.
+     */
+    @Test
+    void theSecondPassSearchesFromTheLimitDownToTheCachedNode() {
+        d.reserveIova(cpu, 1, 999);
+        assertThat(d.allocIova(cpu, 1, 3000, false).pfnLo).isEqualTo(3000);
+        assertThat(d.allocIova(cpu, 1, 2500, false).pfnLo).isEqualTo(2500);
+        assertThat(d.allocIova(cpu, 1, 1500, false).pfnLo).isEqualTo(1500);
+        assertThat(d.allocIova(cpu, 1, 1000, false).pfnLo).isEqualTo(1000);
+        assertThat(d.cached32PfnLo()).isEqualTo(1000);
+
+        assertThat(d.allocIova(cpu, 1, 2000, false).pfnLo).as("the top of the window above the cached node").isEqualTo(2000);
+        assertThat(d.allocIova(cpu, 1, 2000, false).pfnLo).isEqualTo(1999);
+        assertThat(d.allocIova(cpu, 2, 2600, false).pfnLo).as("below the cached node first").isEqualTo(1997);
+        // [1001, 1499] and [1501, 1996] left below 4 GiB under 2500: 499 pages fit in the first only
+        assertThat(d.allocIova(cpu, 499, 1800, false).pfnLo).isEqualTo(1001);
+        assertThat(d.nodeCount()).isEqualTo(9);
+    }
+
     @Test
     void inlineHelpersFollowIovaH() {
         IovaDomain k = new IovaDomain(engine, 2048, 1);
