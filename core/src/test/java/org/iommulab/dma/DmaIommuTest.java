@@ -14,6 +14,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.platform.ideal.IdealDomain;
 import org.iommulab.platform.ideal.IdealIommu;
@@ -261,6 +262,25 @@ class DmaIommuTest {
         assertThat(ops.mapPage(cpu0, dev, 0x10000, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
         assertThat(ops.counters().mapErrors()).isEqualTo(1);
         assertThat(ops.counters().maps()).isEqualTo(4);
+    }
+
+    @Test
+    void aScatterListThatFindsNoIovaIsEnomemAndLeavesNothingMapped() {
+        IdealIommu.Config small = IdealIommu.Config.defaults().withGeometry(new DomainGeometry(0, 0x4fff, true));
+        TestMachine m = machine(IommuBootParams.defaults().withStrict(true), small, null);
+        IommuDmaOps ops = m.probe(dev);
+        ScatterList sg = new ScatterList(8);
+        for (int i = 0; i < 8; i++) {
+            sg.add(0x10000L * (i + 1), 0x1000);
+        }
+        assertThat(ops.mapSg(cpu0, dev, sg, BIDI, 0)).isEqualTo(-Errno.ENOMEM);
+        assertThat(sg.dmaNents()).isZero();
+        assertThat(ops.counters().mapErrorsByCause()).containsEntry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L);
+        assertThat(m.lastDomain().mappedPages()).isZero();
+        ScatterList fits = new ScatterList(2);
+        fits.add(0x10000, 0x1000);
+        fits.add(0x20000, 0x1000);
+        assertThat(ops.mapSg(cpu0, dev, fits, BIDI, 0)).as("the space is still whole: one merged segment").isEqualTo(1);
     }
 
     @Test
