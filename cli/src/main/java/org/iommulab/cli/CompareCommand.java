@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.FlatMetrics;
+import org.iommulab.report.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,14 +111,12 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static String table(List<Map<String, Object>> rows) {
-        int width = Math.max(3, rows.stream().mapToInt(r -> r.get("key").toString().length()).max().orElse(0));
-        String line = "%-" + width + "s  %18s  %18s  %8s%n";
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, line, "key", "A", "B", "B/A"));
+        TextTable t = new TextTable().left("key").right("A").right("B").right("B/A");
         for (Map<String, Object> r : rows) {
-            sb.append(String.format(Locale.ROOT, line, r.get("key"), cell(r.get("a")), cell(r.get("b")),
-                    r.get("ratio") == null ? "" : String.format(Locale.ROOT, "%.3fx", (Double) r.get("ratio"))));
+            t.row(r.get("key"), cell(r.get("a")), cell(r.get("b")),
+                    r.get("ratio") == null ? "" : String.format(Locale.ROOT, "%.3fx", (Double) r.get("ratio")));
         }
-        return sb.toString();
+        return t.render();
     }
 
     private static String cell(Object v) {

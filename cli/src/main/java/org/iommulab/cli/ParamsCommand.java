@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.iommulab.report.CsvRenderer;
+import org.iommulab.report.TextTable;
 import org.iommulab.sim.Cost;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,15 +47,12 @@ final class ParamsCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         switch (format) {
             case table -> {
-                int width = "parameter".length();
+                TextTable t = new TextTable().left("parameter").right("default").left("unit").left("category")
+                        .left("source");
                 for (Cost c : Cost.values()) {
-                    width = Math.max(width, c.key().length());
+                    t.row(c.key(), c.defaultNs(), c.unit(), category(c), c.source());
                 }
-                String row = "%-" + width + "s  %8s  %-4s  %-10s  %s%n";
-                sb.append(String.format(row, "parameter", "default", "unit", "category", "source"));
-                for (Cost c : Cost.values()) {
-                    sb.append(String.format(row, c.key(), c.defaultNs(), c.unit(), category(c), c.source()));
-                }
+                sb.append(t.render());
             }
             case markdown -> {
                 sb.append("| parameter | default | unit | category | source |\n");
@@ -64,7 +63,7 @@ final class ParamsCommand implements Callable<Integer> {
                 }
             }
             case json -> sb.append(OutputFormat.json(rows()));
-            case csv -> sb.append(org.iommulab.report.CsvRenderer.render(rows()));
+            case csv -> sb.append(CsvRenderer.render(rows()));
         }
         return sb.toString();
     }

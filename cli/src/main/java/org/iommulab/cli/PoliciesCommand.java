@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
+import org.iommulab.report.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,13 +38,12 @@ final class PoliciesCommand implements Callable<Integer> {
         if (format == OutputFormat.json) {
             out.print(OutputFormat.json(rows));
         } else {
-            int width = rows.stream().mapToInt(r -> r.get("name").toString().length()).max().orElse(0);
-            String line = "%-" + width + "s  %-24s  %-9s  %s%n";
-            out.printf(line, "name", "platforms", "--fq-size", "description");
+            TextTable t = new TextTable().left("name").left("platforms").left("--fq-size").left("description");
             for (Map<String, Object> r : rows) {
-                out.printf(line, r.get("name"), String.join(",", platforms(r)),
+                t.row(r.get("name"), String.join(",", platforms(r)),
                         Boolean.TRUE.equals(r.get("queueSettings")) ? "takes" : "-", r.get("description"));
             }
+            out.print(t.render());
         }
         out.flush();
         return 0;

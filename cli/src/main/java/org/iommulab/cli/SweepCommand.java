@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -12,6 +11,7 @@ import java.util.stream.Collectors;
 import org.iommulab.lab.Scenario;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.Pareto;
+import org.iommulab.report.TextTable;
 import org.iommulab.report.Units;
 import org.iommulab.stats.RunStats;
 import picocli.CommandLine;
@@ -197,39 +197,19 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static String table(List<SweepAxis> parsed, List<Point> points, List<RunStats> results, boolean[] frontier) {
-        List<String> head = new ArrayList<>(parsed.stream().map(SweepAxis::name).toList());
-        head.addAll(List.of("IOPS", "stale p99", "stale max", "frontier"));
-        List<List<String>> cells = new ArrayList<>();
+        TextTable t = new TextTable();
+        parsed.forEach(axis -> t.left(axis.name()));
+        t.right("IOPS").right("stale p99").right("stale max").right("frontier");
         for (int i = 0; i < points.size(); i++) {
             RunStats r = results.get(i);
-            List<String> row = new ArrayList<>(points.get(i).values());
+            List<Object> row = new ArrayList<>(points.get(i).values());
             row.add(Units.count(Math.round(r.throughput().iops())));
             row.add(window(r, r.staleWindow().p99Ns()));
             row.add(window(r, r.staleWindow().maxNs()));
             row.add(frontier[i] ? "*" : "");
-            cells.add(row);
+            t.row(row);
         }
-        int[] width = new int[head.size()];
-        for (int c = 0; c < width.length; c++) {
-            width[c] = head.get(c).length();
-            for (List<String> row : cells) {
-                width[c] = Math.max(width[c], row.get(c).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        line(sb, head, width, parsed.size());
-        cells.forEach(row -> line(sb, row, width, parsed.size()));
-        sb.append("\n* = on the frontier of IOPS against stale-window p99 among the runs on the same platform; ")
-                .append(">= : pages still reachable at the end count at their age then.\n");
-        return sb.toString();
-    }
-
-    /** Axis columns left-aligned, figures right-aligned. */
-    private static void line(StringBuilder sb, List<String> cells, int[] width, int axes) {
-        for (int c = 0; c < cells.size(); c++) {
-            String f = c < axes ? "%-" + width[c] + "s" : "%" + width[c] + "s";
-            sb.append(c == 0 ? "" : "  ").append(String.format(Locale.ROOT, f, cells.get(c)));
-        }
-        sb.append('\n');
+        return t.render() + "\n* = on the frontier of IOPS against stale-window p99 among the runs on the same platform; "
+                + ">= : pages still reachable at the end count at their age then.\n";
     }
 }
