@@ -1,6 +1,8 @@
 package org.iommulab.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.iommulab.workload.NetperfOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +37,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "a run file, YAML or JSON (a result of 'run --format json' too); options given here override it")
+    private Path config;
 
     @Mixin
     private MachineOptions machine;
@@ -129,7 +136,24 @@ final class RunCommand implements Callable<Integer> {
     }
 
     Scenario scenario() {
+        if (config != null) {
+            return RunFile.read(config).scenario(overrides());
+        }
         return machine.scenario(guestMemoryGiB, workloadSpec(), run.cpus, run.durationMs, run.seed);
+    }
+
+    /** The options given on the command line besides --config, as arguments, to apply after the file. */
+    private List<String> overrides() {
+        List<String> out = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!o.longestName().equals("--config")) {
+                for (String v : o.originalStringValues()) {
+                    out.add(o.longestName());
+                    out.add(v);
+                }
+            }
+        }
+        return out;
     }
 
     private WorkloadSpec workloadSpec() {

@@ -66,6 +66,7 @@ public record Scenario(
                     + Policies.names(Policies.all().stream().filter(InvalidationPolicy::takesQueueSettings).toList())
                     + ", not to " + dma.resolve(platform).name());
         }
+        dma.setup(platform, new QueueSettings(fqSize, fqTimeoutMs)); // a queue size or timeout the policy refuses, refused now
         if (hvProfile != null && platform != PlatformKind.KVM && platform != PlatformKind.ZVM) {
             throw new IllegalArgumentException("--hv-profile applies to kvm or zvm, not to " + platform.cliName());
         }

@@ -1,0 +1,105 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --config}: a run kept in a file, overridden by flags, and a result fed back. */
+class RunFileTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static String withoutWallTime(String json) {
+        return json.lines().filter(l -> !l.contains("\"wallTimeMs\"")).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    @Test
+    void aResultFedBackRunsAgainAsItRan() throws Exception {
+        CliRun first = new CliRun();
+        assertThat(first.run("run", "--platform", "zvm", "--dma", "deadline-ranged", "--max-stale-ms", "3", "--iodepth", "8",
+                "--cpus", "2", "--duration-ms", "20", "--set", "zvm.rpcitExitNs=12000", "--format", "json")).isZero();
+        Path result = write("result.json", first.out());
+        CliRun again = new CliRun();
+        assertThat(again.run("run", "--config", result.toString(), "--format", "json")).as(again.err()).isZero();
+        assertThat(withoutWallTime(again.out())).isEqualTo(withoutWallTime(first.out()));
+    }
+
+    @Test
+    void aYamlSubsetWithFlagsThatOverrideIt() throws Exception {
+        Path yaml = write("kvm.yaml", """
+                platform: kvm
+                dma: lazy-single
+                fqSize: 4096
+                cpus: 4
+                durationMs: 10
+                workloadOptions:
+                  iodepth: 4
+                costOverrides:
+                  kvm.rpcitExitNs: 8000
+                """);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", yaml.toString(), "--cpus", "2", "--format", "json")).as(cli.err()).isZero();
+        JsonNode config = new ObjectMapper().readTree(cli.out()).path("config");
+        assertThat(config.path("cpus").asInt()).as("the flag wins").isEqualTo(2);
+        assertThat(config.path("fqSize").asInt()).isEqualTo(4096);
+        assertThat(config.path("workloadOptions").path("iodepth").asInt()).isEqualTo(4);
+        assertThat(config.path("costOverrides").get(0).asText()).isEqualTo("kvm.rpcitExitNs=8000");
+    }
+
+    @Test
+    void anUnknownKeyIsOneLineWithFileLineAndTheAllowedKeys() throws Exception {
+        Path yaml = write("bad.yaml", "platform: kvm\nspeed: 3\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed: costOverrides,"
+                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, guestMemoryGiB, hvProfile, platform, seed,"
+                + " workload, workloadOptions");
+    }
+
+    @Test
+    void aWrongTypeNamesTheLineAndTheOption() throws Exception {
+        Path json = write("bad.json", "{\n  \"platform\": \"kvm\",\n  \"cpus\": \"eight\"\n}\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", json.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + json + " line 3: Invalid value for option '--cpus':"
+                + " 'eight' is not an int");
+        Path nested = write("nested.yaml", "cpus:\n  a: 1\n");
+        CliRun again = new CliRun();
+        assertThat(again.run("run", "--config", nested.toString())).isEqualTo(2);
+        assertThat(again.err()).contains("line 1: cpus must be a single value, not object");
+    }
+
+    @Test
+    void aDerivedKeyThatDiffersFromWhatTheRunDerivesIsRefused() throws Exception {
+        Path yaml = write("derived.yaml", "platform: kvm\nworkloadOptions:\n  seed: 5\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains(" line 3: workloadOptions.seed is derived (1 for this run), not an option");
+    }
+
+    @Test
+    void brokenMissingAndNonObjectFilesAreOneLine() throws Exception {
+        Path broken = write("broken.yaml", "a: [1, 2\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", broken.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).startsWith("iommu-lab: " + broken + " line 1: not valid YAML: ").doesNotContain("\n");
+        CliRun missing = new CliRun();
+        assertThat(missing.run("run", "--config", dir.resolve("none.json").toString())).isEqualTo(2);
+        assertThat(missing.err()).contains("none.json: no such file");
+        CliRun list = new CliRun();
+        assertThat(list.run("run", "--config", write("list.json", "[1]").toString())).isEqualTo(2);
+        assertThat(list.err()).contains("holds no object");
+    }
+}
