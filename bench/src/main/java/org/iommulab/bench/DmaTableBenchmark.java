@@ -5,7 +5,7 @@ import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.PciDma;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -11,7 +11,7 @@ import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.policy.DmaSetup;
 import org.iommulab.policy.Policies;
 import org.iommulab.policy.QueueSettings;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 
 /**
  * dma-iommu on the ideal IOMMU under a {@link NativeEngine} whose costs are free, set up for one

@@ -3,7 +3,7 @@ package org.iommulab.bench;
 import java.util.concurrent.TimeUnit;
 import org.iommulab.dma.legacy.LegacyBitmapAllocator;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -6,7 +6,7 @@ import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -17,7 +17,7 @@ import org.iommulab.policy.DmaSetup;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.policy.QueueSettings;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -5,7 +5,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.lab.Machine;
 import org.iommulab.lab.Machines;
 import org.iommulab.lab.Scenario;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 
 /**
  * A scenario's platform and DMA layer assembled exactly as a simulation assembles them, but on a

@@ -1,10 +1,9 @@
 /**
- * The environment the kernel model runs in, and its engines. The model sees CPUs, spinlocks,
- * timers and a cost model ({@link org.iommulab.sim.Engine}, {@link org.iommulab.sim.Cpu},
- * {@link org.iommulab.sim.SpinLock}, {@link org.iommulab.sim.KTimer}, {@link
- * org.iommulab.sim.Cost}); the engines give them meaning: {@link org.iommulab.sim.VirtualEngine}
- * runs simulated CPUs in deterministic virtual time on one thread, {@link
- * org.iommulab.sim.NativeEngine} runs them on real threads with real locks, and the manual and
- * untimed engines drive tests and the concurrency checkers.
+ * The environment the kernel model runs in: CPUs, spinlocks, timers and the cost model
+ * ({@link org.iommulab.sim.Engine}, {@link org.iommulab.sim.Cpu}, {@link
+ * org.iommulab.sim.SpinLock}, {@link org.iommulab.sim.KTimer}, {@link org.iommulab.sim.Cost}).
+ * The engines that give them meaning live in the subpackages: {@code virtual} (simulated CPUs in
+ * deterministic virtual time on one thread), {@code threads} (real threads and locks, and an
+ * untimed variant for the concurrency checkers) and {@code manual} (a clock the caller moves).
  */
 package org.iommulab.sim;

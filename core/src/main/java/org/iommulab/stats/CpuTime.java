@@ -3,7 +3,7 @@ package org.iommulab.stats;
 import java.util.EnumMap;
 import java.util.Map;
 import org.iommulab.sim.CostCategory;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * Where the CPUs' busy time went, summed over all CPUs, per {@link CostCategory} (driver, DMA

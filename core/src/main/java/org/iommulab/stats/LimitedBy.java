@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.iommulab.sim.CostCategory;
-import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.sim.virtual.VirtualResourceStats;
 
 /**
  * What bounded a run's throughput, read from its own counters: the busiest serial resource (a

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.sim.virtual.VirtualResourceStats;
 
 /**
  * Everything one run reports, as plain values. {@link #toMap()}

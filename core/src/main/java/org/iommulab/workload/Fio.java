@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cost;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * fio's random block I/O on NVMe-like drives ({@link NvmeModel}) through blk-mq and the NVMe

@@ -8,7 +8,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * The loop of kernel/dma/map_benchmark.c (v5.11 on): the device's DMA mask is set to

@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cost;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * netperf-like streaming through NIC-like ports ({@link NicModel}) and a NIC driver's DMA path,

@@ -1,8 +1,8 @@
 package org.iommulab.workload;
 
 import org.iommulab.sim.Cost;
-import org.iommulab.sim.VirtualEngine;
-import org.iommulab.sim.VirtualSerialResource;
+import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualSerialResource;
 
 /**
  * A NIC port bounded by its line rate ({@link Cost#NIC_WIRE_KIB} per KiB on the wire), full

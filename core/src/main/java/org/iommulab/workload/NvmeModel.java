@@ -3,8 +3,8 @@ package org.iommulab.workload;
 import java.util.SplittableRandom;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.VirtualEngine;
-import org.iommulab.sim.VirtualSerialResource;
+import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualSerialResource;
 
 /**
  * An NVMe-like drive seen from the host: a command submitted at t completes after the media

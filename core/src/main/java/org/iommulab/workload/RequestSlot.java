@@ -3,7 +3,7 @@ package org.iommulab.workload;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * One transmit slot of a NIC queue: it takes the next request, maps it ({@link SgRequest}),

@@ -7,7 +7,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * One NIC receive queue and its NAPI poll on one CPU: a ring of page-sized buffers, each mapped

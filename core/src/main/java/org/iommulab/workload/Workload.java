@@ -1,7 +1,7 @@
 package org.iommulab.workload;
 
 import org.iommulab.kernel.Device;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 
 /**
  * A load on top of the DMA API, as a driver and its benchmark put it there. It reaches the

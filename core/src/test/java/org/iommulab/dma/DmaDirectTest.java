@@ -8,7 +8,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 /** Identity and passthrough: the bus address is the physical one, within the DMA mask only. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
-import org.iommulab.sim.UntimedEngine;
+import org.iommulab.sim.threads.UntimedEngine;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;

@@ -7,7 +7,7 @@ import java.util.List;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 class FlushQueuesTest {

@@ -8,7 +8,7 @@ import org.iommulab.kernel.ScatterList;
 import org.iommulab.platform.ideal.IdealDomain;
 import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 class IommuDomainTest {

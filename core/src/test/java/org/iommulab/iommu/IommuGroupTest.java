@@ -8,7 +8,7 @@ import org.iommulab.dma.DmaIommuLayer;
 import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.ideal.IdealIommu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 class IommuGroupTest {

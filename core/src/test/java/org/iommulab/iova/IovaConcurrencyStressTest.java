@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -3,7 +3,7 @@ package org.iommulab.lab;
 import java.util.Map;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.Policies;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.workload.Fio;
 import org.iommulab.workload.FioOptions;

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
-import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.iommulab.stats.RunStats;
 import org.iommulab.workload.FioOptions;
 import org.iommulab.workload.MapBenchOptions;

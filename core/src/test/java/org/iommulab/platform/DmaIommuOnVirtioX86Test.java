@@ -25,7 +25,7 @@ import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.platform.x86.X86IommuDomain;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -16,7 +16,7 @@ import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.platform.x86.X86IommuDomain;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -10,7 +10,7 @@ import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.iommulab.sim.CostCategory;
-import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.junit.jupiter.api.Test;
 
 class LimitedByTest {

@@ -13,7 +13,7 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.SpinLock;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.junit.jupiter.api.Test;
 
 class RunStatsTest {

@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.workload.NetperfOptions.Traffic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.junit.jupiter.api.Test;
 
 class NvmeModelTest {

@@ -10,7 +10,7 @@ import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualEngine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -5,7 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.UntimedEngine;
+import org.iommulab.sim.threads.UntimedEngine;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

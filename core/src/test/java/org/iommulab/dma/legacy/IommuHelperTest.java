@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 class IommuHelperTest {

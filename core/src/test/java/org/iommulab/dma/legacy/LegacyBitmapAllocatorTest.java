@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

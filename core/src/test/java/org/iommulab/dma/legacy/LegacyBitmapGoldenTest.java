@@ -9,7 +9,7 @@ import java.util.List;
 import org.iommulab.golden.GoldenTrace;
 import org.iommulab.golden.TraceHeader;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -14,7 +14,7 @@ import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

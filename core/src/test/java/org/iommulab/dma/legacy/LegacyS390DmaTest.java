@@ -15,7 +15,7 @@ import org.iommulab.s390.ZpciFunction;
 import org.iommulab.s390.ZpciIommuCtrs;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 
 /**
  * A test fixture for any platform: CPUs map and unmap buffers through dma-iommu at random, the

@@ -19,7 +19,7 @@ import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.s390.ZpciIommuCtrs;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -17,7 +17,7 @@ import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.NativeEngine;
+import org.iommulab.sim.threads.NativeEngine;
 import org.iommulab.testing.Concurrently;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -6,8 +6,8 @@ import org.iommulab.s390.RpcitResult;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.VirtualEngine;
-import org.iommulab.sim.VirtualResourceStats;
+import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.junit.jupiter.api.Test;
 
 class GlobalLockTest {

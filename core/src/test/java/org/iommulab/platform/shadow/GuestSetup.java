@@ -12,7 +12,7 @@ import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
 
 /** A guest with one function beneath a shadowing hypervisor, its tables written by hand. */

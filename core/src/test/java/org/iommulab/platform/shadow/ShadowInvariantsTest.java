@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.s390.RpcitResult;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

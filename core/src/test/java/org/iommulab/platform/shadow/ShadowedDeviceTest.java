@@ -10,7 +10,7 @@ import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 /** The device beneath a shadowing hypervisor translates through the shadow, which only RPCIT changes. */

@@ -12,7 +12,7 @@ import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 /** The s390 driver's out-of-resources path against the hypervisor's DMA limit. */

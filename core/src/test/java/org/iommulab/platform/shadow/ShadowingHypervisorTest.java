@@ -11,7 +11,7 @@ import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.ManualEngine;
+import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 
 class ShadowingHypervisorTest {

@@ -1,6 +1,11 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
 
 import java.util.Locale;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * Self-timed throughput check of {@link VirtualEngine} alone (JMH comes later): CPUs each keep

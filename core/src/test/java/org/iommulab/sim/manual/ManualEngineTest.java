@@ -1,10 +1,14 @@
-package org.iommulab.sim;
+package org.iommulab.sim.manual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
 import org.junit.jupiter.api.Test;
 
 class ManualEngineTest {

@@ -1,4 +1,8 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
+
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * A {@link KTimer} in virtual time: arming it queues an event on the arming CPU at that CPU's

@@ -1,10 +1,17 @@
-package org.iommulab.sim;
+package org.iommulab.sim.threads;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * Real threads play the CPUs: locks are real locks, timers run on a timer thread, time is the

@@ -1,7 +1,14 @@
-package org.iommulab.sim;
+package org.iommulab.sim.threads;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * The engine of the concurrency checks (Lincheck, jcstress): real locks as {@link NativeEngine}

@@ -1,4 +1,4 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,6 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
+
+import org.iommulab.sim.CostCategory;
 
 /**
  * Something only one user at a time can work on, in virtual time: a lock, a device queue, the

@@ -1,7 +1,13 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * A deterministic discrete-event engine (docs/model.md, "Virtual time"): N simulated CPUs on one

@@ -1,4 +1,9 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
+
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.SpinLock;
 
 /**
  * A spinlock in virtual time: a {@link VirtualSerialResource} whose wait the spinning CPU books as

@@ -1,6 +1,13 @@
-package org.iommulab.sim;
+package org.iommulab.sim.manual;
 
 import java.util.PriorityQueue;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.Engine;
+import org.iommulab.sim.KTimer;
+import org.iommulab.sim.SpinLock;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * A deterministic single-threaded engine for tests: one clock shared by all CPUs that only the

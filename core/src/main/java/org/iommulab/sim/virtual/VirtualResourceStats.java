@@ -1,4 +1,4 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
 
 /**
  * What a {@link VirtualSerialResource} (or a lock built on one) saw in a run.

@@ -1,4 +1,9 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
+
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.CostModel;
+import org.iommulab.sim.Cpu;
 
 /**
  * A simulated CPU of a {@link VirtualEngine}: its own clock, moved forward by the work it does

@@ -1,4 +1,4 @@
-package org.iommulab.sim;
+package org.iommulab.sim.virtual;
 
 import java.util.Arrays;
 
