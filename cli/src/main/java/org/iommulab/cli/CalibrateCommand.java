@@ -1,0 +1,468 @@
+package org.iommulab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hipparchus.optim.InitialGuess;
+import org.hipparchus.optim.MaxEval;
+import org.hipparchus.optim.nonlinear.scalar.GoalType;
+import org.hipparchus.optim.nonlinear.scalar.ObjectiveFunction;
+import org.hipparchus.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
+import org.hipparchus.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
+import org.iommulab.lab.Scenario;
+import org.iommulab.report.FlatMetrics;
+import org.iommulab.report.TextTable;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
+import org.iommulab.stats.RunStats;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code iommu-lab calibrate MEASUREMENTS.yaml}: fits free cost parameters so that the model's
+ * metrics match a user's measurements. Each measurement is a run (any {@code run} option by its
+ * long name, {@code set:KEY} for a cost), a metric (a key of {@code run --format json}), the value
+ * measured and its tolerance, optionally as a ratio to the same run with some options changed.
+ * The fit minimises the tolerance-weighted squared error with Nelder-Mead (Hipparchus), over
+ * log(value / default) within a factor of 10 of each default, every candidate's runs in parallel
+ * with fixed seeds, so the objective is deterministic. It reports each fitted value, each
+ * measurement at the defaults and fitted, and names every free parameter no measurement moves.
+ * {@code --save} writes the fitted values as a run file ({@code run --config}) with their provenance.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fit free cost parameters to measurements (a YAML file) and save them as a profile.")
+final class CalibrateCommand implements Callable<Integer> {
+
+    /** How far a fitted value may move from its default, either way. */
+    static final double RANGE = 10;
+    /** A free parameter whose ±20% moves no measurement by this share of its tolerance is not identifiable. */
+    static final double IDENTIFIABLE = 0.05;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MEASUREMENTS.yaml", description = "the measurements and the free parameters")
+    private Path file;
+
+    @Option(names = "--save", paramLabel = "PROFILE.yaml", description = "write the fitted values as a run file")
+    private Path save;
+
+    @Option(names = "--max-evaluations", defaultValue = "200", paramLabel = "N",
+            description = "objective evaluations the optimiser may spend, 10-10000 (default: ${DEFAULT-VALUE})")
+    private int maxEvaluations;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+            description = "output format (default: ${DEFAULT-VALUE})")
+    private OutputFormat format;
+
+    /** One measurement: the run's arguments, the baseline's for a ratio (or null), the metric and its target. */
+    record Measurement(List<String> args, List<String> baseline, String metric, double value, double tolerance) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxEvaluations < 10 || maxEvaluations > 10_000) {
+            throw new IllegalArgumentException("--max-evaluations " + maxEvaluations + " is not in 10-10000");
+        }
+        if (format == OutputFormat.csv) {
+            throw new IllegalArgumentException("--format csv is not offered by calibrate; use table or json");
+        }
+        byte[] bytes = readBytes(file);
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + " holds no map; see 'iommu-lab calibrate --help'");
+        }
+        String platform = text(root, "platform");
+        List<Measurement> measurements = measurements(root, platform);
+        List<Cost> free = free(root);
+        Objective objective = new Objective(measurements, free);
+        double[] start = new double[free.size()];
+        double[] atDefaults = objective.metrics(start);
+        double[] best;
+        if (free.size() == 1) {
+            best = objective.scan(start);
+        } else {
+            SimplexOptimizer optimizer = new SimplexOptimizer(1e-4, 1e-6);
+            best = optimizer.optimize(new MaxEval(maxEvaluations), new ObjectiveFunction(objective::error),
+                    GoalType.MINIMIZE, new InitialGuess(start), new NelderMeadSimplex(free.size(), 0.5)).getPoint();
+        }
+        best = objective.clamp(best);
+        double[] fitted = objective.metrics(best);
+        List<String> unidentifiable = objective.unidentifiable(best);
+        Map<String, Object> out = report(free, best, measurements, atDefaults, fitted, unidentifiable, objective.evaluations);
+        PrintWriter o = spec.commandLine().getOut();
+        o.print(format == OutputFormat.json ? OutputFormat.json(out) : table(out));
+        o.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        unidentifiable.forEach(k -> err.println("iommu-lab calibrate: warning: " + k
+                + " is not identifiable from these measurements: moving it 20% changes none of them"));
+        for (int i = 0; i < measurements.size(); i++) {
+            if (Math.abs(fitted[i] - measurements.get(i).value()) > measurements.get(i).tolerance()) {
+                err.println("iommu-lab calibrate: warning: the fit cannot meet measurement " + (i + 1) + " ("
+                        + measurements.get(i).metric() + " " + measurements.get(i).value() + "): the model gives " + fitted[i]);
+            }
+        }
+        err.flush();
+        if (save != null) {
+            writeProfile(platform, free, best, bytes);
+        }
+        return 0;
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            if (Files.size(file) > RunFile.MAX_BYTES) {
+                throw new IllegalArgumentException(file + " is larger than 1 MiB");
+            }
+            return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private String text(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException(file + ": '" + key + "' must be given as text");
+        }
+        return v.asText();
+    }
+
+    private List<Measurement> measurements(JsonNode root, String platform) {
+        JsonNode list = root.get("measurements");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException(file + ": 'measurements' must be a non-empty list");
+        }
+        List<Measurement> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode m = list.get(i);
+            String where = file + ": measurement " + (i + 1) + ": ";
+            List<String> args = new ArrayList<>(List.of("--platform", platform));
+            args.addAll(options(m.get("run"), where));
+            List<String> baseline = null;
+            if (m.has("relativeTo")) {
+                baseline = new ArrayList<>(args);
+                baseline.addAll(options(m.get("relativeTo"), where));
+            }
+            JsonNode value = m.get("value");
+            if (value == null || !value.isNumber() || (baseline != null && value.asDouble() <= 0)) {
+                throw new IllegalArgumentException(where + "'value' must be a number" + (baseline != null ? " above 0 (a ratio)" : ""));
+            }
+            double tolerance = tolerance(m.get("tolerance"), value.asDouble(), where);
+            String metric = m.path("metric").asText("");
+            if (metric.isEmpty()) {
+                throw new IllegalArgumentException(where + "'metric' must name a key of 'run --format json', e.g. throughput.iops");
+            }
+            scenario(args, where);
+            if (baseline != null) {
+                scenario(baseline, where);
+            }
+            out.add(new Measurement(args, baseline, metric, value.asDouble(), tolerance));
+        }
+        return out;
+    }
+
+    private static List<String> options(JsonNode map, String where) {
+        List<String> out = new ArrayList<>();
+        if (map == null) {
+            return out;
+        }
+        if (!map.isObject()) {
+            throw new IllegalArgumentException(where + "'run' and 'relativeTo' are maps of run options");
+        }
+        map.fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("set:")) {
+                out.addAll(List.of("--set", e.getKey().substring(4) + "=" + e.getValue().asText()));
+            } else {
+                out.addAll(List.of("--" + e.getKey(), e.getValue().asText()));
+            }
+        });
+        return out;
+    }
+
+    private static double tolerance(JsonNode t, double value, String where) {
+        if (t == null) {
+            return Math.max(Math.abs(value) * 0.05, 1e-12);
+        }
+        String s = t.asText().strip();
+        try {
+            double tol = s.endsWith("%") ? Math.abs(value) * Double.parseDouble(s.substring(0, s.length() - 1)) / 100
+                    : Double.parseDouble(s);
+            if (tol > 0) {
+                return tol;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(where + "'tolerance' " + s + " is not a positive number or percentage");
+    }
+
+    private List<Cost> free(JsonNode root) {
+        JsonNode list = root.get("free");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException(file + ": 'free' must list the cost parameters to fit, e.g. [kvm.rpcitExitNs]");
+        }
+        List<Cost> out = new ArrayList<>();
+        for (JsonNode k : list) {
+            try {
+                Cost c = CostModel.byKey(k.asText());
+                if (c.defaultNs() <= 0) {
+                    throw new IllegalArgumentException(file + ": free parameter " + c.key() + " defaults to 0; a fit scales"
+                            + " defaults, so give it a value with --set in the measurements' runs instead");
+                }
+                out.add(c);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage().startsWith(file.toString()) ? e.getMessage()
+                        : file + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The scenario {@code run} builds from {@code args}, or a one-line error. */
+    private static Scenario scenario(List<String> args, String where) {
+        RunCommand run = new RunCommand();
+        try {
+            new CommandLine(run).setOverwrittenOptionsAllowed(true).setCaseInsensitiveEnumValuesAllowed(true)
+                    .parseArgs(args.toArray(String[]::new));
+            return run.scenario();
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage());
+        }
+    }
+
+    /** The tolerance-weighted error of a point in log space, and the runs behind it. */
+    private static final class Objective {
+        private final List<Measurement> measurements;
+        private final List<Cost> free;
+        private final Map<List<Double>, double[]> cache = new LinkedHashMap<>();
+        int evaluations;
+
+        Objective(List<Measurement> measurements, List<Cost> free) {
+            this.measurements = measurements;
+            this.free = free;
+        }
+
+        double[] clamp(double[] x) {
+            double[] c = x.clone();
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Math.max(-Math.log(RANGE), Math.min(Math.log(RANGE), c[i]));
+            }
+            return c;
+        }
+
+        long value(int i, double x) {
+            return Math.round(free.get(i).defaultNs() * Math.exp(x));
+        }
+
+        double error(double[] x) {
+            double[] c = clamp(x);
+            double[] m = metrics(c);
+            double sum = 0;
+            for (int i = 0; i < m.length; i++) {
+                double r = (m[i] - measurements.get(i).value()) / measurements.get(i).tolerance();
+                sum += r * r;
+            }
+            double outside = 0;
+            for (int i = 0; i < x.length; i++) {
+                outside += Math.abs(x[i] - c[i]);
+            }
+            return sum + 1e3 * outside;
+        }
+
+        /** For one parameter: a golden-section search over the log range, deterministic and cheap. */
+        double[] scan(double[] start) {
+            double lo = -Math.log(RANGE);
+            double hi = Math.log(RANGE);
+            double g = (Math.sqrt(5) - 1) / 2;
+            double a = hi - g * (hi - lo);
+            double b = lo + g * (hi - lo);
+            double fa = error(new double[] {a});
+            double fb = error(new double[] {b});
+            for (int i = 0; i < 30; i++) {
+                if (fa <= fb) {
+                    hi = b;
+                    b = a;
+                    fb = fa;
+                    a = hi - g * (hi - lo);
+                    fa = error(new double[] {a});
+                } else {
+                    lo = a;
+                    a = b;
+                    fa = fb;
+                    b = lo + g * (hi - lo);
+                    fb = error(new double[] {b});
+                }
+            }
+            double best = fa <= fb ? a : b;
+            return error(start) < Math.min(fa, fb) ? start : new double[] {best};
+        }
+
+        /** The model's value of each measurement at {@code x}; runs in parallel, cached by point. */
+        double[] metrics(double[] x) {
+            List<Double> key = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                key.add((double) value(i, x[i]));
+            }
+            return cache.computeIfAbsent(key, k -> compute(x)).clone();
+        }
+
+        private double[] compute(double[] x) {
+            evaluations++;
+            List<String> sets = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                sets.addAll(List.of("--set", free.get(i).key() + "=" + value(i, x[i])));
+            }
+            List<Scenario> runs = new ArrayList<>();
+            for (Measurement m : measurements) {
+                runs.add(withSets(m.args(), sets));
+                if (m.baseline() != null) {
+                    runs.add(withSets(m.baseline(), sets));
+                }
+            }
+            List<RunStats> stats;
+            try {
+                stats = Runs.all("calibrate", runs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            double[] out = new double[measurements.size()];
+            int r = 0;
+            for (int i = 0; i < out.length; i++) {
+                Measurement m = measurements.get(i);
+                double v = metric(stats.get(r++), m.metric());
+                out[i] = m.baseline() == null ? v : v / metric(stats.get(r++), m.metric());
+            }
+            return out;
+        }
+
+        private static Scenario withSets(List<String> args, List<String> sets) {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(sets);
+            return scenario(all, "");
+        }
+
+        private static double metric(RunStats s, String key) {
+            Object v = FlatMetrics.flatten(s.toMap()).get(key);
+            if (!(v instanceof Number n)) {
+                throw new IllegalArgumentException("metric '" + key + "' is not a number in 'run --format json'");
+            }
+            return n.doubleValue();
+        }
+
+        /** The free parameters whose ±20% moves no measurement by {@link #IDENTIFIABLE} of its tolerance. */
+        List<String> unidentifiable(double[] at) {
+            double[] base = metrics(at);
+            List<String> out = new ArrayList<>();
+            for (int p = 0; p < at.length; p++) {
+                boolean moves = false;
+                for (double step : new double[] {Math.log(1.2), -Math.log(1.2)}) {
+                    double[] x = at.clone();
+                    x[p] += step;
+                    double[] m = metrics(x);
+                    for (int i = 0; i < m.length; i++) {
+                        moves |= Math.abs(m[i] - base[i]) > IDENTIFIABLE * measurements.get(i).tolerance();
+                    }
+                }
+                if (!moves) {
+                    out.add(free.get(p).key());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Map<String, Object> report(List<Cost> free, double[] x, List<Measurement> ms, double[] atDefaults,
+            double[] fitted, List<String> unidentifiable, int evaluations) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (int i = 0; i < free.size(); i++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("parameter", free.get(i).key());
+            p.put("default", free.get(i).defaultNs());
+            p.put("fitted", Math.round(free.get(i).defaultNs() * Math.exp(x[i])));
+            p.put("identifiable", !unidentifiable.contains(free.get(i).key()));
+            params.add(p);
+        }
+        out.put("parameters", params);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("metric", ms.get(i).metric() + (ms.get(i).baseline() != null ? " (ratio)" : ""));
+            r.put("measured", ms.get(i).value());
+            r.put("tolerance", ms.get(i).tolerance());
+            r.put("atDefaults", atDefaults[i]);
+            r.put("fitted", fitted[i]);
+            r.put("residualInTolerances", (fitted[i] - ms.get(i).value()) / ms.get(i).tolerance());
+            rows.add(r);
+        }
+        out.put("measurements", rows);
+        out.put("evaluations", evaluations);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String table(Map<String, Object> out) {
+        TextTable p = new TextTable().left("parameter").right("default").right("fitted").left("identifiable");
+        for (Map<String, Object> r : (List<Map<String, Object>>) out.get("parameters")) {
+            p.row(r.get("parameter"), r.get("default"), r.get("fitted"), (Boolean) r.get("identifiable") ? "yes" : "NO");
+        }
+        TextTable m = new TextTable().left("measurement").right("measured").right("tolerance").right("at defaults")
+                .right("fitted").right("residual/tol");
+        for (Map<String, Object> r : (List<Map<String, Object>>) out.get("measurements")) {
+            m.row(r.get("metric"), fmt(r.get("measured")), fmt(r.get("tolerance")), fmt(r.get("atDefaults")),
+                    fmt(r.get("fitted")), String.format(Locale.ROOT, "%+.2f", (Double) r.get("residualInTolerances")));
+        }
+        return p.render() + "\n" + m.render() + "\n" + out.get("evaluations") + " evaluations of the model\n";
+    }
+
+    private static String fmt(Object v) {
+        double d = ((Number) v).doubleValue();
+        return Math.abs(d) >= 1000 ? String.format(Locale.ROOT, "%.0f", d) : String.format(Locale.ROOT, "%.4g", d);
+    }
+
+    private void writeProfile(String platform, List<Cost> free, double[] x, byte[] measurementsFile) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# iommu-lab profile: fitted by 'iommu-lab calibrate ").append(file.getFileName()).append("' on ")
+                .append(LocalDate.now()).append('\n');
+        sb.append("# measurements file sha256 ").append(sha256(measurementsFile)).append('\n');
+        sb.append("# apply with: iommu-lab run --config ").append(save.getFileName()).append(" [options]\n");
+        sb.append("platform: ").append(platform).append('\n');
+        sb.append("costOverrides:\n");
+        for (int i = 0; i < free.size(); i++) {
+            sb.append("  ").append(free.get(i).key()).append(": ")
+                    .append(Math.round(free.get(i).defaultNs() * Math.exp(x[i]))).append('\n');
+        }
+        Path tmp = Files.createTempFile(save.toAbsolutePath().getParent(), ".profile", ".tmp");
+        Files.writeString(tmp, sb.toString());
+        Files.move(tmp, save, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

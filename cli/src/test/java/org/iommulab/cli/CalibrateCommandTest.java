@@ -1,0 +1,103 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Synthetic truth: the model run with hidden costs gives the measurements, and calibrate finds the costs. */
+class CalibrateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static double iops(String... args) throws Exception {
+        CliRun cli = new CliRun();
+        String[] all = new String[args.length + 3];
+        all[0] = "run";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--format";
+        all[args.length + 2] = "json";
+        assertThat(cli.run(all)).as(cli.err()).isZero();
+        return new ObjectMapper().readTree(cli.out()).path("throughput").path("iops").asDouble();
+    }
+
+    @Test
+    void twoHiddenCostsAreRecoveredFromTwoMeasurementsOnKvm() throws Exception {
+        String hidden = "--set";
+        double strict = iops("--platform", "kvm", "--dma", "strict", "--cpus", "4", "--duration-ms", "50",
+                hidden, "kvm.rpcitExitNs=14000", hidden, "kvm.hostUnmapNs=5000");
+        double ratio = strict / iops("--platform", "kvm", "--dma", "legacy", "--cpus", "4", "--duration-ms", "50",
+                hidden, "kvm.rpcitExitNs=14000", hidden, "kvm.hostUnmapNs=5000");
+        Path m = dir.resolve("m.yaml");
+        Files.writeString(m, """
+                platform: kvm
+                free: [kvm.rpcitExitNs, kvm.hostUnmapNs]
+                measurements:
+                  - run: {dma: strict, cpus: 4, duration-ms: 50}
+                    metric: throughput.iops
+                    value: %s
+                    tolerance: "1%%"
+                  - run: {dma: strict, cpus: 4, duration-ms: 50}
+                    relativeTo: {dma: legacy}
+                    metric: throughput.iops
+                    value: %s
+                    tolerance: "1%%"
+                """.formatted(strict, ratio));
+        Path profile = dir.resolve("kvm-profile.yaml");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString(), "--save", profile.toString(), "--format", "json")).as(cli.err()).isZero();
+        JsonNode out = new ObjectMapper().readTree(cli.out());
+        JsonNode params = out.path("parameters");
+        assertThat(params.get(0).path("fitted").asDouble()).isCloseTo(14000, org.assertj.core.data.Percentage.withPercentage(10));
+        for (JsonNode r : out.path("measurements")) {
+            assertThat(Math.abs(r.path("residualInTolerances").asDouble())).isLessThanOrEqualTo(1.0);
+        }
+        // the saved profile, applied, gives the fitted output
+        double applied = iops("--config", profile.toString(), "--dma", "strict", "--cpus", "4", "--duration-ms", "50");
+        assertThat(applied).isEqualTo(out.path("measurements").get(0).path("fitted").asDouble());
+    }
+
+    @Test
+    void aParameterNoMeasurementMovesIsReportedAsNotIdentifiable() throws Exception {
+        Path m = dir.resolve("m.yaml");
+        Files.writeString(m, """
+                platform: x86
+                free: [zvm.rpcitExitNs]
+                measurements:
+                  - run: {dma: strict, cpus: 2, duration-ms: 5}
+                    metric: throughput.iops
+                    value: 100000
+                """);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString())).isZero();
+        assertThat(cli.out()).containsPattern("zvm.rpcitExitNs +15000 +\\d+ +NO");
+        assertThat(cli.err()).contains("zvm.rpcitExitNs is not identifiable from these measurements");
+    }
+
+    @Test
+    void badMeasurementFilesAreOneLine() throws Exception {
+        Path m = dir.resolve("bad.yaml");
+        Files.writeString(m, "platform: kvm\nfree: [nope.cost]\nmeasurements:\n  - run: {dma: strict}\n    metric: throughput.iops\n    value: 1\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("unknown cost parameter 'nope.cost'");
+        Files.writeString(m, "platform: kvm\nfree: [kvm.rpcitExitNs]\nmeasurements: []\n");
+        CliRun empty = new CliRun();
+        assertThat(empty.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(empty.err()).contains("'measurements' must be a non-empty list");
+        Files.writeString(m, "platform: kvm\nfree: [kvm.rpcitExitNs]\nmeasurements:\n  - run: {speed: 3}\n    metric: x\n    value: 1\n");
+        CliRun option = new CliRun();
+        assertThat(option.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(option.err()).contains("measurement 1: Unknown options: '--speed'");
+        Files.writeString(m, "platform: kvm\nfree: [kvm.rpcitExitNs]\nmeasurements:\n  - run: {dma: strict}\n"
+                + "    relativeTo: {dma: legacy}\n    metric: throughput.iops\n    value: 0\n");
+        CliRun ratio = new CliRun();
+        assertThat(ratio.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(ratio.err()).contains("'value' must be a number above 0 (a ratio)");
+    }
+}
