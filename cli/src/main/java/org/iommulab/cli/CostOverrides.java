@@ -1,5 +1,6 @@
 package org.iommulab.cli;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,16 @@ import org.iommulab.sim.CostModel;
 final class CostOverrides {
 
     private CostOverrides() {}
+
+    /** A profile's costs (a run file's {@code costOverrides}, or none), then {@code settings}, which win. */
+    static Map<String, Long> parse(Path profile, List<String> settings) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (profile != null) {
+            out.putAll(parse(RunFile.read(profile).costSettings()));
+        }
+        out.putAll(parse(settings));
+        return out;
+    }
 
     static Map<String, Long> parse(List<String> settings) {
         Map<String, Long> out = new LinkedHashMap<>();

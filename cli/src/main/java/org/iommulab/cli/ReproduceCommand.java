@@ -1,6 +1,7 @@
 package org.iommulab.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--extended", description = "every registered policy (see 'iommu-lab policies') on every platform"
             + " it runs on, KVM under each QEMU profile, virtio and x86 too")
     private boolean extended;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "apply the costOverrides of a run file or a calibrated profile to every run; --set wins over it")
+    private Path profile;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
     private List<String> settings = new ArrayList<>();
@@ -132,7 +137,7 @@ final class ReproduceCommand implements Callable<Integer> {
             chosen.add(p);
         }
         List<Scenario> out = new ArrayList<>();
-        Map<String, Long> costs = CostOverrides.parse(settings);
+        Map<String, Long> costs = CostOverrides.parse(profile, settings);
         for (PlatformKind p : offered) {
             if (!chosen.isEmpty() && !chosen.contains(p)) {
                 continue;

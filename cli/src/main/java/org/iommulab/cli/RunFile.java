@@ -199,6 +199,20 @@ final class RunFile {
         };
     }
 
+    /** The file's cost overrides as {@code NAME=VALUE}, or none: what {@code --profile} applies. */
+    List<String> costSettings() {
+        JsonNode v = config.get("costOverrides");
+        if (v == null) {
+            return List.of();
+        }
+        List<String> args = costArgs(v);
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < args.size(); i += 2) {
+            out.add(args.get(i));
+        }
+        return out;
+    }
+
     private List<String> costArgs(JsonNode v) {
         List<String> out = new ArrayList<>();
         if (v.isArray()) {

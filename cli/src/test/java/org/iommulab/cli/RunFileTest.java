@@ -102,4 +102,21 @@ class RunFileTest {
         assertThat(list.run("run", "--config", write("list.json", "[1]").toString())).isEqualTo(2);
         assertThat(list.err()).contains("holds no object");
     }
+
+    @Test
+    void aProfileAppliesItsCostsToEveryReproduceRunAndSetWinsOverIt() throws Exception {
+        Path profile = write("profile.yaml", "platform: kvm\ncostOverrides:\n  kvm.rpcitExitNs: 20000\n  kvm.hostMapNs: 2500\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("reproduce", "--platform", "kvm", "--cpus", "2", "--duration-ms", "5", "--profile",
+                profile.toString(), "--set", "kvm.hostMapNs=3000", "--format", "json")).as(cli.err()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(cli.out());
+        assertThat(runs).hasSize(4);
+        for (JsonNode r : runs) {
+            assertThat(r.path("config").path("costOverrides").toString())
+                    .isEqualTo("[\"kvm.hostMapNs=3000\",\"kvm.rpcitExitNs=20000\"]");
+        }
+        CliRun bad = new CliRun();
+        assertThat(bad.run("run", "--profile", write("bad.yaml", "costOverrides:\n  kvm.nope: 1\n").toString())).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown cost parameter 'kvm.nope'");
+    }
 }
