@@ -1,12 +1,12 @@
 package org.iommulab.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that choose the machine beneath the workload, shared by {@code run} and {@code bench}. */
@@ -36,12 +36,8 @@ final class MachineOptions {
                     + " (default: the policy's, 10 lazy-percpu, 1000 lazy-single, 5 deadline)")
     private Integer fqTimeoutMs;
 
-    @Option(names = "--profile", paramLabel = "FILE",
-            description = "apply the costOverrides of a run file or a calibrated profile; --set wins over it")
-    private Path profile;
-
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private CostOptions costs;
 
     /** The scenario these options and the command's own describe. */
     Scenario scenario(int guestMemoryGiB, WorkloadSpec workload, int cpus, long durationMs, long seed) {
@@ -50,6 +46,6 @@ final class MachineOptions {
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the mode's default, or give 1 or more");
         }
         return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, dma,
-                fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, CostOverrides.parse(profile, settings));
+                fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides());
     }
 }

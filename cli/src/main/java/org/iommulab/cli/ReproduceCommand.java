@@ -1,7 +1,6 @@
 package org.iommulab.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,12 +50,8 @@ final class ReproduceCommand implements Callable<Integer> {
             + " it runs on, KVM under each QEMU profile, virtio and x86 too")
     private boolean extended;
 
-    @Option(names = "--profile", paramLabel = "FILE",
-            description = "apply the costOverrides of a run file or a calibrated profile to every run; --set wins over it")
-    private Path profile;
-
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override a cost (ns); see 'iommu-lab params'")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private CostOptions costs;
 
     @Mixin
     private RunOptions run;
@@ -137,7 +132,7 @@ final class ReproduceCommand implements Callable<Integer> {
             chosen.add(p);
         }
         List<Scenario> out = new ArrayList<>();
-        Map<String, Long> costs = CostOverrides.parse(profile, settings);
+        Map<String, Long> overrides = costs.overrides();
         for (PlatformKind p : offered) {
             if (!chosen.isEmpty() && !chosen.contains(p)) {
                 continue;
@@ -155,7 +150,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     }
                     Scenario d = Scenario.defaults(p, m);
                     out.add(new Scenario(p, profile, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs,
-                            run.seed, costs));
+                            run.seed, overrides));
                 }
             }
         }
