@@ -50,11 +50,16 @@ final class SweepCommand implements Callable<Integer> {
             description = "table: axes, IOPS, stale p99 and max, frontier; json and csv: every metric (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "run only the I-th of N disjoint slices of the grid (every N-th point from the I-th);"
+                    + " combine the parts with 'iommu-lab merge'; json or csv only")
+    private String shard;
+
     @Unmatched
     private List<String> fixed = new ArrayList<>();
 
-    /** A grid point: the axes' values and the run it stands for. */
-    private record Point(List<String> values, Scenario scenario) {}
+    /** A grid point: its index in the whole grid, the axes' values and the run it stands for. */
+    private record Point(int index, List<String> values, Scenario scenario) {}
 
     @Override
     public Integer call() throws InterruptedException {
@@ -64,15 +69,24 @@ final class SweepCommand implements Callable<Integer> {
         if (size > MAX_POINTS) {
             throw new IllegalArgumentException("the grid has " + size + " points; at most " + MAX_POINTS);
         }
+        int[] slice = shard(shard);
+        if (slice != null && format == OutputFormat.table) {
+            throw new IllegalArgumentException("--shard needs --format json or csv, which 'iommu-lab merge' combines");
+        }
         Map<String, Integer> skipped = new LinkedHashMap<>();
         List<Point> points = new ArrayList<>();
-        for (List<String> values : grid(parsed)) {
+        List<List<String>> grid = grid(parsed);
+        for (int k = 0; k < grid.size(); k++) {
+            if (slice != null && k % slice[1] != slice[0] - 1) {
+                continue;
+            }
+            List<String> values = grid.get(k);
             List<String> args = new ArrayList<>(fixed);
             for (int i = 0; i < parsed.size(); i++) {
                 args.addAll(parsed.get(i).args(values.get(i)));
             }
             try {
-                points.add(new Point(values, scenario(args)));
+                points.add(new Point(k, values, scenario(args)));
             } catch (IllegalArgumentException | CommandLine.ParameterException e) {
                 skipped.merge(e.getMessage(), 1, Integer::sum);
             }
@@ -86,7 +100,7 @@ final class SweepCommand implements Callable<Integer> {
         List<RunStats> results = Runs.all("sweep", points.stream().map(Point::scenario).toList());
         boolean[] frontier = frontier(results);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(render(parsed, points, results, frontier));
+        out.print(render(parsed, points, results, slice == null ? frontier : null));
         out.flush();
         RunCommand.warn(err, "sweep", results);
         return 0;
@@ -126,6 +140,35 @@ final class SweepCommand implements Callable<Integer> {
         return run.scenario();
     }
 
+    /** {@code I/N} as {I, N}, or null without a shard. */
+    private static int[] shard(String spec) {
+        if (spec == null) {
+            return null;
+        }
+        String[] parts = spec.split("/", -1);
+        try {
+            int i = Integer.parseInt(parts[0]);
+            int n = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && n >= 1 && n <= MAX_POINTS && i >= 1 && i <= n) {
+                return new int[] {i, n};
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--shard " + spec + " is not I/N with 1 <= I <= N <= " + MAX_POINTS);
+    }
+
+    /** What identifies this sweep's grid: its axes and fixed options, hashed, so that parts of another are refused. */
+    private String specId() {
+        String text = String.join("\n", axes) + "\n--\n" + String.join("\n", fixed);
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Every combination of the axes' values, the last axis varying fastest. */
     static List<List<String>> grid(List<SweepAxis> parsed) {
         List<List<String>> out = new ArrayList<>();
@@ -145,19 +188,26 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** Whether each run is on the IOPS / stale-p99 frontier of the runs on its machine. */
-    private static boolean[] frontier(List<RunStats> results) {
-        boolean[] on = new boolean[results.size()];
+    static boolean[] frontier(List<RunStats> results) {
+        List<String> machines = results.stream().map(r -> r.config().get("platform") + " "
+                + Objects.toString(r.config().get("hvProfile"), "")).toList();
+        return frontier(machines, results.stream().mapToDouble(r -> r.throughput().iops()).toArray(),
+                results.stream().mapToDouble(SweepCommand::p99).toArray());
+    }
+
+    /**
+     * Whether each point is on the frontier of IOPS against p99 among the points of the same
+     * machine; a run that unmapped nothing has an infinite p99, never better than one that has.
+     */
+    static boolean[] frontier(List<String> machines, double[] iops, double[] p99) {
+        boolean[] on = new boolean[machines.size()];
         Map<String, List<Integer>> byMachine = new LinkedHashMap<>();
-        for (int i = 0; i < results.size(); i++) {
-            Map<String, Object> c = results.get(i).config();
-            byMachine.computeIfAbsent(c.get("platform") + " " + Objects.toString(c.get("hvProfile"), ""),
-                    k -> new ArrayList<>()).add(i);
+        for (int i = 0; i < machines.size(); i++) {
+            byMachine.computeIfAbsent(machines.get(i), k -> new ArrayList<>()).add(i);
         }
         for (List<Integer> group : byMachine.values()) {
-            double[] iops = group.stream().mapToDouble(i -> results.get(i).throughput().iops()).toArray();
-            // a run that unmapped nothing has no window: never better than one that has
-            double[] p99 = group.stream().mapToDouble(i -> p99(results.get(i))).toArray();
-            boolean[] g = Pareto.frontier(iops, p99);
+            boolean[] g = Pareto.frontier(group.stream().mapToDouble(i -> iops[i]).toArray(),
+                    group.stream().mapToDouble(i -> p99[i]).toArray());
             for (int k = 0; k < g.length; k++) {
                 on[group.get(k)] = g[k];
             }
@@ -181,10 +231,12 @@ final class SweepCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Map<String, Object> row = new LinkedHashMap<>();
+            row.put("point", points.get(i).index());
+            row.put("spec", specId());
             for (int a = 0; a < parsed.size(); a++) {
                 row.put("axis." + parsed.get(a).name(), points.get(i).values().get(a));
             }
-            row.put("pareto", frontier[i]);
+            row.put("pareto", frontier == null ? null : frontier[i]);
             Map<String, Object> run = results.get(i).toMap();
             if (format == OutputFormat.csv) {
                 row.putAll(OutputFormat.csvRow(run));

@@ -55,14 +55,14 @@ class SweepCommandTest {
     }
 
     @Test
-    void csvHasTheAxesFirstThenTheFrontierThenTheMetrics() {
+    void csvHasThePointAndSpecThenTheAxesThenTheFrontierThenTheMetrics() {
         assertThat(cli.run("sweep", "--platform", "lpar", "--cpus", "2", "--duration-ms", "5", "--format", "csv",
                 "--axis", "set:s390.lparRpcitNs=1000,4000")).isZero();
         List<String> lines = cli.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith("axis.set:s390.lparRpcitNs,pareto,config.platform,");
-        assertThat(lines.get(1)).startsWith("1000,");
-        assertThat(lines.get(2)).startsWith("4000,");
+        assertThat(lines.get(0)).startsWith("point,spec,axis.set:s390.lparRpcitNs,pareto,config.platform,");
+        assertThat(lines.get(1)).matches("0,[0-9a-f]{12},1000,(true|false),lpar,.*");
+        assertThat(lines.get(2)).matches("1,[0-9a-f]{12},4000,(true|false),lpar,.*");
     }
 
     @Test
