@@ -24,6 +24,7 @@ import org.hipparchus.optim.nonlinear.scalar.ObjectiveFunction;
 import org.hipparchus.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
 import org.hipparchus.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 import org.iommulab.lab.Scenario;
+import org.iommulab.lab.Simulation;
 import org.iommulab.report.FlatMetrics;
 import org.iommulab.report.TextTable;
 import org.iommulab.sim.Cost;
@@ -51,6 +52,8 @@ import picocli.CommandLine.Spec;
         description = "Fit free cost parameters to measurements (a YAML file) and save them as a profile.")
 final class CalibrateCommand implements Callable<Integer> {
 
+    /** The most free parameters chosen without a 'free' list. */
+    static final int MAX_DEFAULT_FREE = 8;
     /** How far a fitted value may move from its default, either way. */
     static final double RANGE = 10;
     /** A free parameter whose ±20% moves no measurement by this share of its tolerance is not identifiable. */
@@ -91,7 +94,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         String platform = text(root, "platform");
         List<Measurement> measurements = measurements(root, platform);
-        List<Cost> free = free(root);
+        List<Cost> free = free(root, measurements);
         Objective objective = new Objective(measurements, free);
         double[] start = new double[free.size()];
         double[] atDefaults = objective.metrics(start);
@@ -106,7 +109,9 @@ final class CalibrateCommand implements Callable<Integer> {
         best = objective.clamp(best);
         double[] fitted = objective.metrics(best);
         List<String> unidentifiable = objective.unidentifiable(best);
-        Map<String, Object> out = report(free, best, measurements, atDefaults, fitted, unidentifiable, objective.evaluations);
+        long[][] intervals = objective.intervals(best);
+        Map<String, Object> out = report(free, best, intervals, measurements, atDefaults, fitted, unidentifiable,
+                objective.evaluations);
         PrintWriter o = spec.commandLine().getOut();
         o.print(format == OutputFormat.json ? OutputFormat.json(out) : table(out));
         o.flush();
@@ -216,9 +221,12 @@ final class CalibrateCommand implements Callable<Integer> {
         throw new IllegalArgumentException(where + "'tolerance' " + s + " is not a positive number or percentage");
     }
 
-    private List<Cost> free(JsonNode root) {
+    private List<Cost> free(JsonNode root, List<Measurement> measurements) {
         JsonNode list = root.get("free");
-        if (list == null || !list.isArray() || list.isEmpty()) {
+        if (list == null) {
+            return chargedAssumptions(measurements);
+        }
+        if (!list.isArray() || list.isEmpty()) {
             throw new IllegalArgumentException(file + ": 'free' must list the cost parameters to fit, e.g. [kvm.rpcitExitNs]");
         }
         List<Cost> out = new ArrayList<>();
@@ -234,6 +242,24 @@ final class CalibrateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(e.getMessage().startsWith(file.toString()) ? e.getMessage()
                         : file + ": " + e.getMessage());
             }
+        }
+        return out;
+    }
+
+    /**
+     * Without a 'free' list: the assumption-marked costs the measurements' runs charge, with
+     * nonzero defaults, at most {@link #MAX_DEFAULT_FREE} of them.
+     */
+    private List<Cost> chargedAssumptions(List<Measurement> measurements) {
+        java.util.Set<Cost> charged = java.util.EnumSet.noneOf(Cost.class);
+        for (Measurement m : measurements) {
+            charged.addAll(Simulation.costsCharged(scenario(m.args(), "")));
+        }
+        List<Cost> out = charged.stream().filter(c -> c.assumption() && c.defaultNs() > 0).toList();
+        if (out.size() > MAX_DEFAULT_FREE) {
+            throw new IllegalArgumentException(file + ": the measurements' runs charge " + out.size()
+                    + " assumption-marked costs, too many to fit at once; name at most " + MAX_DEFAULT_FREE + " in 'free': "
+                    + String.join(", ", out.stream().map(Cost::key).toList()));
         }
         return out;
     }
@@ -370,6 +396,66 @@ final class CalibrateCommand implements Callable<Integer> {
             return n.doubleValue();
         }
 
+        /**
+         * For each parameter, the values around the fit, the others held, over which every
+         * measurement stays within its tolerance: found by doubling steps out from the fit in log
+         * space, then four bisections; null where the fit itself misses a tolerance.
+         */
+        long[][] intervals(double[] at) {
+            long[][] out = new long[at.length][];
+            if (!within(at)) {
+                return out;
+            }
+            for (int p = 0; p < at.length; p++) {
+                out[p] = new long[] {value(p, edge(at, p, -1)), value(p, edge(at, p, +1))};
+            }
+            return out;
+        }
+
+        private double edge(double[] at, int p, int sign) {
+            double inside = at[p];
+            double limit = sign * Math.log(RANGE);
+            double outside = Double.NaN;
+            for (double step = 0.05; ; step *= 2) {
+                double x = at[p] + sign * step;
+                if (sign * x >= sign * limit) {
+                    x = limit;
+                }
+                double[] probe = at.clone();
+                probe[p] = x;
+                if (within(probe)) {
+                    inside = x;
+                    if (x == limit) {
+                        return inside;
+                    }
+                } else {
+                    outside = x;
+                    break;
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                double mid = (inside + outside) / 2;
+                double[] probe = at.clone();
+                probe[p] = mid;
+                if (within(probe)) {
+                    inside = mid;
+                } else {
+                    outside = mid;
+                }
+            }
+            return inside;
+        }
+
+        private boolean within(double[] x) {
+            double[] m = metrics(x);
+            for (int i = 0; i < m.length; i++) {
+                if (Math.abs(m[i] - measurements.get(i).value()) > measurements.get(i).tolerance()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** The free parameters whose ±20% moves no measurement by {@link #IDENTIFIABLE} of its tolerance. */
         List<String> unidentifiable(double[] at) {
             double[] base = metrics(at);
@@ -392,7 +478,8 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> report(List<Cost> free, double[] x, List<Measurement> ms, double[] atDefaults,
+    private static Map<String, Object> report(List<Cost> free, double[] x, long[][] intervals, List<Measurement> ms,
+            double[] atDefaults,
             double[] fitted, List<String> unidentifiable, int evaluations) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> params = new ArrayList<>();
@@ -401,6 +488,8 @@ final class CalibrateCommand implements Callable<Integer> {
             p.put("parameter", free.get(i).key());
             p.put("default", free.get(i).defaultNs());
             p.put("fitted", Math.round(free.get(i).defaultNs() * Math.exp(x[i])));
+            p.put("low", intervals[i] == null ? null : intervals[i][0]);
+            p.put("high", intervals[i] == null ? null : intervals[i][1]);
             p.put("identifiable", !unidentifiable.contains(free.get(i).key()));
             params.add(p);
         }
@@ -423,9 +512,12 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private static String table(Map<String, Object> out) {
-        TextTable p = new TextTable().left("parameter").right("default").right("fitted").left("identifiable");
+        TextTable p = new TextTable().left("parameter").right("default").right("fitted").right("within tolerances")
+                .left("identifiable");
         for (Map<String, Object> r : (List<Map<String, Object>>) out.get("parameters")) {
-            p.row(r.get("parameter"), r.get("default"), r.get("fitted"), (Boolean) r.get("identifiable") ? "yes" : "NO");
+            p.row(r.get("parameter"), r.get("default"), r.get("fitted"),
+                    r.get("low") == null ? "-" : r.get("low") + ".." + r.get("high"),
+                    (Boolean) r.get("identifiable") ? "yes" : "NO");
         }
         TextTable m = new TextTable().left("measurement").right("measured").right("tolerance").right("at defaults")
                 .right("fitted").right("residual/tol");

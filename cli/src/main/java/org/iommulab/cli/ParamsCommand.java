@@ -77,7 +77,7 @@ final class ParamsCommand implements Callable<Integer> {
             m.put("default", c.defaultNs());
             m.put("unit", c.unit());
             m.put("category", category(c));
-            m.put("assumption", c.source().startsWith("assumption"));
+            m.put("assumption", c.assumption());
             m.put("source", c.source());
             all.add(m);
         }

@@ -75,7 +75,7 @@ class CalibrateCommandTest {
                 """);
         CliRun cli = new CliRun();
         assertThat(cli.run("calibrate", m.toString())).isZero();
-        assertThat(cli.out()).containsPattern("zvm.rpcitExitNs +15000 +\\d+ +NO");
+        assertThat(cli.out()).containsPattern("zvm.rpcitExitNs +15000 +\\d+ +\\S+ +NO");
         assertThat(cli.err()).contains("zvm.rpcitExitNs is not identifiable from these measurements");
     }
 
@@ -99,5 +99,37 @@ class CalibrateCommandTest {
         CliRun ratio = new CliRun();
         assertThat(ratio.run("calibrate", m.toString())).isEqualTo(2);
         assertThat(ratio.err()).contains("'value' must be a number above 0 (a ratio)");
+    }
+
+    @Test
+    void oneHiddenCostLiesInsideTheReportedInterval() throws Exception {
+        double strict = iops("--platform", "kvm", "--dma", "strict", "--cpus", "4", "--duration-ms", "50",
+                "--set", "kvm.rpcitExitNs=20000");
+        Path m = dir.resolve("one.yaml");
+        Files.writeString(m, """
+                platform: kvm
+                free: [kvm.rpcitExitNs]
+                measurements:
+                  - run: {dma: strict, cpus: 4, duration-ms: 50}
+                    metric: throughput.iops
+                    value: %s
+                    tolerance: "2%%"
+                """.formatted(strict));
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString(), "--format", "json")).as(cli.err()).isZero();
+        JsonNode p = new ObjectMapper().readTree(cli.out()).path("parameters").get(0);
+        assertThat(p.path("low").asLong()).isLessThanOrEqualTo(20000).isLessThanOrEqualTo(p.path("fitted").asLong());
+        assertThat(p.path("high").asLong()).isGreaterThanOrEqualTo(20000).isGreaterThanOrEqualTo(p.path("fitted").asLong());
+    }
+
+    @Test
+    void withoutAFreeListTheChargedAssumptionsAreTheDefaultAndTooManyAreRefusedByName() throws Exception {
+        Path m = dir.resolve("nofree.yaml");
+        Files.writeString(m, "platform: kvm\nmeasurements:\n  - run: {dma: strict, cpus: 2, duration-ms: 5}\n"
+                + "    metric: throughput.iops\n    value: 100000\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("assumption-marked costs, too many to fit at once; name at most 8 in 'free': ")
+                .contains("kvm.rpcitExitNs").doesNotContain("s390.lparRpcitNs");
     }
 }

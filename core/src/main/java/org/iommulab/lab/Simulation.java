@@ -1,9 +1,13 @@
 package org.iommulab.lab;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
 import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.iommulab.stats.CpuTime;
@@ -56,9 +60,29 @@ public final class Simulation {
      * @throws IllegalArgumentException when it would not fit this JVM's heap, saying what to reduce
      */
     public static RunStats run(Scenario s, Progress progress) {
+        return run(s, progress, s.costs());
+    }
+
+    /**
+     * The costs a run of {@code s} charges (those its platform, policy and workload read), for
+     * choosing what a calibration can fit.
+     */
+    public static Set<Cost> costsCharged(Scenario s) {
+        CostModel costs = s.costs();
+        run(s, Progress.NONE, costs);
+        Set<Cost> out = EnumSet.noneOf(Cost.class);
+        for (Cost c : Cost.values()) {
+            if (costs.wasRead(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static RunStats run(Scenario s, Progress progress, CostModel costs) {
         MemoryEstimate.check(s, Runtime.getRuntime().maxMemory());
         long wallStart = System.nanoTime();
-        VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
+        VirtualEngine engine = new VirtualEngine(s.cpus(), costs);
         StaleWindowTracker tracker = new StaleWindowTracker();
         Machine machine = Machines.build(s, engine, tracker);
         Workload workload = s.workload().create(s.seed());

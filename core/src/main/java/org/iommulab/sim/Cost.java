@@ -136,4 +136,9 @@ public enum Cost {
     public String source() {
         return source;
     }
+
+    /** Whether no published figure backs the default (its source says "assumption"). */
+    public boolean assumption() {
+        return source.startsWith("assumption");
+    }
 }
