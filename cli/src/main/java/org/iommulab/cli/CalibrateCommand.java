@@ -88,7 +88,13 @@ final class CalibrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format csv is not offered by calibrate; use table or json");
         }
         byte[] bytes = readBytes(file);
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+        }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + " holds no map; see 'iommu-lab calibrate --help'");
         }

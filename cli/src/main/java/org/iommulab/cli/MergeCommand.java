@@ -43,6 +43,9 @@ final class MergeCommand implements Callable<Integer> {
         String first = read(parts.get(0)).stripLeading();
         boolean json = first.startsWith("[");
         String merged = json ? mergeJson() : mergeCsv();
+        if (merged.isBlank() || merged.strip().equals("[ ]")) {
+            throw new IllegalArgumentException("the parts hold no rows of a sweep");
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(merged);
         out.flush();
@@ -100,6 +103,13 @@ final class MergeCommand implements Callable<Integer> {
             }
         }
         List<Map<String, Object>> ordered = new ArrayList<>(rows.values());
+        if (ordered.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", parts.stream().map(Path::toString).toList())
+                    + " hold no rows of a sweep's CSV output");
+        }
+        if (!ordered.get(0).containsKey("throughput.iops") || !ordered.get(0).containsKey("config.platform")) {
+            throw new IllegalArgumentException(parts.get(0) + " is not a sweep's CSV output (no throughput.iops or config.platform column)");
+        }
         boolean[] on = SweepCommand.frontier(
                 ordered.stream().map(r -> r.get("config.platform") + " " + r.getOrDefault("config.hvProfile", "")).toList(),
                 ordered.stream().mapToDouble(r -> Double.parseDouble((String) r.get("throughput.iops"))).toArray(),

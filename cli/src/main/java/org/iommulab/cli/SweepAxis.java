@@ -33,8 +33,13 @@ record SweepAxis(String name, List<String> values) {
         String name = spec.substring(0, eq);
         String values = spec.substring(eq + 1);
         Matcher m = RANGE.matcher(values);
-        List<String> out = m.matches() ? range(spec, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                m.group(3).equals("x"), new BigDecimal(m.group(4))) : Arrays.asList(values.split(",", -1));
+        List<String> out;
+        try {
+            out = m.matches() ? range(spec, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                    m.group(3).equals("x"), new BigDecimal(m.group(4))) : Arrays.asList(values.split(",", -1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--axis " + spec + ": a range's ends must be whole numbers of at most 18 digits");
+        }
         if (out.stream().anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("--axis " + spec + " has an empty value");
         }

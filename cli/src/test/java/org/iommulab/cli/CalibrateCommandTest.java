@@ -86,6 +86,10 @@ class CalibrateCommandTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("calibrate", m.toString())).isEqualTo(2);
         assertThat(cli.err()).contains("unknown cost parameter 'nope.cost'");
+        Files.writeString(m, "a: [1, 2\n");
+        CliRun yaml = new CliRun();
+        assertThat(yaml.run("calibrate", m.toString())).isEqualTo(2);
+        assertThat(yaml.err().strip()).startsWith("iommu-lab: " + m + " line 1: not valid YAML: ").doesNotContain("\n");
         Files.writeString(m, "platform: kvm\nfree: [kvm.rpcitExitNs]\nmeasurements: []\n");
         CliRun empty = new CliRun();
         assertThat(empty.run("calibrate", m.toString())).isEqualTo(2);

@@ -32,6 +32,7 @@ class SweepCommandTest {
         assertThatThrownBy(() -> SweepAxis.parse("fq-size=0..8:x2")).hasMessageContaining("start above 0 and a factor above 1");
         assertThatThrownBy(() -> SweepAxis.parse("fq-size=1..8:+0")).hasMessageContaining("whole step above 0");
         assertThatThrownBy(() -> SweepAxis.parse("seed=1..100000:+1")).hasMessageContaining("at most 1000");
+        assertThatThrownBy(() -> SweepAxis.parse("fq-size=1..99999999999999999999:x2")).hasMessageContaining("at most 18 digits");
     }
 
     @Test

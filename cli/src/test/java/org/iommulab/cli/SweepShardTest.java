@@ -69,6 +69,16 @@ class SweepShardTest {
         CliRun twice = new CliRun();
         assertThat(twice.run("merge", pa.toString(), pa.toString())).isEqualTo(2);
         assertThat(twice.err()).contains("repeats point 0");
+        Path empty = dir.resolve("empty.json");
+        Files.writeString(empty, "[]");
+        CliRun none = new CliRun();
+        assertThat(none.run("merge", empty.toString())).isEqualTo(2);
+        assertThat(none.err()).contains("hold no rows of a sweep");
+        Path notCsv = dir.resolve("not.csv");
+        Files.writeString(notCsv, "a: [1, 2\n");
+        CliRun csv = new CliRun();
+        assertThat(csv.run("merge", notCsv.toString())).isEqualTo(2);
+        assertThat(csv.err()).contains("hold no rows of a sweep's CSV output");
         CliRun table = new CliRun();
         assertThat(table.run("sweep", "--axis", "dma=strict", "--shard", "1/2")).isEqualTo(2);
         assertThat(table.err()).contains("--shard needs --format json or csv");
