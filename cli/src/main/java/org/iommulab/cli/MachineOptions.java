@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 /** The options that choose the machine beneath the workload, shared by {@code run} and {@code bench}. */
 final class MachineOptions {
 
-    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "lpar|zvm|kvm|virtio|x86",
-            description = "the machine beneath the guest (default: ${DEFAULT-VALUE})")
-    private String platform;
+    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "PLATFORM", converter = PlatformNames.class,
+            completionCandidates = PlatformNames.class,
+            description = "the machine beneath the guest: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    private PlatformKind platform;
 
     @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
             description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
@@ -45,7 +46,7 @@ final class MachineOptions {
             throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
         }
-        return new Scenario(PlatformKind.parse(platform), hvProfile, guestMemoryGiB, dma,
+        return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides());
     }
 }
