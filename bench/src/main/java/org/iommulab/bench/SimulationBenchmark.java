@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
 import org.iommulab.platform.PlatformKind;
-import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.stats.RunStats;
 import org.openjdk.jmh.annotations.AuxCounters;

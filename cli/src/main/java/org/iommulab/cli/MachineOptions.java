@@ -1,7 +1,5 @@
 package org.iommulab.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
