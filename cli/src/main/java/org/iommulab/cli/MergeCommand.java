@@ -26,10 +26,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code iommu-lab merge PART...}: the parts of a sweep run with {@code --shard} as one sweep:
  * every part from the same grid (its {@code spec}), no point twice, rows in grid order and the
- * Pareto frontier marked over all of them. JSON parts give JSON, CSV parts CSV.
+ * Pareto frontier marked over all of them. JSON parts give JSON, CSV parts CSV. As {@code pareto
+ * FILE} it marks the frontier of one sweep's output, e.g. after rows were removed from it.
  */
-@Command(name = "merge", mixinStandardHelpOptions = true,
-        description = "Combine the parts of a sweep run with --shard into the sweep's output.")
+@Command(name = "merge", aliases = "pareto", mixinStandardHelpOptions = true,
+        description = "Combine the parts of a sweep run with --shard into the sweep's output; 'pareto FILE' marks the"
+                + " frontier of one sweep's output anew.")
 final class MergeCommand implements Callable<Integer> {
 
     @Spec

@@ -63,6 +63,10 @@ class SweepShardTest {
                 "--format", "json", "--shard", "1/1")).isZero();
         Path pb = dir.resolve("b.json");
         Files.writeString(pb, b.out());
+        CliRun pareto = new CliRun();
+        assertThat(pareto.run("pareto", pa.toString())).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(pareto.out()).get(0).path("pareto").asBoolean())
+                .as("one run is its own frontier").isTrue();
         CliRun other = new CliRun();
         assertThat(other.run("merge", pa.toString(), pb.toString())).isEqualTo(2);
         assertThat(other.err()).contains("comes from another sweep");
