@@ -35,49 +35,9 @@ class DeadlineQueuesLincheckTest {
         options().check(Ranged.class);
     }
 
-    /** Every page's unmap, global flushes, ranged coverage and frees, in one sequence. */
-    static final class Oracle {
-        private final long[] unmappedAt = new long[64];
-        private final long[] coveredAt = new long[64];
-        private long seq;
-        private long latestFinishedStart;
-        private int freed;
-
-        synchronized void unmapped(int pfn) {
-            unmappedAt[pfn] = ++seq;
-        }
-
-        synchronized long flushStarted() {
-            return ++seq;
-        }
-
-        synchronized void flushFinished(long start) {
-            latestFinishedStart = Math.max(latestFinishedStart, start);
-        }
-
-        synchronized void rangeFlushed(long pfn, long pages) {
-            long now = ++seq;
-            for (long p = pfn; p < pfn + pages; p++) {
-                coveredAt[(int) p] = now;
-            }
-        }
-
-        synchronized void freed(long pfn) {
-            long unmap = unmappedAt[(int) pfn];
-            if (latestFinishedStart < unmap && coveredAt[(int) pfn] < unmap) {
-                throw new IllegalStateException("pfn " + pfn + " freed before a flush covering its unmap");
-            }
-            freed++;
-        }
-
-        synchronized int freedCount() {
-            return freed;
-        }
-    }
-
     /** The state Lincheck drives. */
     public abstract static class Model {
-        final Oracle oracle = new Oracle();
+        final FlushOracle oracle = new FlushOracle();
         private final AtomicInteger nextPfn = new AtomicInteger();
         private final UntimedEngine engine = new UntimedEngine(2);
         private final FlushQueueCounters counters = new FlushQueueCounters();
@@ -107,12 +67,7 @@ class DeadlineQueuesLincheckTest {
 
         @Validate
         public void invariantsHold() {
-            int queued = nextPfn.get();
-            long lost = counters.entriesLost();
-            if (queued != oracle.freedCount() + queues.occupancy() + lost) {
-                throw new IllegalStateException(queued + " queued but " + oracle.freedCount() + " freed, "
-                        + queues.occupancy() + " still queued and " + lost + " lost");
-            }
+            oracle.checkAccounting(nextPfn.get(), queues.occupancy(), counters.entriesLost());
         }
     }
 

@@ -50,44 +50,9 @@ class FlushQueuesLincheckTest {
         assertThat(m.oracle.freedCount()).isEqualTo(2);
     }
 
-    /**
-     * Knows when each pfn was unmapped and when each flush started and finished; refuses any free
-     * not covered by a finished flush that started after the unmap.
-     */
-    static final class Oracle {
-        private final long[] unmappedAt = new long[64];
-        private long seq;
-        /** The latest start among finished flushes: it covers every unmap numbered below it. */
-        private long latestFinishedStart;
-        private int freed;
-
-        synchronized void unmapped(int pfn) {
-            unmappedAt[pfn] = ++seq;
-        }
-
-        synchronized long flushStarted() {
-            return ++seq;
-        }
-
-        synchronized void flushFinished(long start) {
-            latestFinishedStart = Math.max(latestFinishedStart, start);
-        }
-
-        synchronized void freed(long pfn) {
-            if (latestFinishedStart < unmappedAt[(int) pfn]) {
-                throw new IllegalStateException("pfn " + pfn + " freed before a flush covering its unmap finished");
-            }
-            freed++;
-        }
-
-        synchronized int freedCount() {
-            return freed;
-        }
-    }
-
     /** The state Lincheck drives: one domain's flush queues over the oracle. */
     public abstract static class Model {
-        final Oracle oracle = new Oracle();
+        final FlushOracle oracle = new FlushOracle();
         private final AtomicInteger nextPfn = new AtomicInteger();
         private final UntimedEngine engine = new UntimedEngine(2);
         private final FlushQueueCounters counters = new FlushQueueCounters();
@@ -116,12 +81,7 @@ class FlushQueuesLincheckTest {
 
         @Validate
         public void invariantsHold() {
-            int queued = nextPfn.get();
-            long lost = counters.entriesLost();
-            if (queued != oracle.freedCount() + fq.occupancy() + lost) {
-                throw new IllegalStateException(queued + " queued but " + oracle.freedCount() + " freed, "
-                        + fq.occupancy() + " still queued and " + lost + " lost");
-            }
+            oracle.checkAccounting(nextPfn.get(), fq.occupancy(), counters.entriesLost());
         }
     }
 
