@@ -30,13 +30,13 @@ class CalibrateCommandTest {
     void twoHiddenCostsAreRecoveredFromTwoMeasurementsOnKvm() throws Exception {
         String hidden = "--set";
         double strict = iops("--platform", "kvm", "--dma", "strict", "--cpus", "4", "--duration-ms", "50",
-                hidden, "kvm.rpcitExitNs=14000", hidden, "kvm.hostUnmapNs=5000");
+                hidden, "kvm.rpcitLockedNs=6000", hidden, "kvm.hostUnmapNs=5000");
         double ratio = strict / iops("--platform", "kvm", "--dma", "legacy", "--cpus", "4", "--duration-ms", "50",
-                hidden, "kvm.rpcitExitNs=14000", hidden, "kvm.hostUnmapNs=5000");
+                hidden, "kvm.rpcitLockedNs=6000", hidden, "kvm.hostUnmapNs=5000");
         Path m = dir.resolve("m.yaml");
         Files.writeString(m, """
                 platform: kvm
-                free: [kvm.rpcitExitNs, kvm.hostUnmapNs]
+                free: [kvm.rpcitLockedNs, kvm.hostUnmapNs]
                 measurements:
                   - run: {dma: strict, cpus: 4, duration-ms: 50}
                     metric: throughput.iops
@@ -53,7 +53,7 @@ class CalibrateCommandTest {
         assertThat(cli.run("calibrate", m.toString(), "--save", profile.toString(), "--format", "json")).as(cli.err()).isZero();
         JsonNode out = new ObjectMapper().readTree(cli.out());
         JsonNode params = out.path("parameters");
-        assertThat(params.get(0).path("fitted").asDouble()).isCloseTo(14000, org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(params.get(0).path("fitted").asDouble()).isCloseTo(6000, org.assertj.core.data.Percentage.withPercentage(10));
         for (JsonNode r : out.path("measurements")) {
             assertThat(Math.abs(r.path("residualInTolerances").asDouble())).isLessThanOrEqualTo(1.0);
         }
@@ -75,7 +75,7 @@ class CalibrateCommandTest {
                 """);
         CliRun cli = new CliRun();
         assertThat(cli.run("calibrate", m.toString())).isZero();
-        assertThat(cli.out()).containsPattern("zvm.rpcitExitNs +15000 +\\d+ +\\S+ +NO");
+        assertThat(cli.out()).containsPattern("zvm.rpcitExitNs +5000 +\\d+ +\\S+ +NO");
         assertThat(cli.err()).contains("zvm.rpcitExitNs is not identifiable from these measurements");
     }
 
@@ -108,11 +108,11 @@ class CalibrateCommandTest {
     @Test
     void oneHiddenCostLiesInsideTheReportedInterval() throws Exception {
         double strict = iops("--platform", "kvm", "--dma", "strict", "--cpus", "4", "--duration-ms", "50",
-                "--set", "kvm.rpcitExitNs=20000");
+                "--set", "kvm.rpcitLockedNs=8000");
         Path m = dir.resolve("one.yaml");
         Files.writeString(m, """
                 platform: kvm
-                free: [kvm.rpcitExitNs]
+                free: [kvm.rpcitLockedNs]
                 measurements:
                   - run: {dma: strict, cpus: 4, duration-ms: 50}
                     metric: throughput.iops
@@ -122,8 +122,8 @@ class CalibrateCommandTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("calibrate", m.toString(), "--format", "json")).as(cli.err()).isZero();
         JsonNode p = new ObjectMapper().readTree(cli.out()).path("parameters").get(0);
-        assertThat(p.path("low").asLong()).isLessThanOrEqualTo(20000).isLessThanOrEqualTo(p.path("fitted").asLong());
-        assertThat(p.path("high").asLong()).isGreaterThanOrEqualTo(20000).isGreaterThanOrEqualTo(p.path("fitted").asLong());
+        assertThat(p.path("low").asLong()).isLessThanOrEqualTo(8000).isLessThanOrEqualTo(p.path("fitted").asLong());
+        assertThat(p.path("high").asLong()).isGreaterThanOrEqualTo(8000).isGreaterThanOrEqualTo(p.path("fitted").asLong());
     }
 
     @Test

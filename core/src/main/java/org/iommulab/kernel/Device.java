@@ -2,7 +2,8 @@ package org.iommulab.kernel;
 
 /**
  * {@code struct device} as the DMA and IOMMU layers see it (include/linux/device.h): a name, a DMA
- * mask, whether it is untrusted, the per-device IOMMU data and the DMA ops its driver calls through.
+ * mask, whether it is untrusted, the per-device IOMMU data, the DMA ops its driver calls through
+ * and how its register writes reach it.
  */
 public final class Device {
 
@@ -11,6 +12,7 @@ public final class Device {
     private final DevIommu iommu = new DevIommu();
     private volatile long dmaMask = 0xffff_ffffL;
     private volatile DmaOps dmaOps;
+    private volatile Mmio mmio = Mmio.DIRECT;
 
     public Device(String name) {
         this(name, false);
@@ -53,6 +55,15 @@ public final class Device {
 
     public void setDmaOps(DmaOps dmaOps) {
         this.dmaOps = dmaOps;
+    }
+
+    /** How the driver's register writes reach the device. */
+    public Mmio mmio() {
+        return mmio;
+    }
+
+    public void setMmio(Mmio mmio) {
+        this.mmio = mmio;
     }
 
     @Override

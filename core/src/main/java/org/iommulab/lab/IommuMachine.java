@@ -91,7 +91,7 @@ final class IommuMachine implements Machine {
             return HypervisorCounts.NONE;
         }
         VirtioIommuStats v = virtio.stats();
-        return new HypervisorCounts(v.kicks(), 0, v.hostMapCalls(), v.hostUnmapCalls(), 0);
+        return new HypervisorCounts(v.kicks(), 0, 0, 0, v.hostMapCalls(), v.hostUnmapCalls(), 0, 0, 0);
     }
 
     @Override

@@ -115,7 +115,8 @@ final class S390Machine implements Machine {
             return HypervisorCounts.NONE;
         }
         HypervisorStats h = hypervisor.stats();
-        return new HypervisorCounts(h.exits(), h.pagesWalked(), h.hostMaps(), h.hostUnmapCalls(), h.peakShadowEntries());
+        return new HypervisorCounts(h.exits(), h.pciStores(), h.pagesWalked(), h.shadowLookups(), h.hostMaps(),
+                h.hostUnmapCalls(), h.hostUnmapPages(), h.emptyHostUnmapCalls(), h.peakShadowEntries());
     }
 
     /** How often the old scheme's allocator wrapped; 0 under dma-iommu. */

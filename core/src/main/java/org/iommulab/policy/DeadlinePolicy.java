@@ -62,10 +62,10 @@ final class DeadlinePolicy implements InvalidationPolicy {
     static RangeFlushCost rangeCost(PlatformKind platform, CostModel costs) {
         return switch (platform) {
             case LPAR -> new RangeFlushCost(costs.ns(Cost.RPCIT_LPAR), 0);
-            case KVM -> new RangeFlushCost(costs.ns(Cost.KVM_RPCIT_EXIT),
+            case KVM -> new RangeFlushCost(costs.ns(Cost.KVM_RPCIT_EXIT) + costs.ns(Cost.KVM_RPCIT_LOCKED),
                     costs.ns(Cost.KVM_WALK_PAGE) + costs.ns(Cost.KVM_SHADOW_LOOKUP));
-            case ZVM -> new RangeFlushCost(costs.ns(Cost.ZVM_RPCIT_EXIT),
-                    costs.ns(Cost.ZVM_WALK_PAGE) + costs.ns(Cost.ZVM_SHADOW_LOOKUP));
+            case ZVM -> new RangeFlushCost(costs.ns(Cost.ZVM_RPCIT_EXIT) + costs.ns(Cost.ZVM_RPCIT_LOCKED)
+                    + costs.ns(Cost.ZVM_HW_FLUSH), 0);
             case X86 -> new RangeFlushCost(costs.ns(Cost.X86_INV_DESC) + costs.ns(Cost.VTD_INV_WAIT), 0);
             case VIRTIO -> new RangeFlushCost(costs.ns(Cost.VIRTIO_KICK) + costs.ns(Cost.VIRTIO_REQUEST), 0);
         };

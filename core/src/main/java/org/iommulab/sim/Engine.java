@@ -23,6 +23,16 @@ public interface Engine {
         return newSpinLock(name);
     }
 
+    /**
+     * A new sleeping lock (a pthread mutex on a futex, e.g. QEMU's BQL) whose waits count as
+     * {@code waitCategory}: a contended acquisition is granted {@code handoff} after the holder
+     * releases it (the futex wake and the waiter's context switch), and the lock does no work
+     * meanwhile. Engines that book no time give an ordinary lock.
+     */
+    default SpinLock newMutex(String name, CostCategory waitCategory, Cost handoff) {
+        return newSpinLock(name, waitCategory);
+    }
+
     /** A new timer that runs {@code callback} when it expires; see {@link KTimer}. */
     KTimer newTimer(String name, TimerCallback callback);
 

@@ -49,13 +49,15 @@ final class SgRequest {
     }
 
     /**
-     * One try of {@code dma_map_sg}; if it maps, the device takes the request.
+     * One try of {@code dma_map_sg}; if it maps, the driver rings the device's doorbell and the
+     * device takes the request.
      *
      * @return when the device completes it, or -1 if the mapping failed (counted as a mapping error)
      */
     long mapAndTransfer(Cpu cpu) {
         tries++;
         if (perSegment ? mapEachSegment(cpu) : dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) > 0) {
+            dev.mmio().write(cpu);
             return source.transfer(cpu.nowNs(), sg, dir);
         }
         counters.mapError();
@@ -92,8 +94,12 @@ final class SgRequest {
         busy = false;
     }
 
-    /** The device is done: unmaps the request and counts it completed. */
+    /**
+     * The device is done: the driver acknowledges the completion with a doorbell write (an NVMe
+     * completion-queue head, a NIC's interrupt re-arm), unmaps the request and counts it completed.
+     */
     void complete(Cpu cpu) {
+        dev.mmio().write(cpu);
         if (perSegment) {
             unmapSegments(cpu, sg.dmaNents());
         } else {

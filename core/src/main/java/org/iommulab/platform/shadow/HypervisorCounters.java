@@ -6,6 +6,7 @@ package org.iommulab.platform.shadow;
  */
 final class HypervisorCounters {
     long exits;
+    long pciStores;
     long pagesWalked;
     long guestTableLoads;
     long shadowLookups;
@@ -29,7 +30,7 @@ final class HypervisorCounters {
     }
 
     HypervisorStats snapshot() {
-        return new HypervisorStats(exits, pagesWalked, guestTableLoads, shadowLookups, hostMaps, hostUnmapCalls,
+        return new HypervisorStats(exits, pciStores, pagesWalked, guestTableLoads, shadowLookups, hostMaps, hostUnmapCalls,
                 hostUnmapPages, emptyHostUnmapCalls, skippedMaps, secondPasses, insufficientResources,
                 shadowEntries, peakShadowEntries);
     }

@@ -24,7 +24,15 @@ import org.iommulab.sim.Cpu;
  * unmapped first) while DMA entries remain; otherwise the map is skipped and, with the profile's
  * second pass, the range is walked again if unmaps later freed entries. Invalid shadowed pages are
  * unmapped one host call per page, or, when the profile coalesces, runs of invalid page-table
- * entries (shadowed or not) go out as power-of-two aligned host unmaps.
+ * entries (shadowed or not) go out as power-of-two aligned host unmaps. A host unmap costs per
+ * call (with its host IOTLB flush) and per page it unpins; a call that finds nothing mapped costs
+ * only the ioctl.
+ *
+ * <p>z/VM ({@link HypervisorProfile.Resync#CHANGED_ENTRIES}, assumed) finds the same changes but
+ * pays only for them: per newly valid and per newly invalid entry, and one flush of the hardware
+ * IOTLB at the end of a resync that invalidated any, with no walk or lookup over unchanged or
+ * invalid frames. The device's IOTLB entries and stale windows of the dropped pages end as each
+ * entry is dropped, before that flush is paid, so windows may be shorter by one flush.
  *
  * <p>Deliberate differences from QEMU, none of which a Linux guest can reach: shadowed pages under
  * an invalid region or segment entry are unmapped on the host one page each (QEMU from 8.0 drops
@@ -53,6 +61,8 @@ public final class ShadowedFunction implements DmaTranslationSource {
     /** The run of consecutive invalid PTEs whose host unmap is deferred (coalescing profiles). */
     private long coalesceStart;
     private long coalesceLen;
+    /** A hardware flush is owed at the end of this resync (changed-entries resync only). */
+    private boolean flushOwed;
     /** The run of consecutive invalid pages not yet reported to the tracker. */
     private long invalidStart;
     private long invalidLen;
@@ -125,17 +135,20 @@ public final class ShadowedFunction implements DmaTranslationSource {
      */
     boolean refresh(Cpu cpu, DmaTable ioat, long start, long end) {
         HypervisorCosts costs = profile.costs();
+        boolean walks = profile.resync() == HypervisorProfile.Resync.WALK_RANGE;
         boolean again;
         do {
             again = false;
             long addr = start & ~(PAGE_SIZE - 1);
             while (addr < end) {
                 GuestIoTableEntry e = GuestIoTableWalk.walk(ioat, addr);
-                counters.guestTableLoads += e.loads();
                 boolean pte = e.len() == PAGE_SIZE;
-                if (pte) {
-                    counters.pagesWalked++;
-                    cpu.spend(costs.walkPage());
+                if (walks) {
+                    counters.guestTableLoads += e.loads();
+                    if (pte) {
+                        counters.pagesWalked++;
+                        HypervisorCosts.spend(cpu, costs.walkPage(), 1);
+                    }
                 }
                 long stop = addr + e.len();
                 long last = Math.min(stop, end);
@@ -152,6 +165,7 @@ public final class ShadowedFunction implements DmaTranslationSource {
             }
             endCoalescedRun(cpu);
             endInvalidRun(cpu);
+            payOwedFlush(cpu);
             if (again && dmaLimit.avail() > 0) {
                 counters.secondPasses++;
             } else {
@@ -212,7 +226,7 @@ public final class ShadowedFunction implements DmaTranslationSource {
             dmaLimit.take();
             counters.shadowAdded();
             counters.hostMaps++;
-            cpu.spend(profile.costs().hostMap());
+            HypervisorCosts.spend(cpu, profile.costs().hostMap(), 1);
         }
         return true;
     }
@@ -242,8 +256,10 @@ public final class ShadowedFunction implements DmaTranslationSource {
     }
 
     private void lookups(Cpu cpu, long pages) {
-        counters.shadowLookups += pages;
-        cpu.spend(profile.costs().shadowLookup(), pages);
+        if (profile.resync() == HypervisorProfile.Resync.WALK_RANGE) {
+            counters.shadowLookups += pages;
+            HypervisorCosts.spend(cpu, profile.costs().shadowLookup(), pages);
+        }
     }
 
     private void dropShadow(long iova) {
@@ -254,17 +270,33 @@ public final class ShadowedFunction implements DmaTranslationSource {
 
     /** One host unmap call (VFIO_IOMMU_UNMAP_DMA) of {@code size} bytes, {@code pages} of them mapped. */
     private void hostUnmap(Cpu cpu, long iova, long size, long pages) {
-        counters.hostUnmapCalls++;
+        HypervisorCosts costs = profile.costs();
         counters.hostUnmapPages += pages;
-        if (pages == 0) {
+        HypervisorCosts.spend(cpu, costs.hostUnmapPage(), pages);
+        if (profile.resync() == HypervisorProfile.Resync.CHANGED_ENTRIES) {
+            flushOwed |= pages > 0;
+        } else if (pages == 0) {
+            counters.hostUnmapCalls++;
             counters.emptyHostUnmapCalls++;
+            HypervisorCosts.spend(cpu, costs.hostEmptyUnmap(), 1);
+        } else {
+            counters.hostUnmapCalls++;
+            HypervisorCosts.spend(cpu, costs.hostUnmap(), 1);
         }
-        cpu.spend(profile.costs().hostUnmap());
         IotlbDevice dev = device;
         if (dev != null) {
             dev.invalidate(iova, size);
         }
         endWindow(cpu, iova, size);
+    }
+
+    /** The one hardware flush a changed-entries resync owes once it dropped entries. */
+    private void payOwedFlush(Cpu cpu) {
+        if (flushOwed) {
+            flushOwed = false;
+            counters.hostUnmapCalls++;
+            HypervisorCosts.spend(cpu, profile.costs().hostUnmap(), 1);
+        }
     }
 
     private void endWindow(Cpu cpu, long iova, long size) {

@@ -8,6 +8,7 @@ import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.RpcitHandler;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
+import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
@@ -19,12 +20,14 @@ import org.iommulab.sim.SpinLock;
  * hw/s390x/s390-pci-inst.c {@code rpcit_service_call}, hw/s390x/s390-pci-vfio.c, vfio type1 on the
  * host), or z/VM as a profile of the same model ({@link HypervisorProfile}).
  *
- * <p>Each RPCIT costs the guest CPU an exit, and is then handled under one global lock, QEMU's BQL,
- * so RPCITs of all guest CPUs are serialised. A vCPU waiting for that lock is stalled in the
- * hypervisor, so the wait is booked as hypervisor time; the lock's own statistics (named
- * {@code <profile>-global-lock}) count its contended acquisitions and total wait. The exit is
- * spent before the lock is taken: the intercept and the way back into the guest run in parallel on
- * each vCPU; the register sync QEMU does under the BQL is folded into the exit cost. Each function
+ * <p>Each RPCIT costs the guest CPU an exit that runs in parallel on each vCPU (the SIE exit, the
+ * return from KVM_RUN, putting the registers back and re-entry), and is then handled under one
+ * global lock, QEMU's BQL, which {@code kvm_arch_handle_exit} takes before it synchronises the
+ * registers and decodes the intercept: that fixed part and all the refresh work are serialised
+ * across guest CPUs. The BQL is a mutex, so a contended acquisition also waits for the waiter to
+ * be woken. A vCPU waiting for that lock is stalled in the hypervisor, so the wait is booked as
+ * hypervisor time; the lock's own statistics (named {@code <profile>-global-lock}) count its
+ * contended acquisitions and total wait. Each function
  * gets its own shadow and its own vfio container with the DMA entry limit (vfio's
  * {@code dma_entry_limit}, 65,535 by default).
  */
@@ -53,7 +56,11 @@ public final class ShadowingHypervisor implements RpcitHandler {
         }
         this.profile = profile;
         this.dmaEntryLimit = dmaEntryLimit;
-        this.bql = engine.newSpinLock(profile.name() + "-global-lock", CostCategory.HYPERVISOR);
+        String lock = profile.name() + "-global-lock";
+        Cost handoff = profile.costs().lockHandoff();
+        this.bql = handoff == null
+                ? engine.newSpinLock(lock, CostCategory.HYPERVISOR)
+                : engine.newMutex(lock, CostCategory.HYPERVISOR, handoff);
     }
 
     public HypervisorProfile profile() {
@@ -71,17 +78,22 @@ public final class ShadowingHypervisor implements RpcitHandler {
 
     /**
      * A builder for a function plugged beneath this hypervisor, with the refresh bit and DMA range
-     * the guest is told ({@link #advertise}).
+     * the guest is told ({@link #advertise}); without load/store interpretation the device's
+     * register writes are intercepted from now on.
      */
     public ZpciFunction.Builder functionBuilder(Device device, long hostSdma, long hostEdma) {
         AdvertisedFunction adv = advertise(hostSdma, hostEdma);
+        if (!profile.interpretsLoadStore()) {
+            device.setMmio(this::pciStore);
+        }
         return ZpciFunction.builder(device, this).tlbRefresh(adv.refresh()).dmaRange(adv.sdma(), adv.edma());
     }
 
     /** This hypervisor's state for {@code fn}: its shadow and DMA count, created on first use. */
     public ShadowedFunction function(ZpciFunction fn) {
         return functions.computeIfAbsent(fn, f ->
-                new ShadowedFunction(profile, counters, new DmaLimit(dmaEntryLimit), f.trace()));
+                new ShadowedFunction(profile, counters,
+                        new DmaLimit(profile.countsDmaEntries() ? dmaEntryLimit : Long.MAX_VALUE), f.trace()));
     }
 
     /**
@@ -96,6 +108,22 @@ public final class ShadowingHypervisor implements RpcitHandler {
         IotlbDevice dev = new IotlbDevice(fn.device().name(), f, iotlbEntries);
         f.plug(dev);
         return dev;
+    }
+
+    /**
+     * An intercepted PCI store (PCISTG) without zPCI interpretation: the same exit as an RPCIT,
+     * then {@code pcistg_service_call} and the vfio region write under the global lock.
+     */
+    private void pciStore(Cpu cpu) {
+        HypervisorCosts costs = profile.costs();
+        cpu.spend(costs.rpcitExit());
+        bql.lock(cpu);
+        try {
+            counters.pciStores++;
+            HypervisorCosts.spend(cpu, costs.pciStore(), 1);
+        } finally {
+            bql.unlock(cpu);
+        }
     }
 
     /**
@@ -122,6 +150,7 @@ public final class ShadowingHypervisor implements RpcitHandler {
         cpu.spend(profile.costs().rpcitExit());
         bql.lock(cpu);
         try {
+            cpu.spend(profile.costs().rpcitLocked());
             counters.exits++;
             DmaTable ioat = fn.ioat();
             long end = dmaAddr + length;

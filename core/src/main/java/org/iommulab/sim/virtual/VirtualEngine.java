@@ -2,6 +2,7 @@ package org.iommulab.sim.virtual;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Engine;
@@ -77,7 +78,13 @@ public final class VirtualEngine implements Engine {
     /** A spinlock whose waits are booked to {@code waitCategory} (hypervisor time for QEMU's lock). */
     @Override
     public SpinLock newSpinLock(String name, CostCategory waitCategory) {
-        return new VirtualSpinLock(newSerialResource(name), waitCategory);
+        return new VirtualSpinLock(newSerialResource(name), waitCategory, 0);
+    }
+
+    /** A sleeping lock: a contended acquisition starts {@code handoff} after the release before it. */
+    @Override
+    public SpinLock newMutex(String name, CostCategory waitCategory, Cost handoff) {
+        return new VirtualSpinLock(newSerialResource(name), waitCategory, costs.ns(handoff));
     }
 
     /** A serial resource such as a device queue; its counters appear in {@link #resourceStats()}. */

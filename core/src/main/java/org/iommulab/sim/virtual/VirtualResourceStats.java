@@ -6,6 +6,6 @@ package org.iommulab.sim.virtual;
  * @param acquisitions every use
  * @param contended uses that found it busy and waited
  * @param waitNs the total wait of all uses
- * @param busyNs the total time it was held or working, waits excluded
+ * @param busyNs the total time it was held, working or being handed over, waits excluded
  */
 public record VirtualResourceStats(String name, long acquisitions, long contended, long waitNs, long busyNs) {}

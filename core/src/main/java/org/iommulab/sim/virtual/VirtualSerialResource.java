@@ -43,13 +43,21 @@ public final class VirtualSerialResource {
     }
 
     /**
-     * {@code cpu} takes the resource at its current time, spinning until it is free; the wait
-     * advances the CPU's clock and is booked to {@code waitCategory}. Release with {@link #release}.
+     * {@code cpu} takes the resource at its current time, waiting until it is free and, if it had
+     * to wait, {@code handoffNs} more (a sleeping lock's wake-up, during which the resource is
+     * unavailable and counted busy); the wait advances the CPU's clock and is booked to
+     * {@code waitCategory}. Release with {@link #release}.
      *
      * @return the ns waited
      */
-    public long acquire(VirtualCpu cpu, CostCategory waitCategory) {
-        long start = startAt(cpu.nowNs());
+    public long acquire(VirtualCpu cpu, CostCategory waitCategory, long handoffNs) {
+        long at = cpu.nowNs();
+        long start = startAt(at);
+        if (start > at && handoffNs > 0) {
+            start += handoffNs;
+            waitNs += handoffNs;
+            busyNs += handoffNs;
+        }
         heldSinceNs = start;
         return cpu.waitUntil(start, waitCategory);
     }

@@ -9,7 +9,8 @@ import org.iommulab.sim.SpinLock;
  * A spinlock in virtual time: a {@link VirtualSerialResource} whose wait the spinning CPU books as
  * {@link CostCategory#LOCK_WAIT} (or another category chosen at creation, e.g. hypervisor time for
  * QEMU's global lock). Each acquisition also spends {@link Cost#SPIN_LOCK}, the price of an
- * uncontended lock and unlock, so callers must not spend it again.
+ * uncontended lock and unlock, so callers must not spend it again. Built with a handoff it is a
+ * sleeping lock instead: a waiter is woken by the release and runs only a handoff later.
  *
  * <p>Differs from a real lock in one way: an event runs to its end before the next one starts, so a
  * CPU whose event takes the lock late in its work is served before a CPU whose later-starting event
@@ -20,11 +21,13 @@ final class VirtualSpinLock implements SpinLock {
 
     private final VirtualSerialResource resource;
     private final CostCategory waitCategory;
+    private final long handoffNs;
     private VirtualCpu holder;
 
-    VirtualSpinLock(VirtualSerialResource resource, CostCategory waitCategory) {
+    VirtualSpinLock(VirtualSerialResource resource, CostCategory waitCategory, long handoffNs) {
         this.resource = resource;
         this.waitCategory = waitCategory;
+        this.handoffNs = handoffNs;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class VirtualSpinLock implements SpinLock {
         if (holder != null) {
             throw new IllegalStateException(resource.name() + " taken by " + c + " while held by " + holder);
         }
-        resource.acquire(c, waitCategory);
+        resource.acquire(c, waitCategory, handoffNs);
         c.spend(Cost.SPIN_LOCK);
         holder = c;
     }

@@ -16,14 +16,16 @@ class HypervisorProfileTest {
         assertThat(HypervisorProfile.byName("zvm").costs()).isEqualTo(HypervisorCosts.ZVM);
         assertThat(HypervisorProfile.DEFAULT.name()).isEqualTo("qemu-8.0");
         assertThat(HypervisorProfile.all()).extracting(HypervisorProfile::name)
-                .containsExactly("qemu-7.1", "qemu-7.2", "qemu-8.0", "qemu-10.0", "zvm");
+                .containsExactly("qemu-7.1", "qemu-7.2", "qemu-8.0", "qemu-8.2-iommufd", "qemu-10.0", "qemu-10.0-m9.2",
+                        "zvm");
     }
 
     @Test
     void unknownNameIsOneLineNamingTheAllowedOnes() {
         assertThatThrownBy(() -> HypervisorProfile.byName("qemu-9"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown hypervisor profile 'qemu-9'; allowed: qemu-7.1, qemu-7.2, qemu-8.0, qemu-10.0, zvm");
+                .hasMessage("unknown hypervisor profile 'qemu-9'; allowed: qemu-7.1, qemu-7.2, qemu-8.0, qemu-8.2-iommufd, qemu-10.0, "
+                        + "qemu-10.0-m9.2, zvm");
     }
 
     @Test
@@ -37,6 +39,21 @@ class HypervisorProfileTest {
         assertThat(relaxed.edma()).isEqualTo(EDMA);
         assertThat(relaxed.relaxedTranslation()).isTrue();
         assertThat(HypervisorProfile.ZVM.advertise(SDMA, EDMA, 65_535).edma()).isEqualTo(EDMA);
+    }
+
+    @Test
+    void iommufdCountsNothingSoShrinksNothingAndOldMachineTypesOn100KeepTheShrink() {
+        assertThat(HypervisorProfile.QEMU_8_2_IOMMUFD.countsDmaEntries()).isFalse();
+        assertThat(HypervisorProfile.QEMU_8_2_IOMMUFD.advertise(SDMA, EDMA, 65_535).edma()).isEqualTo(EDMA);
+        AdvertisedFunction m92 = HypervisorProfile.QEMU_10_0_M9_2.advertise(SDMA, EDMA, 65_535);
+        assertThat(m92.edma()).isEqualTo(0x1_0fff_efffL);
+        assertThat(m92.relaxedTranslation()).isTrue();
+    }
+
+    @Test
+    void onlyQemuBefore72InterceptsPciLoadsAndStores() {
+        assertThat(HypervisorProfile.all()).filteredOn(p -> !p.interpretsLoadStore())
+                .containsExactly(HypervisorProfile.QEMU_7_1);
     }
 
     @Test

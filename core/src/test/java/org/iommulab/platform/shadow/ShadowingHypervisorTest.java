@@ -61,7 +61,10 @@ class ShadowingHypervisorTest {
         assertThat(s.hostUnmapCalls()).isEqualTo(7);
         assertThat(s.emptyHostUnmapCalls()).isEqualTo(7);
         assertThat(s.hostUnmapPages()).isZero();
-        assertThat(engine.spent(Cost.KVM_HOST_UNMAP)).isEqualTo(7);
+        // an unmap that finds nothing costs only the ioctl: no unpin, no host flush
+        assertThat(engine.spent(Cost.KVM_HOST_EMPTY_UNMAP)).isEqualTo(7);
+        assertThat(engine.spent(Cost.KVM_HOST_UNMAP)).isZero();
+        assertThat(engine.spent(Cost.KVM_HOST_UNMAP_PAGE)).isZero();
         assertThat(s.shadowLookups()).isEqualTo(2 * PAGES_PER_SEGMENT);
     }
 
@@ -126,7 +129,35 @@ class ShadowingHypervisorTest {
     void coalescingProfileUnmapsAlignedPowerOfTwoChunks() {
         // pages 3..15: 1 + 4 + 8
         assertThat(unmapCallsForThirteenPages(HypervisorProfile.QEMU_8_0)).isEqualTo(3);
-        assertThat(unmapCallsForThirteenPages(HypervisorProfile.ZVM)).isEqualTo(3);
+        // per call and per page unpinned
+        assertThat(engine.spent(Cost.KVM_HOST_UNMAP)).isEqualTo(3);
+        assertThat(engine.spent(Cost.KVM_HOST_UNMAP_PAGE)).isEqualTo(13);
+    }
+
+    @Test
+    void zvmPaysPerChangedEntryAndOneHardwareFlushNotPerPageOfTheRange() {
+        assertThat(unmapCallsForThirteenPages(HypervisorProfile.ZVM)).isEqualTo(1);
+        assertThat(engine.spent(Cost.ZVM_ENTRY_VALID)).isEqualTo(13);
+        assertThat(engine.spent(Cost.ZVM_ENTRY_INVALID)).isEqualTo(13);
+        assertThat(engine.spent(Cost.ZVM_HW_FLUSH)).isEqualTo(1);
+    }
+
+    @Test
+    void zvmResyncOfAWideRangeWithOneChangedEntryCostsThatEntryAlone() {
+        GuestSetup g = guest(HypervisorProfile.ZVM);
+        g.map(0, 3, true);
+        g.rpcit(0, 3);
+        g.map(7, 1, true);
+
+        g.rpcit(0, 2 * PAGES_PER_SEGMENT);
+
+        HypervisorStats s = g.hv.stats();
+        assertThat(s.hostMaps()).isEqualTo(4);
+        assertThat(engine.spent(Cost.ZVM_ENTRY_VALID)).isEqualTo(4);
+        assertThat(engine.spent(Cost.ZVM_HW_FLUSH)).isZero();
+        assertThat(engine.spent(Cost.ZVM_RPCIT_LOCKED)).isEqualTo(2);
+        assertThat(s.shadowLookups()).isZero();
+        assertThat(s.pagesWalked()).isZero();
     }
 
     private long unmapCallsForThirteenPages(HypervisorProfile profile) {
