@@ -28,10 +28,11 @@ import org.iommulab.sim.Cpu;
  * call (with its host IOTLB flush) and per page it unpins; a call that finds nothing mapped costs
  * only the ioctl.
  *
- * <p>z/VM ({@link HypervisorProfile.Resync#CHANGED_ENTRIES}, assumed) finds the same changes but
- * pays only for them: per newly valid and per newly invalid entry, and one flush of the hardware
- * IOTLB at the end of a resync that invalidated any, with no walk or lookup over unchanged or
- * invalid frames. The device's IOTLB entries and stale windows of the dropped pages end as each
+ * <p>z/VM ({@link HypervisorProfile.Resync#CHANGED_ENTRIES}, assumed) finds the same changes and
+ * pays for them: per newly valid and per newly invalid entry, and one flush of the hardware IOTLB
+ * at the end of a resync that invalidated any; it walks no page and looks nothing up, but checks
+ * each 1 MiB segment of the range once, which is what makes a global refresh cost more than a
+ * ranged one. The device's IOTLB entries and stale windows of the dropped pages end as each
  * entry is dropped, before that flush is paid, so windows may be shorter by one flush.
  *
  * <p>Deliberate differences from QEMU, none of which a Linux guest can reach: shadowed pages under
@@ -136,6 +137,9 @@ public final class ShadowedFunction implements DmaTranslationSource {
     boolean refresh(Cpu cpu, DmaTable ioat, long start, long end) {
         HypervisorCosts costs = profile.costs();
         boolean walks = profile.resync() == HypervisorProfile.Resync.WALK_RANGE;
+        if (end > start) {
+            HypervisorCosts.spend(cpu, costs.segmentScan(), ((end - 1) >>> 20) - (start >>> 20) + 1);
+        }
         boolean again;
         do {
             again = false;
