@@ -33,8 +33,6 @@ import org.iommulab.sim.Cpu;
  */
 public final class IommuDmaOps implements DmaOps {
 
-    /** {@code dma_get_max_seg_size} of a device without {@code dma_parms}: 64 KiB. */
-    static final int MAX_SEG_SIZE = 65536;
     private static final long DMA_BIT_MASK_32 = 0xffff_ffffL;
 
     private final IommuDomain domain;
@@ -128,8 +126,8 @@ public final class IommuDmaOps implements DmaOps {
 
     /**
      * {@code iommu_dma_map_sg}: one IOVA for all segments, each widened to whole granules and laid
-     * out back to back, then joined into as few DMA segments as stay contiguous and within
-     * {@link #MAX_SEG_SIZE}.
+     * out back to back, then joined into as few DMA segments as stay contiguous and within the
+     * device's {@code dma_get_max_seg_size}.
      *
      * @return the DMA segment count, -ENOMEM when no IOVA is left, else -EINVAL
      */
@@ -156,15 +154,15 @@ public final class IommuDmaOps implements DmaOps {
             return mapped == -Errno.ENOMEM ? -Errno.ENOMEM : -Errno.EINVAL;
         }
         cookie.stats().mappedSg(cpu, iovaLen);
-        return finaliseSg(sg, iova);
+        return finaliseSg(sg, iova, Math.min(dev.maxSegSize(), Integer.MAX_VALUE));
     }
 
     /**
      * {@code __finalise_sg}: fills the DMA addresses. A segment joins the previous DMA segment
      * when that one ended on a granule boundary, this one starts on one, no 4 GiB boundary lies
-     * between and the joined length stays within {@link #MAX_SEG_SIZE}.
+     * between and the joined length stays within {@code maxSegSize}.
      */
-    private int finaliseSg(ScatterList sg, long iova) {
+    private int finaliseSg(ScatterList sg, long iova, long maxSegSize) {
         long dmaAddr = iova;
         int count = 0;
         long curAddr = 0;
@@ -173,7 +171,7 @@ public final class IommuDmaOps implements DmaOps {
             long off = iovad.iovaOffset(sg.phys(i));
             long len = sg.length(i);
             long slot = iovad.iovaAlign(len + off);
-            if (curLen > 0 && off == 0 && (dmaAddr & DMA_BIT_MASK_32) != 0 && MAX_SEG_SIZE - curLen >= len) {
+            if (curLen > 0 && off == 0 && (dmaAddr & DMA_BIT_MASK_32) != 0 && maxSegSize - curLen >= len) {
                 curLen += len;
             } else {
                 count++;
@@ -188,6 +186,12 @@ public final class IommuDmaOps implements DmaOps {
         }
         sg.setDmaNents(count);
         return count;
+    }
+
+    /** {@code iommu_dma_opt_mapping_size}: the largest size the IOVA rcaches serve, 128 KiB. */
+    @Override
+    public long optMappingSize(Device dev) {
+        return IovaDomain.iovaRcacheRange();
     }
 
     /** {@code iommu_dma_unmap_sg}: one unmap from the first DMA segment to the end of the last. */

@@ -7,12 +7,18 @@ package org.iommulab.kernel;
  */
 public final class Device {
 
+    /** {@code dma_get_max_seg_size} of a device whose driver set none (no {@code dma_parms}): 64 KiB. */
+    public static final long DEFAULT_MAX_SEG_SIZE = 64 * 1024;
+    /** The largest value {@code dma_set_max_seg_size} takes: an unsigned int. */
+    public static final long MAX_SEG_SIZE_LIMIT = 0xffff_ffffL;
+
     private final String name;
     private final boolean untrusted;
     private final DevIommu iommu = new DevIommu();
     private volatile long dmaMask = 0xffff_ffffL;
     private volatile DmaOps dmaOps;
     private volatile Mmio mmio = Mmio.DIRECT;
+    private volatile long maxSegSize = DEFAULT_MAX_SEG_SIZE;
 
     public Device(String name) {
         this(name, false);
@@ -55,6 +61,19 @@ public final class Device {
 
     public void setDmaOps(DmaOps dmaOps) {
         this.dmaOps = dmaOps;
+    }
+
+    /** {@code dma_get_max_seg_size}: the longest segment a scatter-gather map may build for it. */
+    public long maxSegSize() {
+        return maxSegSize;
+    }
+
+    /** {@code dma_set_max_seg_size}, as a driver's probe calls it (nvme: 0xffffffff). */
+    public void setMaxSegSize(long bytes) {
+        if (bytes < 1 || bytes > MAX_SEG_SIZE_LIMIT) {
+            throw new IllegalArgumentException("max segment size " + bytes + " bytes; allowed 1.." + MAX_SEG_SIZE_LIMIT);
+        }
+        maxSegSize = bytes;
     }
 
     /** How the driver's register writes reach the device. */

@@ -25,4 +25,13 @@ public interface DmaOps {
     int mapSg(Cpu cpu, Device dev, ScatterList sg, DmaDirection dir, long attrs);
 
     void unmapSg(Cpu cpu, Device dev, ScatterList sg, DmaDirection dir, long attrs);
+
+    /**
+     * {@code dma_opt_mapping_size}: the largest mapping that stays on the fast path, which drivers
+     * size their requests by (nvme caps {@code max_hw_sectors} with it). Unlimited unless the ops
+     * say otherwise.
+     */
+    default long optMappingSize(Device dev) {
+        return Long.MAX_VALUE;
+    }
 }

@@ -47,7 +47,7 @@ final class BlkMqHwCtx {
     private boolean running;
 
     BlkMqHwCtx(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
-            MapRetry retry, int depth, int maxSegments, StopFlag stop) {
+            MapRetry retry, int depth, int maxSegments, BlockLimits limits, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
         this.dev = dev;
@@ -57,7 +57,7 @@ final class BlkMqHwCtx {
         this.stop = stop;
         this.delayedRun = engine.newTimer(dev.name() + ".hctx" + cpuId + ".run_work", runFn);
         for (int i = 0; i < depth; i++) {
-            requests.add(new Request(maxSegments));
+            requests.add(new Request(maxSegments, limits));
         }
     }
 
@@ -91,8 +91,8 @@ final class BlkMqHwCtx {
         private final TimerCallback completeFn = this::complete;
         private boolean fromRun;
 
-        Request(int maxSegments) {
-            this.request = new SgRequest(dev, source, counters, maxSegments, false);
+        Request(int maxSegments, BlockLimits limits) {
+            this.request = new SgRequest(dev, source, counters, maxSegments, limits, false);
         }
 
         private void submit(Cpu cpu) {

@@ -14,7 +14,9 @@ import org.iommulab.sim.virtual.VirtualEngine;
  * driver's DMA path: each job runs on one CPU with {@code iodepth} requests in flight on its own
  * hardware queue ({@link BlkMqHwCtx}); each request is a block of random pages, one scatter-gather
  * map per request (as nvme_map_data does), a read or a write by the read mix, and costs
- * {@link Cost#BLOCK_SUBMIT_COMPLETE} of driver time; it is unmapped at its completion on the same
+ * {@link Cost#BLOCK_SUBMIT_COMPLETE} of driver time. A block larger than the nvme queue limits
+ * ({@link BlockLimits#nvme}: 128 KiB under dma-iommu) is split into several requests, each its own
+ * map, command and driver time, and counts as one I/O when all are done; it is unmapped at its completion on the same
  * CPU and the tag carries the next. Job j runs on CPU j mod CPUs and drives device j mod devices,
  * one drive model per device.
  *
@@ -45,7 +47,9 @@ public final class Fio implements Workload {
         }
         Devices.requireDmaOps(name(), devices);
         for (Device d : devices) {
-            d.setDmaMaskBits(64); // as the driver's probe does: dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))
+            // as the nvme driver's probe does: dma_set_mask_and_coherent(64 bits), dma_set_max_seg_size(0xffffffff)
+            d.setDmaMaskBits(64);
+            d.setMaxSegSize(Device.MAX_SEG_SIZE_LIMIT);
         }
         NvmeModel[] drives = new NvmeModel[devices.length];
         for (int d = 0; d < devices.length; d++) {
@@ -56,8 +60,9 @@ public final class Fio implements Workload {
         int segments = RandomPages.segments(options.bs());
         for (int j = 0; j < jobs; j++) {
             Job job = new Job(seeds.split(), drives[j % devices.length]);
-            queues.add(new BlkMqHwCtx(engine, j % engine.nrCpus(), devices[j % devices.length], job, counters,
-                    options.retry(), options.iodepth(), segments, stop));
+            Device dev = devices[j % devices.length];
+            queues.add(new BlkMqHwCtx(engine, j % engine.nrCpus(), dev, job, counters,
+                    options.retry(), options.iodepth(), segments, BlockLimits.nvme(dev), stop));
         }
         queues.forEach(BlkMqHwCtx::start);
     }

@@ -31,7 +31,7 @@ final class RequestSlot {
             MapRetry retry, int maxSegments, boolean mapPerSegment, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
-        this.request = new SgRequest(dev, source, counters, maxSegments, mapPerSegment);
+        this.request = new SgRequest(dev, source, counters, maxSegments, BlockLimits.NONE, mapPerSegment);
         this.retry = retry;
         this.stop = stop;
     }

@@ -344,9 +344,9 @@ class DmaIommuTest {
             sg.add(0x100_0000L + 0x10_0000L * i, 0x1000); // page-sized, physically scattered
         }
         assertThat(ops.mapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0)).isEqualTo(2);
-        assertThat(sg.dmaLength(0)).isEqualTo(IommuDmaOps.MAX_SEG_SIZE);
+        assertThat(sg.dmaLength(0)).isEqualTo(Device.DEFAULT_MAX_SEG_SIZE);
         assertThat(sg.dmaLength(1)).isEqualTo(4 * 0x1000);
-        assertThat(sg.dmaAddress(1)).isEqualTo(sg.dmaAddress(0) + IommuDmaOps.MAX_SEG_SIZE);
+        assertThat(sg.dmaAddress(1)).isEqualTo(sg.dmaAddress(0) + Device.DEFAULT_MAX_SEG_SIZE);
         ops.unmapSg(cpu0, dev, sg, DmaDirection.FROM_DEVICE, 0);
         assertThat(m.lastDomain().mappedPages()).isZero();
     }

@@ -59,7 +59,6 @@ public final class LegacyS390Dma implements DmaOps {
     private final ZpciFunction zdev;
     private final DmaTable dmaTable;
     private final boolean strict;
-    private final long maxSegSize;
     private final long startDma;
     private final LegacyBitmapAllocator allocator;
     private final ZpciIommuCtrs ctrs;
@@ -75,7 +74,6 @@ public final class LegacyS390Dma implements DmaOps {
         this.device = zdev.device();
         this.zdev = zdev;
         this.strict = options.strict();
-        this.maxSegSize = options.maxSegSize();
         this.dmaTable = DmaTable.alloc(memory);
         if (dmaTable == null) {
             throw new IllegalStateException("no table memory for the DMA table of " + zdev);
@@ -159,6 +157,7 @@ public final class LegacyS390Dma implements DmaOps {
             mapErrors.add(MapFailure.INVALID_SIZE);
             return -Errno.EINVAL;
         }
+        long maxSegSize = dev.maxSegSize();
         int start = 0;
         int count = 0;
         long offset = sg.phys(0) & ~PAGE_MASK;

@@ -35,7 +35,7 @@ class LegacyS390DmaConcurrencyTest {
         Device dev = new Device("stress");
         LparFirmware lpar = new LparFirmware();
         ZpciFunction fn = lpar.functionBuilder(dev).build();
-        LegacyDmaOptions options = new LegacyDmaOptions(strict, 256 * PAGE, 1, LegacyDmaOptions.DEFAULT_MAX_SEG_SIZE);
+        LegacyDmaOptions options = new LegacyDmaOptions(strict, 256 * PAGE, 1);
         try (NativeEngine engine = new NativeEngine(THREADS)) {
             LegacyS390Dma ops = new LegacyS390Dma(engine, fn, new TableMemory(), options);
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);

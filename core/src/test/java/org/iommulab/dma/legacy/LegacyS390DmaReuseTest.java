@@ -47,7 +47,7 @@ class LegacyS390DmaReuseTest {
         StaleWindowTracker tracker = new StaleWindowTracker();
         Device dev = new Device("dev" + seed);
         ZpciFunction fn = ZpciFunction.builder(dev, rpcit).tlbRefresh(tlbRefresh).trace(tracker).build();
-        LegacyDmaOptions options = new LegacyDmaOptions(strict, PAGES * PAGE, 1, LegacyDmaOptions.DEFAULT_MAX_SEG_SIZE);
+        LegacyDmaOptions options = new LegacyDmaOptions(strict, PAGES * PAGE, 1);
         LegacyS390Dma ops = new LegacyS390Dma(engine, fn, new TableMemory(), options);
 
         boolean[] live = new boolean[PAGES];

@@ -43,7 +43,7 @@ class LegacyS390DmaShadowTest {
     private Run run(HypervisorProfile profile, boolean strict) {
         ShadowingHypervisor hv = new ShadowingHypervisor(engine, profile, LIMIT);
         ZpciFunction fn = hv.functionBuilder(dev, HOST_SDMA, HOST_EDMA).trace(tracker).build();
-        LegacyDmaOptions options = new LegacyDmaOptions(strict, MEMORY, 1, LegacyDmaOptions.DEFAULT_MAX_SEG_SIZE);
+        LegacyDmaOptions options = new LegacyDmaOptions(strict, MEMORY, 1);
         LegacyS390Dma ops = new LegacyS390Dma(engine, fn, new TableMemory(), options);
         ArrayDeque<Mapping> live = new ArrayDeque<>();
         ShadowedFunction shadow = hv.function(fn);

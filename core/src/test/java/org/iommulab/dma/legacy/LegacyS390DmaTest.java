@@ -59,7 +59,7 @@ class LegacyS390DmaTest {
     void apertureIsClippedToTheHardwareRangeAndTo4TiB() {
         ZpciFunction hw = ZpciFunction.builder(dev, rpcit).dmaRange(SDMA + 1, SDMA + (64 << 20) + PAGE - 1).build();
         LegacyS390Dma ops = new LegacyS390Dma(engine, hw, new TableMemory(),
-                new LegacyDmaOptions(false, 4L << 30, 0, LegacyDmaOptions.DEFAULT_MAX_SEG_SIZE));
+                new LegacyDmaOptions(false, 4L << 30, 0));
         assertThat(hw.startDma()).as("page-aligned").isEqualTo(SDMA + PAGE);
         assertThat(hw.endDma()).isEqualTo(SDMA + (64 << 20) + PAGE - 1);
         assertThat(ops.allocator().iommuPages()).isEqualTo((64 << 20) / PAGE);
