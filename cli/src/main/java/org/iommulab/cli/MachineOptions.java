@@ -1,5 +1,7 @@
 package org.iommulab.cli;
 
+import java.util.Arrays;
+import org.iommulab.sim.TimerWheel;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
@@ -15,8 +17,9 @@ final class MachineOptions {
             description = "the machine beneath the guest: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     private PlatformKind platform;
 
-    @Option(names = "--hv-profile", paramLabel = "qemu-7.1|qemu-7.2|qemu-8.0|qemu-10.0",
-            description = "KVM/QEMU behaviour by version (default qemu-8.0); kvm only")
+    @Option(names = "--hv-profile", paramLabel = "PROFILE",
+            description = "KVM/QEMU behaviour by version and backend: qemu-7.1, qemu-7.2, qemu-8.0 (default),"
+                    + " qemu-8.2-iommufd, qemu-10.0, qemu-10.0-m9.2; kvm only")
     private String hvProfile;
 
     @Option(names = "--dma", defaultValue = "auto", paramLabel = "POLICY", converter = PolicyNames.class,
@@ -35,6 +38,11 @@ final class MachineOptions {
                     + " (default: the policy's, 10 lazy-percpu, 1000 lazy-single, 5 deadline)")
     private Integer fqTimeoutMs;
 
+    @Option(names = "--hz", paramLabel = "100|250|300|1000",
+            description = "the guest kernel's CONFIG_HZ, whose tick its timers (the flush-queue timeout) fire on"
+                    + " (default: 100 on s390 as its defconfig, 1000 elsewhere)")
+    private Integer hz;
+
     @Mixin
     private CostOptions costs;
 
@@ -45,6 +53,14 @@ final class MachineOptions {
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
         }
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
-                fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides());
+                fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides(),
+                hz == null ? 0 : checkedHz(hz));
+    }
+
+    private static int checkedHz(int hz) {
+        if (Arrays.stream(TimerWheel.KCONFIG_HZ).noneMatch(h -> h == hz)) {
+            throw new IllegalArgumentException("--hz " + hz + " is not allowed; give 100, 250, 300 or 1000, or leave it out");
+        }
+        return hz;
     }
 }

@@ -89,6 +89,18 @@ class RunCommandTest {
     }
 
     @Test
+    void theTickIsS390sHundredByDefaultElsewhereAThousandAndSettable() throws Exception {
+        for (String[] expect : new String[][] {{"lpar", "100"}, {"x86", "1000"}}) {
+            out.getBuffer().setLength(0);
+            assertThat(run("run", "--platform", expect[0], "--cpus", "1", "--duration-ms", "1", "--format", "json")).isZero();
+            assertThat(new ObjectMapper().readTree(out.toString()).path("config").path("hz").asText()).isEqualTo(expect[1]);
+        }
+        out.getBuffer().setLength(0);
+        assertThat(run("run", "--platform", "kvm", "--hz", "250", "--cpus", "1", "--duration-ms", "1", "--format", "json")).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).path("config").path("hz").asInt()).isEqualTo(250);
+    }
+
+    @Test
     void anOverrideNothingChargedIsAWarning() {
         assertThat(run("run", "--platform", "lpar", "--duration-ms", "5", "--set", "kvm.rpcitExitNs=5")).isZero();
         assertThat(err.toString()).contains("warning: --set kvm.rpcitExitNs=5 changed nothing");
@@ -191,7 +203,9 @@ class RunCommandTest {
         "--platform zvm --hv-profile qemu-7.1 | qemu-7.1",
         "--set kvm.rpcitExitNs=9223372036854775807 | 9223372036854775807",
         "--bs 2097152 --iodepth 65535 --numjobs 4096 | --numjobs 4096",
-        "--repeat 1001 | --repeat 1001"})
+        "--repeat 1001 | --repeat 1001",
+        "--hz 200 | --hz 200",
+        "--hz 0 | --hz 0"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);
         String message = err.toString().strip();

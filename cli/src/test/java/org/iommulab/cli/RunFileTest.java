@@ -64,7 +64,7 @@ class RunFileTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
         assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed: costOverrides,"
-                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, guestMemoryGiB, hvProfile, platform, seed,"
+                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, guestMemoryGiB, hvProfile, hz, platform, seed,"
                 + " workload, workloadOptions");
     }
 

@@ -73,7 +73,7 @@ public final class DeadlineQueues implements DeferredFlush {
             rings[i] = new FlushQueue(context.engine().newSpinLock(context.name() + " deadline fq cpu" + i),
                     context.options().fqSize());
         }
-        this.timer = context.engine().newTimer(context.name() + " deadline timer", this::deadline);
+        this.timer = context.engine().newHrTimer(context.name() + " deadline timer", this::deadline);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.policy.QueueSettings;
 import org.iommulab.sim.CostModel;
+import org.iommulab.sim.TimerWheel;
 import org.iommulab.workload.FioOptions;
 
 /**
@@ -27,6 +28,7 @@ import org.iommulab.workload.FioOptions;
  * @param fqSize flush-queue entries, or 0 for the mode's default
  * @param fqTimeoutMs flush-queue timeout, or 0 for the mode's default
  * @param costOverrides the {@code --set} values applied to the default costs, kept for the record
+ * @param hz the guest kernel's {@code CONFIG_HZ}, which its timers fire on, or 0 for the platform's
  */
 public record Scenario(
         PlatformKind platform,
@@ -39,7 +41,8 @@ public record Scenario(
         int cpus,
         long durationMs,
         long seed,
-        Map<String, Long> costOverrides) {
+        Map<String, Long> costOverrides,
+        int hz) {
 
     public static final int DEFAULT_GUEST_MEMORY_GIB = 16;
     public static final int DEFAULT_CPUS = 8;
@@ -77,8 +80,18 @@ public record Scenario(
                         + " is a KVM/QEMU profile; --platform zvm takes only zvm");
             }
         }
+        if (hz != 0) {
+            new TimerWheel(hz); // an HZ the kernel does not offer, refused now
+        }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
+    }
+
+    /** A scenario on the platform's usual {@code CONFIG_HZ}. */
+    public Scenario(PlatformKind platform, String hvProfile, int guestMemoryGiB, InvalidationPolicy dma, int fqSize,
+            int fqTimeoutMs, WorkloadSpec workload, int cpus, long durationMs, long seed, Map<String, Long> costOverrides) {
+        this(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs, seed,
+                costOverrides, 0);
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
@@ -90,7 +103,7 @@ public record Scenario(
     /** This scenario with another seed. */
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
-                otherSeed, costOverrides);
+                otherSeed, costOverrides, hz);
     }
 
     /** The user's flush-queue size and timeout. */
@@ -101,6 +114,11 @@ public record Scenario(
     /** How the policy sets up the guest's DMA layer for this run. */
     public DmaSetup dmaSetup() {
         return dma.setup(platform, queueSettings());
+    }
+
+    /** The timer wheel the guest kernel's timers fire on: {@link #hz}, or the platform's usual one. */
+    public TimerWheel timerWheel() {
+        return new TimerWheel(hz != 0 ? hz : platform.defaultHz());
     }
 
     /** The costs of this run. */
@@ -127,6 +145,7 @@ public record Scenario(
         out.put("cpus", cpus);
         out.put("durationMs", durationMs);
         out.put("seed", seed);
+        out.put("hz", timerWheel().hz());
         List<String> overrides = new ArrayList<>();
         new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));
         out.put("costOverrides", overrides);

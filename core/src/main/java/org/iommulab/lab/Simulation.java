@@ -82,7 +82,7 @@ public final class Simulation {
     private static RunStats run(Scenario s, Progress progress, CostModel costs) {
         MemoryEstimate.check(s, Runtime.getRuntime().maxMemory());
         long wallStart = System.nanoTime();
-        VirtualEngine engine = new VirtualEngine(s.cpus(), costs);
+        VirtualEngine engine = new VirtualEngine(s.cpus(), costs, s.timerWheel());
         StaleWindowTracker tracker = new StaleWindowTracker();
         Machine machine = Machines.build(s, engine, tracker);
         Workload workload = s.workload().create(s.seed());

@@ -7,20 +7,30 @@ import java.util.stream.Collectors;
 /** The machines iommu-lab can put beneath the guest, by their command-line names. */
 public enum PlatformKind {
     /** s390 LPAR: firmware executes RPCIT on the hardware IOTLB; no refresh on map. */
-    LPAR(true),
+    LPAR(true, 100),
     /** s390 guest of z/VM: a shadowing hypervisor, its internals modelled as a profile. */
-    ZVM(true),
+    ZVM(true, 100),
     /** s390 guest of KVM/QEMU: RPCIT intercepted and resynced by QEMU. */
-    KVM(true),
+    KVM(true, 100),
     /** A guest with a virtio-iommu device backed by vfio on the host. */
-    VIRTIO(false),
+    VIRTIO(false, 1000),
     /** x86 bare metal with a VT-d / AMD-Vi style IOMMU. */
-    X86(false);
+    X86(false, 1000);
 
     private final boolean s390;
+    private final int defaultHz;
 
-    PlatformKind(boolean s390) {
+    PlatformKind(boolean s390, int defaultHz) {
         this.s390 = s390;
+        this.defaultHz = defaultHz;
+    }
+
+    /**
+     * The guest kernel's usual {@code CONFIG_HZ}: 100 on s390 (arch/s390/configs/defconfig sets
+     * HZ_100), 1000 elsewhere (the common distribution x86 setting).
+     */
+    public int defaultHz() {
+        return defaultHz;
     }
 
     /** True for the s390 platforms, where the old s390 DMA API can run. */

@@ -33,8 +33,16 @@ public interface Engine {
         return newSpinLock(name, waitCategory);
     }
 
-    /** A new timer that runs {@code callback} when it expires; see {@link KTimer}. */
+    /**
+     * A new timer-wheel timer ({@code timer_list}) that runs {@code callback} when it expires; see
+     * {@link KTimer}. In virtual time it fires on the engine's {@link TimerWheel}.
+     */
     KTimer newTimer(String name, TimerCallback callback);
+
+    /** A new high-resolution timer ({@code hrtimer}): it fires when asked, not on a tick. */
+    default KTimer newHrTimer(String name, TimerCallback callback) {
+        return newTimer(name, callback);
+    }
 
     /** The cost model that prices {@link Cpu#spend}. */
     CostModel costs();

@@ -9,6 +9,7 @@ import org.iommulab.sim.Engine;
 import org.iommulab.sim.KTimer;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.TimerWheel;
 
 /**
  * A deterministic discrete-event engine (docs/model.md, "Virtual time"): N simulated CPUs on one
@@ -27,6 +28,7 @@ public final class VirtualEngine implements Engine {
 
     private final VirtualCpu[] cpus;
     private final CostModel costs;
+    private final TimerWheel wheel;
     private final VirtualEventQueue[] queues;
     private final VirtualCpuHeap next;
     private final List<VirtualSerialResource> resources = new ArrayList<>();
@@ -40,11 +42,18 @@ public final class VirtualEngine implements Engine {
     private long nextSeq;
     private long eventsRun;
 
+    /** An engine whose timers fire exactly on time. */
     public VirtualEngine(int nrCpus, CostModel costs) {
+        this(nrCpus, costs, TimerWheel.EXACT);
+    }
+
+    /** An engine whose {@link #newTimer timers} fire on {@code wheel}'s ticks. */
+    public VirtualEngine(int nrCpus, CostModel costs, TimerWheel wheel) {
         if (nrCpus < 1) {
             throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
         }
         this.costs = costs;
+        this.wheel = wheel;
         this.cpus = new VirtualCpu[nrCpus];
         this.queues = new VirtualEventQueue[nrCpus];
         for (int i = 0; i < nrCpus; i++) {
@@ -96,7 +105,12 @@ public final class VirtualEngine implements Engine {
 
     @Override
     public KTimer newTimer(String name, TimerCallback callback) {
-        return new VirtualTimer(this, callback);
+        return new VirtualTimer(this, callback, wheel);
+    }
+
+    @Override
+    public KTimer newHrTimer(String name, TimerCallback callback) {
+        return new VirtualTimer(this, callback, TimerWheel.EXACT);
     }
 
     /**

@@ -3,10 +3,11 @@ package org.iommulab.sim.virtual;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.KTimer;
 import org.iommulab.sim.TimerCallback;
+import org.iommulab.sim.TimerWheel;
 
 /**
  * A {@link KTimer} in virtual time: arming it queues an event on the arming CPU at that CPU's
- * now plus the delay; re-arming or cancelling takes the queued event out again, so a timer has at
+ * now plus the delay, as its {@link TimerWheel} rounds it; re-arming or cancelling takes the queued event out again, so a timer has at
  * most one event queued and {@link #pending()} is exact.
  */
 final class VirtualTimer implements KTimer {
@@ -15,12 +16,14 @@ final class VirtualTimer implements KTimer {
 
     private final VirtualEngine engine;
     private final TimerCallback callback;
+    private final TimerWheel wheel;
     private int slot = NOT_QUEUED;
     private int cpuId;
 
-    VirtualTimer(VirtualEngine engine, TimerCallback callback) {
+    VirtualTimer(VirtualEngine engine, TimerCallback callback, TimerWheel wheel) {
         this.engine = engine;
         this.callback = callback;
+        this.wheel = wheel;
     }
 
     @Override
@@ -30,7 +33,7 @@ final class VirtualTimer implements KTimer {
         }
         cancel();
         cpuId = cpu.id();
-        slot = engine.queue(cpuId, cpu.nowNs() + delayNs, this);
+        slot = engine.queue(cpuId, cpu.nowNs() + wheel.fireDelayNs(cpu.nowNs(), delayNs), this);
     }
 
     @Override
