@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         long[] previous = new long[cpus];
         for (int round = 0; round < rounds; round++) {
             for (int c = 0; c < cpus; c++) {
-                long phys = ((long) round * cpus + c) * BUFFER;
+                long phys = ((long) round * cpus + c + 1) * BUFFER; // page 0 is never a DMA buffer
                 long handle = ops.mapPage(engine.cpu(c), dev, phys, BUFFER, DmaDirection.FROM_DEVICE, 0);
                 if (round > 0) {
                     ops.unmapPage(engine.cpu(c), dev, previous[c], BUFFER, DmaDirection.FROM_DEVICE, 0);

@@ -12,8 +12,10 @@ import org.iommulab.kernel.MapFailure;
  * @param unmaps {@code unmap_page} calls
  * @param mapSgs successful {@code map_sg} calls
  * @param unmapSgs {@code unmap_sg} calls
- * @param unmapMismatches unmaps that cleared less than their whole range (the kernel's
- *     {@code WARN_ON(unmapped != size)}): a driver unmapping what it never mapped, or twice
+ * @param unmapMismatches unmaps the kernel warns about: an {@code unmap_page} whose handle
+ *     translates to nothing ({@code WARN_ON(!phys)}, nothing is unmapped), or an unmap that cleared
+ *     less than its whole range ({@code WARN_ON(unmapped != size)}): a driver unmapping what it
+ *     never mapped, or twice
  * @param bytesMapped IOVA bytes mapped, granule-aligned
  * @param strictSyncs unmaps synced at once ({@code iommu_iotlb_sync}): every unmap of a strict domain
  * @param entriesQueued IOVA ranges put in a flush queue

@@ -120,6 +120,13 @@ public final class IommuDmaOps implements DmaOps {
     @Override
     public void unmapPage(Cpu cpu, Device dev, long dmaHandle, long size, DmaDirection dir, long attrs) {
         cpu.spend(Cost.DMA_UNMAP_CALL);
+        // iommu_iova_to_phys first (for the CPU sync and swiotlb checks, which do not apply here);
+        // a handle that translates to nothing is a driver bug: the kernel warns and unmaps nothing
+        cpu.spend(Cost.PT_WALK);
+        if (domain.ops().iovaToPhys(dmaHandle) == 0) {
+            cookie.stats().unmapMismatches.increment();
+            return;
+        }
         unmap(cpu, dmaHandle, size);
         cookie.stats().unmapped(cpu);
     }

@@ -36,6 +36,8 @@ public enum Cost {
     // Translation tables
     PTE_WRITE("pt.pteWriteNs", 10, CostCategory.PAGE_TABLE,
             "assumption: one PTE exchange (docs/sources.md)"),
+    PT_WALK("pt.walkNs", 30, CostCategory.PAGE_TABLE,
+            "assumption: iommu_iova_to_phys, one walk of the translation table (3-4 levels, usually cached), 10-50 ns"),
     TABLE_INSTALL("pt.tableInstallNs", 20, CostCategory.PAGE_TABLE,
             "assumption: one compare-and-set of a table entry (docs/sources.md)"),
     TABLE_ALLOC_CRST("pt.crstAllocNs", 2000, CostCategory.PAGE_TABLE,
