@@ -16,6 +16,7 @@ import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
 import org.iommulab.workload.FioOptions;
+import org.iommulab.workload.NvmeDrive;
 import org.iommulab.workload.MapBenchOptions;
 import org.iommulab.workload.NetperfOptions;
 import picocli.CommandLine.Command;
@@ -65,6 +66,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rwmixread", paramLabel = "PERCENT", description = "fio: share of reads (default 100)")
     private Integer rwmixread;
 
+    @Option(names = "--device", paramLabel = "nvme|nvme-fast",
+            description = "fio: the drive, NAND flash (~80 us, ~1 M IOPS) or low-latency flash (~10 us, ~10 M IOPS)"
+                    + " (default nvme)")
+    private String device;
+
     @Option(names = "--traffic", paramLabel = "tx|rx|both", description = "netperf: direction (default both)")
     private String traffic;
 
@@ -73,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--mtu", paramLabel = "BYTES", description = "netperf: MTU (default 1500)")
     private Integer mtu;
+
+    @Option(names = "--nic-gbps", paramLabel = "N", description = "netperf: the NIC's line rate in Gb/s (default 25)")
+    private Integer nicGbps;
 
     @Option(names = "--threads", paramLabel = "N", description = "mapbench: threads (default 1)")
     private Integer threads;
@@ -159,24 +168,27 @@ final class RunCommand implements Callable<Integer> {
     private WorkloadSpec workloadSpec() {
         switch (workload) {
             case "fio" -> {
-                rejectOthers("fio", traffic, queues, mtu, threads, granule, direction, delayNs, dmaBits);
+                rejectOthers("fio", traffic, queues, mtu, nicGbps, threads, granule, direction, delayNs, dmaBits);
                 FioOptions o = FioOptions.defaults();
                 o = numjobs == null ? o : o.withNumjobs(numjobs);
                 o = iodepth == null ? o : o.withIodepth(iodepth);
                 o = bs == null ? o : o.withBs(bs);
                 o = rwmixread == null ? o : o.withRwmixread(rwmixread);
+                o = device == null ? o : o.withDrive(NvmeDrive.parse(device));
                 return new WorkloadSpec.FioSpec(o);
             }
             case "netperf" -> {
-                rejectOthers("netperf", numjobs, iodepth, bs, rwmixread, threads, granule, direction, delayNs, dmaBits);
+                rejectOthers("netperf", numjobs, iodepth, bs, rwmixread, device, threads, granule, direction, delayNs,
+                        dmaBits);
                 NetperfOptions o = NetperfOptions.defaults();
                 o = traffic == null ? o : o.withTraffic(traffic(traffic));
                 o = queues == null ? o : o.withQueues(queues);
                 o = mtu == null ? o : o.withMtu(mtu);
+                o = nicGbps == null ? o : o.withNicGbps(nicGbps);
                 return new WorkloadSpec.NetperfSpec(o);
             }
             case "mapbench" -> {
-                rejectOthers("mapbench", numjobs, iodepth, bs, rwmixread, traffic, queues, mtu);
+                rejectOthers("mapbench", numjobs, iodepth, bs, rwmixread, device, traffic, queues, mtu, nicGbps);
                 MapBenchOptions o = MapBenchOptions.defaults();
                 o = threads == null ? o : o.withThreads(threads);
                 o = granule == null ? o : o.withGranule(granule);

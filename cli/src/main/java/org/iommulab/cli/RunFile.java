@@ -44,8 +44,9 @@ final class RunFile {
             Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"));
     /** Each workload's option keys; its other keys are derived. */
     private static final Map<String, Map<String, String>> WORKLOAD_OPTIONS = Map.of(
-            "fio", Map.of("numjobs", "--numjobs", "iodepth", "--iodepth", "bs", "--bs", "rwmixread", "--rwmixread"),
-            "netperf", Map.of("traffic", "--traffic", "queues", "--queues", "mtu", "--mtu"),
+            "fio", Map.of("numjobs", "--numjobs", "iodepth", "--iodepth", "bs", "--bs", "rwmixread", "--rwmixread",
+                    "drive", "--device"),
+            "netperf", Map.of("traffic", "--traffic", "queues", "--queues", "mtu", "--mtu", "nicGbps", "--nic-gbps"),
             "mapbench", Map.of("threads", "--threads", "granule", "--granule", "dir", "--direction",
                     "delayNs", "--delay-ns", "dmaBits", "--dma-bits"));
     /** Top-level keys a result holds that the run derives. */

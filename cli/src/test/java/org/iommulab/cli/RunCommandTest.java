@@ -205,7 +205,10 @@ class RunCommandTest {
         "--bs 2097152 --iodepth 65535 --numjobs 4096 | --numjobs 4096",
         "--repeat 1001 | --repeat 1001",
         "--hz 200 | --hz 200",
-        "--hz 0 | --hz 0"})
+        "--hz 0 | --hz 0",
+        "--device ssd | 'ssd'",
+        "--workload netperf --device nvme | --device",
+        "--workload netperf --nic-gbps 0 | nicGbps 0"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);
         String message = err.toString().strip();

@@ -24,6 +24,8 @@ public enum Cost {
             "assumption: queueing or freeing one flush-queue entry"),
     SPIN_LOCK("sim.spinLockNs", 20, CostCategory.DMA,
             "assumption: one uncontended spinlock acquire and release"),
+    LOCK_LINE_TRANSFER("sim.lockLineTransferNs", 100, CostCategory.DMA,
+            "assumption: a spinlock last held on another CPU: its cache line (and the data it guards) moves to this one, tens of ns within a chip to a few hundred across drawers"),
 
     // IOVA allocation
     IOVA_RCACHE_OP("iova.rcacheOpNs", 30, CostCategory.IOVA,
@@ -112,8 +114,16 @@ public enum Cost {
             "NVMe ceiling ~1 M IOPS per drive (vendor data sheets): one command per 1000 ns"),
     NVME_PAGE_TRANSFER("nvme.pageTransferNs", 820, CostCategory.DEVICE,
             "NVMe ceiling 3-7 GB/s per drive (vendor data sheets): 4 KiB per 820 ns is 5 GB/s"),
-    NIC_WIRE_KIB("nic.wireKiBNs", 328, CostCategory.DEVICE,
-            "assumption: a 25 Gb/s port, a common data-centre NIC speed: 8192 bits / 25 Gb/s = 328 ns per KiB"),
+    NVME_FAST_READ_LATENCY("nvmeFast.readLatencyNs", 10_000, CostCategory.DEVICE,
+            "low-latency flash 4 KiB random read ~10 us (vendor data sheets)"),
+    NVME_FAST_WRITE_LATENCY("nvmeFast.writeLatencyNs", 10_000, CostCategory.DEVICE,
+            "assumption: as the read; data sheets of low-latency flash list similar read and write latencies"),
+    NVME_FAST_LATENCY_JITTER("nvmeFast.latencyJitterNs", 1000, CostCategory.DEVICE,
+            "assumption: 10% of the read latency, as nvme.latencyJitterNs"),
+    NVME_FAST_COMMAND("nvmeFast.commandNs", 100, CostCategory.DEVICE,
+            "assumption: a ~10 M IOPS ceiling, a device (or a set of drives behind one function) fast enough that the host's DMA path, not the device, bounds a run"),
+    NVME_FAST_PAGE_TRANSFER("nvmeFast.pageTransferNs", 100, CostCategory.DEVICE,
+            "assumption: ~40 GB/s, so 4 KiB transfers do not bound the ~10 M IOPS"),
     NIC_ARRIVAL_JITTER("nic.arrivalJitterNs", 500, CostCategory.DEVICE,
             "assumption: frames reach a receive queue up to this much off the line-rate schedule (uneven RSS), drawn from the run's seed");
 

@@ -53,7 +53,7 @@ public final class Fio implements Workload {
         }
         NvmeModel[] drives = new NvmeModel[devices.length];
         for (int d = 0; d < devices.length; d++) {
-            drives[d] = new NvmeModel(engine, devices[d].name());
+            drives[d] = new NvmeModel(engine, devices[d].name(), options.drive());
         }
         int jobs = options.numjobs() == 0 ? engine.nrCpus() : options.numjobs();
         SplittableRandom seeds = new SplittableRandom(options.seed());

@@ -3,11 +3,11 @@ package org.iommulab.workload;
 /**
  * The options of {@link Fio}, named after fio's own: {@code numjobs} (0: one job per CPU),
  * {@code iodepth} per job, block size {@code bs} in bytes, {@code rwmixread} (percent of reads in
- * a random read/write mix), the size of the memory its buffers scatter over, the seed, and how
- * the driver handles mapping errors.
+ * a random read/write mix), the size of the memory its buffers scatter over, the seed, how the
+ * driver handles mapping errors, and the drive.
  */
 public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int memoryGiB, long seed,
-        MapRetry retry) {
+        MapRetry retry, NvmeDrive drive) {
 
     public static final int MAX_JOBS = 4096;
     /** NVMe allows 65536 entries per queue, one of which stays empty. */
@@ -32,37 +32,45 @@ public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int me
         if (retry == null) {
             throw new IllegalArgumentException("fio retry is missing; give a MapRetry");
         }
+        if (drive == null) {
+            throw new IllegalArgumentException("fio drive is missing; allowed nvme, nvme-fast");
+        }
     }
 
     /**
-     * 4 KiB random reads, one job per CPU at iodepth 32, over 16 GiB; a request that cannot be
+     * 4 KiB random reads, one job per CPU at iodepth 32, over 16 GiB, on a NAND drive; a request that cannot be
      * mapped is retried as blk-mq does, with BLK_MQ_RESOURCE_DELAY, and practically never failed.
      */
     public static FioOptions defaults() {
-        return new FioOptions(0, 32, 4096, 100, 16, 1, new MapRetry(MapRetry.MAX_TRIES, BLK_MQ_RESOURCE_DELAY_NS));
+        return new FioOptions(0, 32, 4096, 100, 16, 1, new MapRetry(MapRetry.MAX_TRIES, BLK_MQ_RESOURCE_DELAY_NS),
+                NvmeDrive.NVME);
     }
 
     public FioOptions withNumjobs(int n) {
-        return new FioOptions(n, iodepth, bs, rwmixread, memoryGiB, seed, retry);
+        return new FioOptions(n, iodepth, bs, rwmixread, memoryGiB, seed, retry, drive);
     }
 
     public FioOptions withIodepth(int n) {
-        return new FioOptions(numjobs, n, bs, rwmixread, memoryGiB, seed, retry);
+        return new FioOptions(numjobs, n, bs, rwmixread, memoryGiB, seed, retry, drive);
     }
 
     public FioOptions withBs(int n) {
-        return new FioOptions(numjobs, iodepth, n, rwmixread, memoryGiB, seed, retry);
+        return new FioOptions(numjobs, iodepth, n, rwmixread, memoryGiB, seed, retry, drive);
     }
 
     public FioOptions withRwmixread(int percent) {
-        return new FioOptions(numjobs, iodepth, bs, percent, memoryGiB, seed, retry);
+        return new FioOptions(numjobs, iodepth, bs, percent, memoryGiB, seed, retry, drive);
     }
 
     public FioOptions withSeed(long s) {
-        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, s, retry);
+        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, s, retry, drive);
     }
 
     public FioOptions withRetry(MapRetry r) {
-        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, r);
+        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, r, drive);
+    }
+
+    public FioOptions withDrive(NvmeDrive d) {
+        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, retry, d);
     }
 }

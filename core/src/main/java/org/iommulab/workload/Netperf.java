@@ -57,7 +57,7 @@ public final class Netperf implements Workload {
         }
         NicModel[] ports = new NicModel[devices.length];
         for (int d = 0; d < devices.length; d++) {
-            ports[d] = new NicModel(engine, devices[d].name());
+            ports[d] = new NicModel(engine, devices[d].name(), options.nicGbps());
         }
         int queues = options.queues() == 0 ? engine.nrCpus() : options.queues();
         SplittableRandom seeds = new SplittableRandom(options.seed());

@@ -5,10 +5,10 @@ package org.iommulab.workload;
  * CPU), the receive ring size in buffers, the MTU (a received frame fits one page-sized buffer),
  * the page fragments of each transmitted request and the requests each transmit queue keeps in
  * flight, the memory the buffers scatter over, the seed, the handling of mapping errors on
- * transmit, and how a send is mapped.
+ * transmit, how a send is mapped, and the NIC's line rate.
  */
 public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mtu, int txFragments,
-        int txDepth, int memoryGiB, long seed, MapRetry retry, TxMapping txMapping) {
+        int txDepth, int memoryGiB, long seed, MapRetry retry, TxMapping txMapping, int nicGbps) {
 
     /** Which way data streams: netperf's TCP_STREAM sends, TCP_MAERTS receives. */
     public enum Traffic { TX, RX, BOTH }
@@ -29,6 +29,9 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
     /** {@code MAX_SKB_FRAGS} with 4 KiB pages. */
     public static final int MAX_SKB_FRAGS = 17;
     public static final int MAX_TX_DEPTH = 4096;
+    /** A 25 Gb/s port, a common data-centre NIC speed (assumption). */
+    public static final int DEFAULT_NIC_GBPS = 25;
+    public static final int MAX_NIC_GBPS = 1600;
 
     public NetperfOptions {
         if (traffic == null) {
@@ -46,57 +49,64 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
         if (txMapping == null) {
             throw new IllegalArgumentException("netperf txMapping is missing; allowed MAP_SG, MAP_PAGE_PER_FRAGMENT");
         }
+        OptionRange.requireRange("netperf nicGbps", nicGbps, 1, MAX_NIC_GBPS);
     }
 
-    /** The options with sends mapped by one {@code dma_map_sg}. */
+    /** The options with sends mapped by one {@code dma_map_sg}, on a 25 Gb/s port. */
     public NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mtu, int txFragments, int txDepth,
             int memoryGiB, long seed, MapRetry retry) {
-        this(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, TxMapping.MAP_SG);
+        this(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, TxMapping.MAP_SG,
+                DEFAULT_NIC_GBPS);
     }
 
     /**
      * Both directions, one queue pair per CPU, 1024-buffer rings, MTU 1500, 64 KiB sends (16 page
      * fragments, as TSO sends) with 32 in flight per queue, 16 GiB; a send whose mapping fails is
      * dropped, as ndo_start_xmit drops it, and the next waits 10 us (assumption); a send is mapped
-     * with one {@code dma_map_sg}.
+     * with one {@code dma_map_sg}; a 25 Gb/s port.
      */
     public static NetperfOptions defaults() {
         return new NetperfOptions(Traffic.BOTH, 0, 1024, 1500, 16, 32, 16, 1, new MapRetry(1, 10_000));
     }
 
     public NetperfOptions withTraffic(Traffic t) {
-        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withQueues(int n) {
-        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withRxRingSize(int n) {
-        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withMtu(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withTxFragments(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withTxDepth(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry, txMapping);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withSeed(long s) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry, txMapping);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry, txMapping, nicGbps);
     }
 
     public NetperfOptions withRetry(MapRetry r) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r, txMapping);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r, txMapping, nicGbps);
     }
 
     public NetperfOptions withTxMapping(TxMapping m) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, m);
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, m, nicGbps);
+    }
+
+    public NetperfOptions withNicGbps(int gbps) {
+        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping,
+                gbps);
     }
 }

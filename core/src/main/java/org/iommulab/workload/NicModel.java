@@ -1,11 +1,10 @@
 package org.iommulab.workload;
 
-import org.iommulab.sim.Cost;
 import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualSerialResource;
 
 /**
- * A NIC port bounded by its line rate ({@link Cost#NIC_WIRE_KIB} per KiB on the wire), full
+ * A NIC port bounded by its line rate ({@link NetperfOptions#nicGbps}), full
  * duplex: transmitted frames queue on the port's transmit side, a serial resource; received
  * frames arrive at most at line rate. Each frame carries Ethernet's 38 bytes of framing on the
  * wire beyond the IP packet.
@@ -19,14 +18,10 @@ final class NicModel {
     static final int ETH_WIRE_OVERHEAD = 38;
 
     private final VirtualSerialResource tx;
-    private final long wireKiBNs;
+    private final int gbps;
 
-    NicModel(VirtualEngine engine, String name) {
-        this.wireKiBNs = engine.costs().ns(Cost.NIC_WIRE_KIB);
-        if (wireKiBNs == 0) {
-            throw new IllegalArgumentException(
-                    "NIC cost " + Cost.NIC_WIRE_KIB.key() + " is 0, an infinite line rate; give it a value > 0");
-        }
+    NicModel(VirtualEngine engine, String name, int gbps) {
+        this.gbps = gbps;
         this.tx = engine.newSerialResource(name + ".tx");
     }
 
@@ -42,7 +37,8 @@ final class NicModel {
         return tx.reserve(atNs, ns) + ns;
     }
 
-    private long wireNs(long wireBytes) {
-        return (wireBytes * wireKiBNs + 1023) / 1024;
+    /** Bits over the line rate, rounded up: at {@code gbps} Gb/s a bit takes 1/gbps ns. */
+    long wireNs(long wireBytes) {
+        return (wireBytes * 8 + gbps - 1) / gbps;
     }
 }

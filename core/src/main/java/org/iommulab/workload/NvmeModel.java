@@ -7,10 +7,10 @@ import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualSerialResource;
 
 /**
- * An NVMe-like drive seen from the host: a command submitted at t completes after the media
- * latency, but no earlier than its turn through two serial ceilings, the controller (one command
- * per {@link Cost#NVME_COMMAND}, the IOPS ceiling) and the data transfer
- * ({@link Cost#NVME_PAGE_TRANSFER} per 4 KiB, the bandwidth ceiling). Below the ceilings every
+ * An NVMe-like drive seen from the host ({@link NvmeDrive}): a command submitted at t completes
+ * after the media latency, but no earlier than its turn through two serial ceilings, the
+ * controller (one command per {@code commandNs}, the IOPS ceiling) and the data transfer
+ * ({@code pageTransferNs} per 4 KiB, the bandwidth ceiling). Below the ceilings every
  * I/O sees the latency; at them, completions are spaced by the ceiling, as on a saturated drive.
  *
  * <p>Simplified: no internal queues, channels or garbage collection, and the latency of a large
@@ -26,17 +26,17 @@ final class NvmeModel {
     private final long pageTransferNs;
     private final long latencyJitterNs;
 
-    NvmeModel(VirtualEngine engine, String name) {
+    NvmeModel(VirtualEngine engine, String name, NvmeDrive drive) {
         CostModel costs = engine.costs();
-        this.readLatencyNs = costs.ns(Cost.NVME_READ_LATENCY);
-        this.writeLatencyNs = costs.ns(Cost.NVME_WRITE_LATENCY);
-        this.commandNs = costs.ns(Cost.NVME_COMMAND);
-        this.pageTransferNs = costs.ns(Cost.NVME_PAGE_TRANSFER);
-        this.latencyJitterNs = costs.ns(Cost.NVME_LATENCY_JITTER);
+        this.readLatencyNs = costs.ns(drive.readLatency);
+        this.writeLatencyNs = costs.ns(drive.writeLatency);
+        this.commandNs = costs.ns(drive.command);
+        this.pageTransferNs = costs.ns(drive.pageTransfer);
+        this.latencyJitterNs = costs.ns(drive.latencyJitter);
         if (Math.min(readLatencyNs, writeLatencyNs) + commandNs + pageTransferNs == 0) {
-            throw new IllegalArgumentException("NVMe costs " + Cost.NVME_READ_LATENCY.key() + ", "
-                    + Cost.NVME_WRITE_LATENCY.key() + ", " + Cost.NVME_COMMAND.key() + " and "
-                    + Cost.NVME_PAGE_TRANSFER.key() + " leave an I/O taking 0 ns; give one a value > 0");
+            throw new IllegalArgumentException("NVMe costs " + drive.readLatency.key() + ", "
+                    + drive.writeLatency.key() + ", " + drive.command.key() + " and "
+                    + drive.pageTransfer.key() + " leave an I/O taking 0 ns; give one a value > 0");
         }
         this.controller = engine.newSerialResource(name + ".controller");
         this.transfer = engine.newSerialResource(name + ".transfer");
@@ -44,7 +44,7 @@ final class NvmeModel {
 
     /**
      * A command for {@code bytes} submitted at {@code atNs}; returns when it completes. Its media
-     * latency is longer by a uniform share of {@link Cost#NVME_LATENCY_JITTER} drawn from {@code random}.
+     * latency is longer by a uniform share of the drive's latency jitter drawn from {@code random}.
      */
     long submit(long atNs, long bytes, boolean write, SplittableRandom random) {
         long commandDone = controller.reserve(atNs, commandNs) + commandNs;

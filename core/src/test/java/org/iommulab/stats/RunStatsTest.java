@@ -85,11 +85,12 @@ class RunStatsTest {
         CpuTime cpu = sample().cpu();
         long rpcit = CostModel.defaults().ns(Cost.RPCIT_LPAR);
         long lock = CostModel.defaults().ns(Cost.SPIN_LOCK);
+        long line = CostModel.defaults().ns(Cost.LOCK_LINE_TRANSFER);
         assertThat(cpu.byCategoryNs()).containsEntry(CostCategory.FLUSH, 2 * rpcit)
                 .containsEntry(CostCategory.LOCK_WAIT, rpcit + lock)
-                .containsEntry(CostCategory.DMA, 2 * lock);
-        assertThat(cpu.busyNs()).isEqualTo(3 * rpcit + 3 * lock);
-        assertThat(cpu.utilisation(1_000_000)).isEqualTo((3 * rpcit + 3 * lock) / 2e6);
+                .containsEntry(CostCategory.DMA, 2 * lock + line);
+        assertThat(cpu.busyNs()).isEqualTo(3 * rpcit + 3 * lock + line);
+        assertThat(cpu.utilisation(1_000_000)).isEqualTo((3 * rpcit + 3 * lock + line) / 2e6);
         @SuppressWarnings("unchecked")
         Map<String, Object> byCategory = (Map<String, Object>) ((Map<String, Object>) sample().toMap().get("cpu"))
                 .get("byCategoryNs");

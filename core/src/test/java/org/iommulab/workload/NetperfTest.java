@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NetperfTest {
 
     private static final CostModel COSTS = CostModel.defaults();
-    /** A 1500-byte packet and 38 bytes of framing at 328 ns per KiB. */
-    private static final long FRAME_NS = (1538 * COSTS.ns(Cost.NIC_WIRE_KIB) + 1023) / 1024;
+    /** A 1500-byte packet and 38 bytes of framing at 25 Gb/s, rounded up to whole ns. */
+    private static final long FRAME_NS = (1538 * 8 + 24) / 25;
 
     private static Device nic(FakeDmaOps ops) {
         return WorkloadFixtures.device("eth0", ops);
@@ -70,7 +70,7 @@ class NetperfTest {
         IoResult tx = netperf.txResult();
         long bytes = 16 * 4096;
         long frames = (bytes + 1499) / 1500;
-        long sendNs = ((bytes + frames * NicModel.ETH_WIRE_OVERHEAD) * COSTS.ns(Cost.NIC_WIRE_KIB) + 1023) / 1024;
+        long sendNs = ((bytes + frames * NicModel.ETH_WIRE_OVERHEAD) * 8 + 24) / 25;
         assertThat(tx.completed()).isLessThanOrEqualTo(durationNs / sendNs).isGreaterThan(durationNs / sendNs * 9 / 10);
         assertThat(tx.bytes()).isEqualTo(tx.completed() * bytes);
         assertThat(ops.maxOutstanding(0)).isEqualTo(32);

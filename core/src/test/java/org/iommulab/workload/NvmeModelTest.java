@@ -17,14 +17,14 @@ class NvmeModelTest {
 
     @Test
     void belowTheCeilingsEachCommandSeesTheLatency() {
-        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0");
+        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
         assertThat(drive.submit(0, 4096, false, SEED)).isEqualTo(80_000);
         assertThat(drive.submit(5_000, 4096, true, SEED)).isEqualTo(25_000);
     }
 
     @Test
     void aBurstIsSpacedByTheCommandCeiling() {
-        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0");
+        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
         long last = 0;
         for (int i = 0; i < 200; i++) {
             last = drive.submit(0, 4096, false, SEED);
@@ -43,7 +43,7 @@ class NvmeModelTest {
     }
 
     private static long[] latencies(long seed) {
-        NvmeModel drive = new NvmeModel(new VirtualEngine(1, CostModel.defaults()), "nvme0");
+        NvmeModel drive = new NvmeModel(new VirtualEngine(1, CostModel.defaults()), "nvme0", NvmeDrive.NVME);
         SplittableRandom random = new SplittableRandom(seed);
         long[] out = new long[20];
         for (int i = 0; i < out.length; i++) {
@@ -55,7 +55,7 @@ class NvmeModelTest {
 
     @Test
     void aLargeTransferTakesLongerThanTheLatency() {
-        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0");
+        NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
         // 1 MiB = 256 pages of 820 ns after 1 us in the controller
         assertThat(drive.submit(0, 1 << 20, false, SEED)).isEqualTo(1_000 + 256 * 820);
     }

@@ -9,7 +9,10 @@ import org.iommulab.sim.SpinLock;
  * A spinlock in virtual time: a {@link VirtualSerialResource} whose wait the spinning CPU books as
  * {@link CostCategory#LOCK_WAIT} (or another category chosen at creation, e.g. hypervisor time for
  * QEMU's global lock). Each acquisition also spends {@link Cost#SPIN_LOCK}, the price of an
- * uncontended lock and unlock, so callers must not spend it again. Built with a handoff it is a
+ * uncontended lock and unlock, so callers must not spend it again. A guest kernel lock (waits
+ * booked as lock wait) last held by another CPU also costs {@link Cost#LOCK_LINE_TRANSFER} while
+ * held: its line must move first, so a lock that bounces between CPUs serialises them longer than
+ * one that stays put. A hypervisor's lock leaves that to its own costs. Built with a handoff it is a
  * sleeping lock instead: a waiter is woken by the release and runs only a handoff later.
  *
  * <p>Differs from a real lock in one way: an event runs to its end before the next one starts, so a
@@ -23,6 +26,7 @@ final class VirtualSpinLock implements SpinLock {
     private final CostCategory waitCategory;
     private final long handoffNs;
     private VirtualCpu holder;
+    private VirtualCpu lastHolder;
 
     VirtualSpinLock(VirtualSerialResource resource, CostCategory waitCategory, long handoffNs) {
         this.resource = resource;
@@ -38,7 +42,11 @@ final class VirtualSpinLock implements SpinLock {
         }
         resource.acquire(c, waitCategory, handoffNs);
         c.spend(Cost.SPIN_LOCK);
+        if (lastHolder != null && lastHolder != c && waitCategory == CostCategory.LOCK_WAIT) {
+            c.spend(Cost.LOCK_LINE_TRANSFER);
+        }
         holder = c;
+        lastHolder = c;
     }
 
     @Override

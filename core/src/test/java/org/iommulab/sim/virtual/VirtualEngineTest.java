@@ -112,7 +112,9 @@ class VirtualEngineTest {
         VirtualEngine engine = new VirtualEngine(n, COSTS);
         SpinLock lock = engine.newSpinLock("fq_lock");
         long hold = 5 * COSTS.ns(Cost.PTE_WRITE);
-        long perHolder = COSTS.ns(Cost.SPIN_LOCK) + hold;
+        long first = COSTS.ns(Cost.SPIN_LOCK) + hold;
+        // every later holder first pulls the lock's line over from the CPU before it
+        long perHolder = first + COSTS.ns(Cost.LOCK_LINE_TRANSFER);
         for (int i = 0; i < n; i++) {
             engine.post(i, 0, cpu -> {
                 lock.lock(cpu);
@@ -126,12 +128,13 @@ class VirtualEngineTest {
         long totalWait = 0;
         for (int i = 0; i < n; i++) {
             VirtualCpu cpu = engine.cpu(i);
-            assertThat(cpu.busyNs(CostCategory.LOCK_WAIT)).isEqualTo(i * perHolder);
-            assertThat(cpu.nowNs()).isEqualTo((i + 1) * perHolder);
-            totalWait += i * perHolder;
+            long wait = i == 0 ? 0 : first + (i - 1) * perHolder;
+            assertThat(cpu.busyNs(CostCategory.LOCK_WAIT)).isEqualTo(wait);
+            assertThat(cpu.nowNs()).isEqualTo(wait + (i == 0 ? first : perHolder));
+            totalWait += wait;
         }
         assertThat(engine.resourceStats()).containsExactly(
-                new VirtualResourceStats("fq_lock", n, n - 1, totalWait, n * perHolder));
+                new VirtualResourceStats("fq_lock", n, n - 1, totalWait, first + (n - 1) * perHolder));
         assertThat(engine.busyNs(CostCategory.LOCK_WAIT)).isEqualTo(totalWait);
     }
 
@@ -170,7 +173,8 @@ class VirtualEngineTest {
 
         engine.runUntil(Long.MAX_VALUE);
 
-        assertThat(engine.resourceStats().get(0)).isEqualTo(new VirtualResourceStats("l", 2, 0, 0, 2 * COSTS.ns(Cost.SPIN_LOCK)));
+        assertThat(engine.resourceStats().get(0)).isEqualTo(new VirtualResourceStats("l", 2, 0, 0,
+                2 * COSTS.ns(Cost.SPIN_LOCK) + COSTS.ns(Cost.LOCK_LINE_TRANSFER)));
     }
 
     @Test
