@@ -2,8 +2,8 @@ package org.iommulab.kernel;
 
 /**
  * {@code struct device} as the DMA and IOMMU layers see it (include/linux/device.h): a name, a DMA
- * mask, whether it is untrusted, the per-device IOMMU data, the DMA ops its driver calls through
- * and how its register writes reach it.
+ * mask, whether it is untrusted, the per-device IOMMU data, the DMA ops its driver calls through,
+ * and on the hardware side how its register writes reach it and how its DMA is translated.
  */
 public final class Device {
 
@@ -18,6 +18,7 @@ public final class Device {
     private volatile long dmaMask = 0xffff_ffffL;
     private volatile DmaOps dmaOps;
     private volatile Mmio mmio = Mmio.DIRECT;
+    private volatile DeviceTranslation translation = DeviceTranslation.IDENTITY;
     private volatile long maxSegSize = DEFAULT_MAX_SEG_SIZE;
 
     public Device(String name) {
@@ -74,6 +75,15 @@ public final class Device {
             throw new IllegalArgumentException("max segment size " + bytes + " bytes; allowed 1.." + MAX_SEG_SIZE_LIMIT);
         }
         maxSegSize = bytes;
+    }
+
+    /** How the device's own DMA reaches memory: the platform's translation, its IOTLB included. */
+    public DeviceTranslation translation() {
+        return translation;
+    }
+
+    public void setTranslation(DeviceTranslation translation) {
+        this.translation = translation;
     }
 
     /** How the driver's register writes reach the device. */

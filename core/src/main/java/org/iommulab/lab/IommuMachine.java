@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
@@ -104,7 +105,21 @@ final class IommuMachine implements Machine {
     @Override
     public DeviceTranslation plugDevice() {
         Object ops = dmaLayer.dmaIommu().domain().ops();
-        return ops instanceof X86IommuDomain x86 ? x86::translate : ((VirtioIommuDomain) ops)::translate;
+        if (ops instanceof X86IommuDomain x86) {
+            return new DeviceTranslation() {
+                @Override
+                public long translate(long iova, boolean write) {
+                    return x86.translate(iova, write);
+                }
+
+                @Override
+                public long iotlbMisses() {
+                    return x86.iotlbMisses();
+                }
+            };
+        }
+        // the host IOMMU's own IOTLB is not modelled: no access counts as a miss
+        return DeviceTranslation.uncached(((VirtioIommuDomain) ops)::translate);
     }
 
     @Override

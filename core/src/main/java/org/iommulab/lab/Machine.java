@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;

@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
 import org.iommulab.dma.legacy.LegacyS390Dma;
 import org.iommulab.iommu.DmaIommuOptions;
@@ -141,7 +142,7 @@ final class S390Machine implements Machine {
         if (hardware == null) {
             hardware = lpar != null ? lpar.plug(fn, IOTLB_ENTRIES) : hypervisor.plug(fn, IOTLB_ENTRIES);
         }
-        return hardware::translate;
+        return hardware;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.iommulab.lab;
 
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
+import org.iommulab.stats.DeviceCounts;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +88,10 @@ public final class Simulation {
         VirtualEngine engine = new VirtualEngine(s.cpus(), costs, s.timerWheel());
         StaleWindowTracker tracker = new StaleWindowTracker();
         Machine machine = Machines.build(s, engine, tracker);
+        DeviceTranslation hardware = machine.plugDevice();
+        for (Device d : machine.devices()) {
+            d.setTranslation(hardware);
+        }
         Workload workload = s.workload().create(s.seed());
         workload.start(engine, machine.devices());
         long t = s.durationMs() * 1_000_000L;
@@ -118,6 +125,7 @@ public final class Simulation {
                 machine.flushQueue(),
                 StaleWindow.at(tracker, virtualNs),
                 machine.hypervisor(),
+                new DeviceCounts(hardware.iotlbMisses(), r.translationFaults()),
                 machine.memory(),
                 resources,
                 RunWarnings.of(s, machine, io, engine.costs()),

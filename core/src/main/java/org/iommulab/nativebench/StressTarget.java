@@ -3,7 +3,7 @@ package org.iommulab.nativebench;
 import java.util.function.LongSupplier;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
-import org.iommulab.lab.DeviceTranslation;
+import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.lab.Machine;
 
 /**

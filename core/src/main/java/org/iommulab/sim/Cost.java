@@ -104,6 +104,8 @@ public enum Cost {
             "assumption: allocating and zeroing one 4 KiB VT-d table page, 1-2 us like the s390 tables (docs/sources.md)"),
 
     // Device side
+    DEVICE_IOTLB_MISS("device.iotlbMissNs", 656, CostCategory.DEVICE,
+            "a device-side IOTLB miss: ~65 ns plus 3 memory reads of ~197 ns (Rubin et al., \"Fast & Safe IO Memory Protection\", SOSP 2024: 1.8-4.4 reads per 4 KiB translation)"),
     NVME_READ_LATENCY("nvme.readLatencyNs", 80_000, CostCategory.DEVICE,
             "NVMe 4 KiB random read on NAND flash ~80 us (vendor data sheets)"),
     NVME_WRITE_LATENCY("nvme.writeLatencyNs", 20_000, CostCategory.DEVICE,

@@ -32,6 +32,7 @@ public record RunStats(
         FlushQueueCounts flushQueue,
         StaleWindow staleWindow,
         HypervisorCounts hypervisor,
+        DeviceCounts device,
         MemoryUse memory,
         List<VirtualResourceStats> locks,
         List<String> warnings,
@@ -70,6 +71,7 @@ public record RunStats(
                 .put("staleWindowNs", staleWindow.toMap())
                 .put("staleWindowPeakPages", staleWindow.peakPages())
                 .put("hypervisor", hypervisor.toMap())
+                .put("device", device.toMap())
                 .put("memory", memory.toMap())
                 .put("locks", lockMaps)
                 .put("virtualTimeNs", virtualTimeNs)

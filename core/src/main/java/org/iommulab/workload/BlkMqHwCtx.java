@@ -92,7 +92,7 @@ final class BlkMqHwCtx {
         private boolean fromRun;
 
         Request(int maxSegments, BlockLimits limits) {
-            this.request = new SgRequest(dev, source, counters, maxSegments, limits, false);
+            this.request = new SgRequest(dev, source, counters, maxSegments, limits, false, engine.costs());
         }
 
         private void submit(Cpu cpu) {

@@ -97,8 +97,8 @@ public final class Fio implements Workload {
         }
 
         @Override
-        public long transfer(long atNs, ScatterList sg, DmaDirection dir) {
-            return drive.submit(atNs, sg.totalLength(), dir == DmaDirection.TO_DEVICE, random);
+        public long transfer(long atNs, ScatterList sg, DmaDirection dir, long translationNs) {
+            return drive.submit(atNs, sg.totalLength(), dir == DmaDirection.TO_DEVICE, translationNs, random);
         }
 
         @Override

@@ -19,6 +19,7 @@ public final class IoCounters {
     private long failed;
     private long mapErrors;
     private long bytes;
+    private long translationFaults;
 
     /** A new I/O entered the driver. */
     void submit() {
@@ -37,6 +38,11 @@ public final class IoCounters {
         failed++;
     }
 
+    /** The device met {@code faults} accesses it could not translate; their I/O will fail. */
+    void translationFaults(long faults) {
+        translationFaults += faults;
+    }
+
     /** One attempt to map an I/O's buffers returned an error. */
     void mapError() {
         mapErrors++;
@@ -53,6 +59,6 @@ public final class IoCounters {
             throw new IllegalStateException("I/O accounting broken: submitted " + submitted
                     + " != completed " + completed + " + failed " + failed + " + in flight " + inFlight);
         }
-        return new IoResult(submitted, completed, failed, inFlight, mapErrors, bytes, latencyNs.copy());
+        return new IoResult(submitted, completed, failed, inFlight, mapErrors, bytes, latencyNs.copy(), translationFaults);
     }
 }

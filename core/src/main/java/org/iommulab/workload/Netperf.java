@@ -129,8 +129,9 @@ public final class Netperf implements Workload {
         }
 
         @Override
-        public long transfer(long atNs, ScatterList sg, DmaDirection dir) {
-            return port.transmit(atNs, sg.totalLength(), options.mtu());
+        public long transfer(long atNs, ScatterList sg, DmaDirection dir, long translationNs) {
+            // the NIC reads the buffers, walking what its IOTLB misses, before the frames go out
+            return port.transmit(atNs + translationNs, sg.totalLength(), options.mtu());
         }
 
         @Override

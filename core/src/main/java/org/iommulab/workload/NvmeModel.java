@@ -43,14 +43,17 @@ final class NvmeModel {
     }
 
     /**
-     * A command for {@code bytes} submitted at {@code atNs}; returns when it completes. Its media
+     * A command for {@code bytes} submitted at {@code atNs} whose DMA also waits for
+     * {@code translationNs} of IOTLB walks; returns when it completes. Walks of different commands
+     * overlap (the device keeps several translations in flight, an assumption), so they lengthen
+     * their own command and use none of the controller's or transfer path's time. Its media
      * latency is longer by a uniform share of the drive's latency jitter drawn from {@code random}.
      */
-    long submit(long atNs, long bytes, boolean write, SplittableRandom random) {
+    long submit(long atNs, long bytes, boolean write, long translationNs, SplittableRandom random) {
         long commandDone = controller.reserve(atNs, commandNs) + commandNs;
         long transferNs = (bytes * pageTransferNs + RandomPages.PAGE_SIZE - 1) / RandomPages.PAGE_SIZE;
         long transferDone = transfer.reserve(commandDone, transferNs) + transferNs;
         long latency = (write ? writeLatencyNs : readLatencyNs) + (latencyJitterNs == 0 ? 0 : random.nextLong(latencyJitterNs + 1));
-        return Math.max(atNs + latency, transferDone);
+        return Math.max(atNs + latency, transferDone) + translationNs;
     }
 }

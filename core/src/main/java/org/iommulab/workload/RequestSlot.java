@@ -31,7 +31,8 @@ final class RequestSlot {
             MapRetry retry, int maxSegments, boolean mapPerSegment, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;
-        this.request = new SgRequest(dev, source, counters, maxSegments, BlockLimits.NONE, mapPerSegment);
+        this.request = new SgRequest(dev, source, counters, maxSegments, BlockLimits.NONE, mapPerSegment,
+                engine.costs());
         this.retry = retry;
         this.stop = stop;
     }

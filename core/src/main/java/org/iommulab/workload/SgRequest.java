@@ -5,6 +5,8 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.ScatterList;
+import org.iommulab.sim.Cost;
+import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 
 /**
@@ -25,6 +27,8 @@ final class SgRequest {
     /** The I/O as the source fills it. */
     private final ScatterList sg;
     private final boolean perSegment;
+    /** Device time per IOTLB miss, {@link Cost#DEVICE_IOTLB_MISS}. */
+    private final long missNs;
     /** The requests the block layer split the I/O into, by {@link #limits}; just {@link #sg} when it fits. */
     private ScatterList[] parts;
     private int nparts;
@@ -32,13 +36,16 @@ final class SgRequest {
     private long startNs;
     private int tries;
     private boolean busy;
+    /** The device met an access it could not translate: the I/O ends as an error. */
+    private boolean faulted;
 
     /**
      * @param limits the block layer's limits an I/O is split by (each part its own map and command)
      * @param perSegment map each segment with {@code dma_map_page} instead of one {@code dma_map_sg}
      */
     SgRequest(Device dev, RequestSource source, IoCounters counters, int maxSegments, BlockLimits limits,
-            boolean perSegment) {
+            boolean perSegment, CostModel costs) {
+        this.missNs = costs.ns(Cost.DEVICE_IOTLB_MISS);
         this.dev = dev;
         this.source = source;
         this.counters = counters;
@@ -119,9 +126,34 @@ final class SgRequest {
         long doneNs = 0;
         for (int k = 0; k < nparts; k++) {
             dev.mmio().write(cpu);
-            doneNs = Math.max(doneNs, source.transfer(cpu.nowNs(), parts[k], dir));
+            long misses = dev.translation().iotlbMisses();
+            translate(parts[k]);
+            long translationNs = (dev.translation().iotlbMisses() - misses) * missNs;
+            doneNs = Math.max(doneNs, source.transfer(cpu.nowNs(), parts[k], dir, translationNs));
         }
         return doneNs;
+    }
+
+    /**
+     * The device's DMA of one request, page by page through the platform's translation: a write
+     * to memory for a read from the device. An access that faults fails the I/O.
+     */
+    private void translate(ScatterList part) {
+        boolean write = dir != DmaDirection.TO_DEVICE;
+        long faults = 0;
+        for (int i = 0; i < part.dmaNents(); i++) {
+            long start = part.dmaAddress(i);
+            long end = start + part.dmaLength(i);
+            for (long page = start & ~(RandomPages.PAGE_SIZE - 1L); page < end; page += RandomPages.PAGE_SIZE) {
+                if (dev.translation().translate(Math.max(page, start), write) < 0) {
+                    faults++;
+                }
+            }
+        }
+        if (faults > 0) {
+            faulted = true;
+            counters.translationFaults(faults);
+        }
     }
 
     private boolean mapEachSegment(Cpu cpu, ScatterList part) {
@@ -165,7 +197,7 @@ final class SgRequest {
     /**
      * The device is done with every part: for each the driver acknowledges the completion with a
      * doorbell write (an NVMe completion-queue head, a NIC's interrupt re-arm) and unmaps it; the
-     * I/O counts completed once.
+     * I/O counts completed once, or failed if the device met a translation fault.
      */
     void complete(Cpu cpu) {
         for (int k = 0; k < nparts; k++) {
@@ -173,7 +205,12 @@ final class SgRequest {
             unmap(cpu, parts[k]);
         }
         busy = false;
-        counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+        if (faulted) {
+            faulted = false;
+            counters.fail();
+        } else {
+            counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
+        }
     }
 
     /** True while submitted and neither completed nor failed. */

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.ScatterList;
@@ -112,7 +113,7 @@ class StressCheckerTest {
         Device dev = new Device("planted");
         dev.setDmaMaskBits(64);
         dev.setDmaOps(ops);
-        StressTarget target = new StressTarget("planted", dev, ops::translate, new DomainGeometry(BASE, -1L, true),
+        StressTarget target = new StressTarget("planted", dev, DeviceTranslation.uncached(ops::translate), new DomainGeometry(BASE, -1L, true),
                 FlushClock.IMMEDIATE, () -> 0);
         try (NativeEngine engine = new NativeEngine(2)) {
             StressResult r = StressRun.runOne(target, engine, 100_000_000L, 3);

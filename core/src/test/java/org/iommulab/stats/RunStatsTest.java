@@ -25,7 +25,7 @@ class RunStatsTest {
             "flushQueue.timerFlushes", "staleWindowNs.p50", "staleWindowNs.p99", "staleWindowNs.max", "staleWindowNs.lowerBound",
             "staleWindowPeakPages", "hypervisor.exits", "hypervisor.pciStores", "hypervisor.pagesWalked",
             "hypervisor.shadowLookups", "hypervisor.hostMaps", "hypervisor.hostUnmaps", "hypervisor.hostUnmapPages",
-            "hypervisor.emptyHostUnmaps", "hypervisor.shadowPeakEntries", "virtualTimeNs", "wallTimeMs");
+            "hypervisor.emptyHostUnmaps", "hypervisor.shadowPeakEntries", "device.iotlbMisses", "device.translationFaults", "virtualTimeNs", "wallTimeMs");
 
     static RunStats sample() {
         VirtualEngine engine = new VirtualEngine(2, CostModel.defaults());
@@ -48,7 +48,8 @@ class RunStatsTest {
         config.put("dma", "lazy-single");
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
-                StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 0, 40, 40, 5, 4, 4, 0, 7), new MemoryUse(4096, 8192),
+                StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 0, 40, 40, 5, 4, 4, 0, 7), new DeviceCounts(6, 0),
+                new MemoryUse(4096, 8192),
                 engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
                 LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12);
     }

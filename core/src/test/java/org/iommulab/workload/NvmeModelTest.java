@@ -18,8 +18,8 @@ class NvmeModelTest {
     @Test
     void belowTheCeilingsEachCommandSeesTheLatency() {
         NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
-        assertThat(drive.submit(0, 4096, false, SEED)).isEqualTo(80_000);
-        assertThat(drive.submit(5_000, 4096, true, SEED)).isEqualTo(25_000);
+        assertThat(drive.submit(0, 4096, false, 0, SEED)).isEqualTo(80_000);
+        assertThat(drive.submit(5_000, 4096, true, 0, SEED)).isEqualTo(25_000);
     }
 
     @Test
@@ -27,7 +27,7 @@ class NvmeModelTest {
         NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
         long last = 0;
         for (int i = 0; i < 200; i++) {
-            last = drive.submit(0, 4096, false, SEED);
+            last = drive.submit(0, 4096, false, 0, SEED);
         }
         // the 200th command leaves the controller at 200 us and its 4 KiB then takes 820 ns
         assertThat(last).isEqualTo(200_000 + 820);
@@ -48,7 +48,7 @@ class NvmeModelTest {
         long[] out = new long[20];
         for (int i = 0; i < out.length; i++) {
             long at = i * 1_000_000L; // far apart: no ceiling is reached
-            out[i] = drive.submit(at, 4096, false, random) - at;
+            out[i] = drive.submit(at, 4096, false, 0, random) - at;
         }
         return out;
     }
@@ -57,6 +57,6 @@ class NvmeModelTest {
     void aLargeTransferTakesLongerThanTheLatency() {
         NvmeModel drive = new NvmeModel(new VirtualEngine(1, STEADY), "nvme0", NvmeDrive.NVME);
         // 1 MiB = 256 pages of 820 ns after 1 us in the controller
-        assertThat(drive.submit(0, 1 << 20, false, SEED)).isEqualTo(1_000 + 256 * 820);
+        assertThat(drive.submit(0, 1 << 20, false, 0, SEED)).isEqualTo(1_000 + 256 * 820);
     }
 }

@@ -1,5 +1,6 @@
 package org.iommulab.platform.device;
 
+import org.iommulab.kernel.DeviceTranslation;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reach. The platform's flushes call {@link #invalidate}.
  *
  * <p>Device time for a miss ({@code device.iotlbMissNs}) is not spent here, since the device is
- * not a CPU; {@link #misses} counts the walks for whoever prices them.
+ * not a CPU; {@link #misses} counts the walks for the workload's device model to price.
  */
-public final class IotlbDevice {
+public final class IotlbDevice implements DeviceTranslation {
 
     /** {@link #translate} result: the page has no translation. */
     public static final long FAULT_UNMAPPED = -1;
@@ -38,6 +39,7 @@ public final class IotlbDevice {
      *
      * @return the physical address reached, or {@link #FAULT_UNMAPPED} / {@link #FAULT_PROTECTION}
      */
+    @Override
     public long translate(long iova, boolean write) {
         long pfn = iova >>> PAGE_SHIFT;
         long t = iotlb.lookup(pfn);
@@ -87,6 +89,11 @@ public final class IotlbDevice {
     /** Translations walked from the source. */
     public long misses() {
         return misses.get();
+    }
+
+    @Override
+    public long iotlbMisses() {
+        return misses();
     }
 
     /** Accesses that faulted, unmapped or protected. */

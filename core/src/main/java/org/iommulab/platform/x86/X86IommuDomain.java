@@ -176,6 +176,11 @@ public final class X86IommuDomain implements IommuDomainOps {
         return (DmaPte.pfn(pte) << DmaPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1));
     }
 
+    /** Translations by the unit's IOTLB that missed and walked the tables, all domains together. */
+    public long iotlbMisses() {
+        return iommu.iotlb().misses();
+    }
+
     /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
     public long tableEntry(long iova, int level) {
         if (level < 1 || level > X86PageTable.LEVELS) {
