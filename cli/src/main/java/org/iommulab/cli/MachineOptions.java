@@ -43,6 +43,11 @@ final class MachineOptions {
                     + " (default: 100 on s390 as its defconfig, 1000 elsewhere)")
     private Integer hz;
 
+    @Option(names = "--functions", defaultValue = "1", paramLabel = "N",
+            description = "zPCI functions attached to the device's domain (s390, dma-iommu policies): every sync and"
+                    + " flush issues one RPCIT per function (default: ${DEFAULT-VALUE})")
+    private int functions;
+
     @Mixin
     private CostOptions costs;
 
@@ -54,7 +59,7 @@ final class MachineOptions {
         }
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides(),
-                hz == null ? 0 : checkedHz(hz));
+                hz == null ? 0 : checkedHz(hz), functions);
     }
 
     private static int checkedHz(int hz) {

@@ -41,7 +41,8 @@ final class RunFile {
             Map.entry("guestMemoryGiB", "--guest-memory-gib"), Map.entry("dma", "--dma"),
             Map.entry("fqSize", "--fq-size"), Map.entry("fqTimeoutMs", "--fq-timeout-ms"),
             Map.entry("workload", "--workload"), Map.entry("cpus", "--cpus"),
-            Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"));
+            Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"),
+            Map.entry("functions", "--functions"));
     /** Each workload's option keys; its other keys are derived. */
     private static final Map<String, Map<String, String>> WORKLOAD_OPTIONS = Map.of(
             "fio", Map.of("numjobs", "--numjobs", "iodepth", "--iodepth", "bs", "--bs", "rwmixread", "--rwmixread",

@@ -208,7 +208,9 @@ class RunCommandTest {
         "--hz 0 | --hz 0",
         "--device ssd | 'ssd'",
         "--workload netperf --device nvme | --device",
-        "--workload netperf --nic-gbps 0 | nicGbps 0"})
+        "--workload netperf --nic-gbps 0 | nicGbps 0",
+        "--functions 0 | --functions 0",
+        "--platform kvm --dma legacy --functions 2 | --functions applies"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);
         String message = err.toString().strip();

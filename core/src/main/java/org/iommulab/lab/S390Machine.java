@@ -1,5 +1,7 @@
 package org.iommulab.lab;
 
+import java.util.function.Function;
+import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
 import org.iommulab.dma.legacy.LegacyS390Dma;
@@ -54,11 +56,11 @@ final class S390Machine implements Machine {
     S390Machine(Engine engine, Scenario s, StaleWindowTracker tracker) {
         this.dev = new Device(s.workload().deviceName());
         long memoryBytes = (long) s.guestMemoryGiB() << 30;
-        ZpciFunction.Builder builder;
+        Function<Device, ZpciFunction.Builder> builders;
         if (s.platform() == PlatformKind.LPAR) {
             this.hypervisor = null;
             this.lpar = new LparFirmware();
-            builder = lpar.functionBuilder(dev).dmaRange(HOST_SDMA, HOST_EDMA);
+            builders = d -> lpar.functionBuilder(d).dmaRange(HOST_SDMA, HOST_EDMA);
         } else {
             HypervisorProfile profile = s.platform() == PlatformKind.ZVM ? HypervisorProfile.ZVM
                     : s.hvProfile() == null ? HypervisorProfile.DEFAULT : HypervisorProfile.byName(s.hvProfile());
@@ -67,9 +69,9 @@ final class S390Machine implements Machine {
             }
             this.lpar = null;
             this.hypervisor = new ShadowingHypervisor(engine, profile);
-            builder = hypervisor.functionBuilder(dev, HOST_SDMA, HOST_EDMA);
+            builders = d -> hypervisor.functionBuilder(d, HOST_SDMA, HOST_EDMA);
         }
-        this.fn = builder.trace(tracker).build();
+        this.fn = builders.apply(dev).trace(tracker).build();
         if (s.dmaSetup() instanceof DmaSetup.LegacyS390 old) {
             this.legacy = new LegacyS390Dma(engine, fn, tables, old.options(memoryBytes));
             this.dmaLayer = null;
@@ -79,6 +81,24 @@ final class S390Machine implements Machine {
             driver.addFunction(fn);
             this.legacy = null;
             this.dmaLayer = DmaLayer.attach(engine, driver, dev, s, true);
+            attachSiblings(driver, builders, s.functions() - 1);
+        }
+    }
+
+    /**
+     * Idle functions sharing the device's domain, as the functions of one IOMMU group do: they do
+     * no DMA of their own, but {@code s390_iommu_iotlb_sync}, {@code _sync_map} and
+     * {@code flush_iotlb_all} walk the domain's function list and issue an RPCIT for each, and a
+     * shadowing hypervisor resyncs each one's shadow.
+     */
+    private void attachSiblings(S390Iommu driver, Function<Device, ZpciFunction.Builder> builders, int count) {
+        for (int i = 1; i <= count; i++) {
+            Device sibling = new Device(dev.name() + "f" + i);
+            driver.addFunction(builders.apply(sibling).build());
+            int ret = dmaLayer.dmaIommu().domain().ops().attachDev(sibling);
+            if (ret != 0) {
+                throw new IllegalStateException("attaching " + sibling + " to " + dev + "'s domain failed: " + Errno.name(ret));
+            }
         }
     }
 

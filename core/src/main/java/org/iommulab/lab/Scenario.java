@@ -29,6 +29,8 @@ import org.iommulab.workload.FioOptions;
  * @param fqTimeoutMs flush-queue timeout, or 0 for the mode's default
  * @param costOverrides the {@code --set} values applied to the default costs, kept for the record
  * @param hz the guest kernel's {@code CONFIG_HZ}, which its timers fire on, or 0 for the platform's
+ * @param functions zPCI functions attached to the device's domain (s390 with dma-iommu): the
+ *     workload's and idle siblings, each of which gets its own RPCIT on every sync and flush
  */
 public record Scenario(
         PlatformKind platform,
@@ -42,7 +44,12 @@ public record Scenario(
         long durationMs,
         long seed,
         Map<String, Long> costOverrides,
-        int hz) {
+        int hz,
+        int functions) {
+
+    /** The most functions one domain takes in this model. */
+    public static final int MAX_FUNCTIONS = 256;
+
 
     public static final int DEFAULT_GUEST_MEMORY_GIB = 16;
     public static final int DEFAULT_CPUS = 8;
@@ -83,6 +90,14 @@ public record Scenario(
         if (hz != 0) {
             new TimerWheel(hz); // an HZ the kernel does not offer, refused now
         }
+        if (functions < 1 || functions > MAX_FUNCTIONS) {
+            throw new IllegalArgumentException("--functions " + functions + "; allowed 1.." + MAX_FUNCTIONS);
+        }
+        if (functions > 1 && (!platform.s390() || !(dma.setup(platform, new QueueSettings(fqSize, fqTimeoutMs))
+                instanceof DmaSetup.Iommu))) {
+            throw new IllegalArgumentException("--functions applies to s390 platforms under dma-iommu policies, not to "
+                    + platform.cliName() + " " + dma.name() + " (the old scheme keeps one DMA table per function)");
+        }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
     }
@@ -91,7 +106,7 @@ public record Scenario(
     public Scenario(PlatformKind platform, String hvProfile, int guestMemoryGiB, InvalidationPolicy dma, int fqSize,
             int fqTimeoutMs, WorkloadSpec workload, int cpus, long durationMs, long seed, Map<String, Long> costOverrides) {
         this(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs, seed,
-                costOverrides, 0);
+                costOverrides, 0, 1);
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
@@ -103,7 +118,7 @@ public record Scenario(
     /** This scenario with another seed. */
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
-                otherSeed, costOverrides, hz);
+                otherSeed, costOverrides, hz, functions);
     }
 
     /** The user's flush-queue size and timeout. */
@@ -146,6 +161,7 @@ public record Scenario(
         out.put("durationMs", durationMs);
         out.put("seed", seed);
         out.put("hz", timerWheel().hz());
+        out.put("functions", functions);
         List<String> overrides = new ArrayList<>();
         new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));
         out.put("costOverrides", overrides);
