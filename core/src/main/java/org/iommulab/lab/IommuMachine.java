@@ -13,6 +13,8 @@ import org.iommulab.platform.virtio.VirtioIommuStats;
 import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.platform.x86.X86IommuDomain;
+import org.iommulab.platform.x86.VirtualVtd;
+import org.iommulab.platform.x86.VirtualVtdStats;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -28,7 +30,8 @@ import org.iommulab.stats.StaleWindowTracker;
  *       exit to the VMM and the host's vfio calls are its hypervisor work. The driver leaves
  *       {@code shadow_on_flush} clear, as upstream does; the lazy modes choose their queue
  *       explicitly ({@code auto} is strict there, see {@link org.iommulab.policy.Policies#AUTO});
- *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor.
+ *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor, or a guest's
+ *       virtual VT-d in caching mode, whose invalidations QEMU resyncs its shadow from.
  * </ul>
  */
 final class IommuMachine implements Machine {
@@ -37,24 +40,28 @@ final class IommuMachine implements Machine {
     private final DmaLayer dmaLayer;
     private final StaleWindowTracker tracker;
     private final VirtioIommu virtio;
+    private final VirtualVtd vtd;
 
-    private IommuMachine(Device dev, DmaLayer dmaLayer, StaleWindowTracker tracker, VirtioIommu virtio) {
+    private IommuMachine(Device dev, DmaLayer dmaLayer, StaleWindowTracker tracker, VirtioIommu virtio,
+            VirtualVtd vtd) {
         this.dev = dev;
         this.dmaLayer = dmaLayer;
         this.tracker = tracker;
         this.virtio = virtio;
+        this.vtd = vtd;
     }
 
     static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker) {
         Device dev = new Device(s.workload().deviceName());
         VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, null);
     }
 
-    static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker) {
+    static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker, X86IommuConfig config) {
         Device dev = new Device(s.workload().deviceName());
-        X86Iommu driver = new X86Iommu(engine, X86IommuConfig.defaults(), tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null);
+        X86Iommu driver = new X86Iommu(engine, config, tracker);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null,
+                driver.virtualVtd());
     }
 
     @Override
@@ -88,6 +95,11 @@ final class IommuMachine implements Machine {
 
     @Override
     public HypervisorCounts hypervisor() {
+        if (vtd != null) {
+            VirtualVtdStats v = vtd.stats();
+            return new HypervisorCounts(v.exits(), 0, v.entriesWalked(), 0, v.hostMaps(), v.hostUnmaps(), v.hostUnmaps(),
+                    0, v.peakShadowEntries());
+        }
         if (virtio == null) {
             return HypervisorCounts.NONE;
         }
@@ -105,6 +117,9 @@ final class IommuMachine implements Machine {
     @Override
     public DeviceTranslation plugDevice() {
         Object ops = dmaLayer.dmaIommu().domain().ops();
+        if (vtd != null) {
+            return vtd.plug(dev.name(), X86IommuConfig.defaults().iotlbEntries());
+        }
         if (ops instanceof X86IommuDomain x86) {
             return new DeviceTranslation() {
                 @Override

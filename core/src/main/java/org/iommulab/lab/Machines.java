@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.StaleWindowTracker;
 
@@ -16,7 +17,8 @@ public final class Machines {
         return switch (s.platform()) {
             case LPAR, ZVM, KVM -> new S390Machine(engine, s, tracker);
             case VIRTIO -> IommuMachine.virtio(engine, s, tracker);
-            case X86 -> IommuMachine.x86(engine, s, tracker);
+            case X86 -> IommuMachine.x86(engine, s, tracker, X86IommuConfig.defaults());
+            case X86_CM -> IommuMachine.x86(engine, s, tracker, X86IommuConfig.virtualCachingMode());
         };
     }
 }

@@ -15,7 +15,12 @@ public enum PlatformKind {
     /** A guest with a virtio-iommu device backed by vfio on the host. */
     VIRTIO(false, 1000),
     /** x86 bare metal with a VT-d / AMD-Vi style IOMMU. */
-    X86(false, 1000);
+    X86(false, 1000),
+    /**
+     * An x86 guest with QEMU's virtual VT-d in caching mode and a vfio device: every map and unmap
+     * is an invalidation QEMU resyncs its shadow from, the main non-s390 shadowing case.
+     */
+    X86_CM(false, 1000);
 
     private final boolean s390;
     private final int defaultHz;
@@ -40,7 +45,7 @@ public enum PlatformKind {
 
     /** The command-line name. */
     public String cliName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** @throws IllegalArgumentException naming the value and the allowed ones */

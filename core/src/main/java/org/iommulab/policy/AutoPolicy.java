@@ -8,7 +8,9 @@ import org.iommulab.platform.PlatformKind;
  * virtio-iommu is modelled as its v6.8 driver, which reports {@code IOMMU_CAP_DEFERRED_FLUSH} and
  * sets no {@code shadow_on_flush}, so it gets per-CPU queues too (the v6.7 driver, without the
  * capability, got a strict domain). Without user queue settings the kernel model itself chooses
- * the options, as the kernel does; with them, the resolved policy takes them.
+ * the options, as the kernel does; with them, the resolved policy takes them. Under a virtual
+ * VT-d in caching mode {@code intel_iommu_init} forces strict ("IOMMU batching disallowed due to
+ * virtualization").
  */
 final class AutoPolicy implements InvalidationPolicy {
 
@@ -19,7 +21,7 @@ final class AutoPolicy implements InvalidationPolicy {
 
     @Override
     public String description() {
-        return "what the kernel picks on the platform: lazy-single on kvm and zvm, lazy-percpu elsewhere (virtio as its v6.8 driver)";
+        return "what the kernel picks on the platform: lazy-single on kvm and zvm, strict on x86-cm, lazy-percpu elsewhere";
     }
 
     @Override
@@ -27,6 +29,7 @@ final class AutoPolicy implements InvalidationPolicy {
         return switch (platform) {
             case LPAR, X86, VIRTIO -> Policies.LAZY_PERCPU;
             case ZVM, KVM -> Policies.LAZY_SINGLE;
+            case X86_CM -> Policies.STRICT;
         };
     }
 

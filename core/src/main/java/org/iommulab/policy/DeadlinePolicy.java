@@ -67,6 +67,8 @@ final class DeadlinePolicy implements InvalidationPolicy {
             case ZVM -> new RangeFlushCost(costs.ns(Cost.ZVM_RPCIT_EXIT) + costs.ns(Cost.ZVM_RPCIT_LOCKED)
                     + costs.ns(Cost.ZVM_HW_FLUSH), 0);
             case X86 -> new RangeFlushCost(costs.ns(Cost.X86_INV_DESC) + costs.ns(Cost.VTD_INV_WAIT), 0);
+            case X86_CM -> new RangeFlushCost(costs.ns(Cost.X86_INV_DESC) + costs.ns(Cost.VTD_EXIT)
+                    + costs.ns(Cost.VTD_INV_LOCKED), costs.ns(Cost.VTD_WALK_ENTRY));
             case VIRTIO -> new RangeFlushCost(costs.ns(Cost.VIRTIO_KICK) + costs.ns(Cost.VIRTIO_REQUEST), 0);
         };
     }

@@ -100,6 +100,12 @@ public enum Cost {
             "assumption: one VFIO_IOMMU_UNMAP_DMA per power-of-two piece of an UNMAP request, as kvm.hostUnmapNs, 2-5 us (docs/sources.md)"),
     X86_INV_DESC("x86.invDescNs", 50, CostCategory.FLUSH,
             "assumption: writing one 128-bit descriptor into the invalidation queue and moving its tail register"),
+    VTD_EXIT("vtd.exitNs", 5000, CostCategory.HYPERVISOR,
+            "assumption: the guest's write of the invalidation-queue tail under caching mode: an MMIO exit to QEMU and back, in parallel on each vCPU, as kvm.rpcitExitNs"),
+    VTD_INV_LOCKED("vtd.invLockedNs", 2000, CostCategory.HYPERVISOR,
+            "assumption: the fixed part of QEMU's queued-invalidation handling under the BQL (vtd_mem_write, fetching the descriptors, the wait descriptor's status write), as kvm.rpcitLockedNs"),
+    VTD_WALK_ENTRY("vtd.walkEntryNs", 20, CostCategory.HYPERVISOR,
+            "assumption: one guest table entry read by QEMU's vtd_page_walk (a guest-memory load), 10-50 ns"),
     X86_TABLE_ALLOC("x86.tableAllocNs", 1000, CostCategory.PAGE_TABLE,
             "assumption: allocating and zeroing one 4 KiB VT-d table page, 1-2 us like the s390 tables (docs/sources.md)"),
 

@@ -103,7 +103,7 @@ class DmaIommuOnVirtioX86Test {
         IommuDriver driver = name.equals("virtio")
                 ? new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(16)
                         .withShadowOnFlush(mode == Mode.SINGLE), tracker)
-                : new X86Iommu(engine, new X86IommuConfig(64, 18), tracker);
+                : new X86Iommu(engine, new X86IommuConfig(64, 18, false), tracker);
         DmaIommuLayer dma = new DmaIommuLayer(engine, params);
         IommuCore core = new IommuCore(params, driver, dma);
         Device dev = new Device(name + "-dev");

@@ -53,7 +53,7 @@ class VirtioX86ConcurrencyTest {
                 domain = d;
                 device = d::translate;
             } else {
-                X86IommuDomain d = new X86Iommu(engine, new X86IommuConfig(128, 18), tracker).domainAllocPaging(dev);
+                X86IommuDomain d = new X86Iommu(engine, new X86IommuConfig(128, 18, false), tracker).domainAllocPaging(dev);
                 d.attachDev(dev);
                 domain = d;
                 device = d::translate;

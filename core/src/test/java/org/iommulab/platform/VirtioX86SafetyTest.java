@@ -67,7 +67,7 @@ class VirtioX86SafetyTest {
             d.attachDev(dev);
             return new Platform(d, d::translate);
         }
-        X86Iommu iommu = new X86Iommu(engine, new X86IommuConfig(32, 18), tracker);
+        X86Iommu iommu = new X86Iommu(engine, new X86IommuConfig(32, 18, false), tracker);
         X86IommuDomain d = iommu.domainAllocPaging(dev);
         d.attachDev(dev);
         return new Platform(d, d::translate);

@@ -13,6 +13,9 @@ import org.iommulab.sim.SpinLock;
  * hardware has executed both and written the wait's status. The hardware here applies each IOTLB
  * descriptor to the {@link X86Iotlb} in order.
  *
+ * <p>In caching mode the unit is QEMU's emulation: the tail write exits to {@link VirtualVtd},
+ * which handles the descriptors before the guest's wait completes.
+ *
  * <p>Differs from the kernel: the ring itself (256 slots, wrap-around, the hardware head) is not
  * modelled, since every submission waits for completion and so never finds it full.
  */
@@ -20,11 +23,14 @@ final class InvalidationQueue {
 
     private final SpinLock qiLock;
     private final X86Iotlb iotlb;
+    /** In caching mode, QEMU, which executes the descriptors; null on bare metal. */
+    private final VirtualVtd emulator;
     private final AtomicLongArray issued = new AtomicLongArray(InvDescriptor.Type.values().length);
 
-    InvalidationQueue(Engine engine, X86Iotlb iotlb) {
+    InvalidationQueue(Engine engine, X86Iotlb iotlb, VirtualVtd emulator) {
         this.qiLock = engine.newSpinLock("dmar.qi");
         this.iotlb = iotlb;
+        this.emulator = emulator;
     }
 
     /**
@@ -36,7 +42,11 @@ final class InvalidationQueue {
         try {
             cpu.spend(Cost.X86_INV_DESC, 2);
             execute(desc);
-            cpu.spend(Cost.VTD_INV_WAIT);
+            if (emulator != null) {
+                emulator.execute(cpu, desc); // the tail write exits to QEMU, which runs both descriptors
+            } else {
+                cpu.spend(Cost.VTD_INV_WAIT);
+            }
             issued.incrementAndGet(InvDescriptor.Type.WAIT.ordinal());
         } finally {
             qiLock.unlock(cpu);

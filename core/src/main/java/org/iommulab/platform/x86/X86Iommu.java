@@ -31,6 +31,8 @@ public final class X86Iommu implements IommuDriver {
     private final X86Iotlb iotlb;
     private final InvalidationQueue qi;
     private final IommuTrace tracker;
+    /** QEMU behind the unit in caching mode, or null on bare metal. */
+    private final VirtualVtd virtualVtd;
     private final AtomicInteger nextDid = new AtomicInteger(1);
 
     /**
@@ -40,8 +42,9 @@ public final class X86Iommu implements IommuDriver {
     public X86Iommu(Engine engine, X86IommuConfig config, IommuTrace tracker) {
         this.config = config;
         this.iotlb = new X86Iotlb(config.iotlbEntries());
-        this.qi = new InvalidationQueue(engine, iotlb);
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
+        this.virtualVtd = config.cachingMode() ? new VirtualVtd(engine, this.tracker) : null;
+        this.qi = new InvalidationQueue(engine, iotlb, virtualVtd);
     }
 
     @Override
@@ -63,7 +66,16 @@ public final class X86Iommu implements IommuDriver {
 
     @Override
     public X86IommuDomain domainAllocPaging(Device dev) {
-        return new X86IommuDomain(this, nextDid.getAndIncrement());
+        X86IommuDomain domain = new X86IommuDomain(this, nextDid.getAndIncrement());
+        if (virtualVtd != null) {
+            virtualVtd.register(domain.did(), domain.table());
+        }
+        return domain;
+    }
+
+    /** QEMU's side of the unit in caching mode, or null on bare metal. */
+    public VirtualVtd virtualVtd() {
+        return virtualVtd;
     }
 
     @Override

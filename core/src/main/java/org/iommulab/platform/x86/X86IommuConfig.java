@@ -9,8 +9,11 @@ package org.iommulab.platform.x86;
  *     covers 2^MAMV pages; larger ranges fall back to a domain-selective one. Default 18, from the
  *     capability register 0x8d2078c106f0466 that Xeon servers report in dmesg ("DMAR: dmar0: ...
  *     cap 8d2078c106f0466"), which is also QEMU's {@code VTD_MAMV}
+ * @param cachingMode CM=1: a virtual VT-d (QEMU's {@code caching-mode=on}, required for vfio
+ *     assignment) that may cache not-present entries, so every map is invalidated too, and whose
+ *     invalidations QEMU turns into a resync of its shadow ({@link VirtualVtd})
  */
-public record X86IommuConfig(int iotlbEntries, int maxAddressMask) {
+public record X86IommuConfig(int iotlbEntries, int maxAddressMask, boolean cachingMode) {
 
     public X86IommuConfig {
         if (iotlbEntries < 1) {
@@ -21,8 +24,13 @@ public record X86IommuConfig(int iotlbEntries, int maxAddressMask) {
         }
     }
 
-    /** 1024 IOTLB entries, MAMV 18. */
+    /** Bare metal: 1024 IOTLB entries, MAMV 18, no caching mode. */
     public static X86IommuConfig defaults() {
-        return new X86IommuConfig(1024, 18);
+        return new X86IommuConfig(1024, 18, false);
+    }
+
+    /** A guest's virtual VT-d under QEMU with a vfio device: the defaults in caching mode. */
+    public static X86IommuConfig virtualCachingMode() {
+        return new X86IommuConfig(1024, 18, true);
     }
 }

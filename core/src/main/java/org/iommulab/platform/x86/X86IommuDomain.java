@@ -101,9 +101,17 @@ public final class X86IommuDomain implements IommuDomainOps {
         flushDomain(cpu);
     }
 
-    /** No caching mode: the IOTLB holds no not-present entries, so a new mapping needs no flush. */
+    /**
+     * {@code __mapping_notify_one}: without caching mode the IOTLB holds no not-present entries,
+     * so a new mapping needs no flush; in caching mode it gets a page-selective invalidation, the
+     * only way the virtual IOMMU learns of it.
+     */
     @Override
     public int iotlbSyncMap(Cpu cpu, long iova, long size) {
+        if (iommu.config().cachingMode()) {
+            long pfn = iova >>> DmaPte.PAGE_SHIFT;
+            flushIotlbPsi(cpu, pfn, ((iova + size - 1) >>> DmaPte.PAGE_SHIFT) - pfn + 1);
+        }
         return 0;
     }
 
@@ -142,6 +150,10 @@ public final class X86IommuDomain implements IommuDomainOps {
         iommu.qi().submitSync(cpu, InvDescriptor.dsi(did));
         IommuTrace tracker = iommu.tracker();
         tracker.invalidatedAll(cpu.nowNs());
+    }
+
+    X86PageTable table() {
+        return table;
     }
 
     @Override

@@ -102,6 +102,44 @@ final class X86PageTable {
         return child == null ? 0 : DmaPte.make(child.frame, DmaPte.READ | DmaPte.WRITE);
     }
 
+    /** What a walk over a range finds at the leaf level of the tables that exist. */
+    @FunctionalInterface
+    interface LeafVisitor {
+        void leaf(long pfn, long pte);
+    }
+
+    /**
+     * Walks {@code [firstPfn, lastPfn]} as a page walk over a range reads the tables: every entry in
+     * the range of every table reached, descending only into present entries; each leaf entry read
+     * goes to {@code visitor}, present or not.
+     *
+     * @return the table entries read, all levels together
+     */
+    long walkRange(long firstPfn, long lastPfn, LeafVisitor visitor) {
+        return walk(root, LEVELS, 0, firstPfn, lastPfn, visitor);
+    }
+
+    private static long walk(Table t, int level, long base, long first, long last, LeafVisitor visitor) {
+        int shift = (level - 1) * LEVEL_STRIDE;
+        long span = 1L << shift;
+        long lo = Math.max(first, base);
+        long hi = Math.min(last, base + ENTRIES * span - 1);
+        long read = 0;
+        for (int idx = (int) ((lo - base) >>> shift); idx <= (int) ((hi - base) >>> shift); idx++) {
+            read++;
+            long entryBase = base + idx * span;
+            if (level == 1) {
+                visitor.leaf(entryBase, t.ptes.get(idx));
+            } else {
+                Table child = t.children.get(idx);
+                if (child != null) {
+                    read += walk(child, level - 1, entryBase, first, last, visitor);
+                }
+            }
+        }
+        return read;
+    }
+
     /** Table pages in use, the root included. */
     long tableCount() {
         return tables.get();

@@ -143,7 +143,7 @@ class X86IommuTest {
 
     @Test
     void aRangeBeyondTheMaximumMaskFallsBackToADomainFlush() {
-        iommu = new X86Iommu(engine, new X86IommuConfig(64, 2), null);
+        iommu = new X86Iommu(engine, new X86IommuConfig(64, 2, false), null);
         Device dev = new Device("nic0");
         domain = iommu.domainAllocPaging(dev);
         domain.attachDev(dev);
