@@ -98,7 +98,7 @@ public final class VirtualEngine implements Engine {
 
     /** A serial resource such as a device queue; its counters appear in {@link #resourceStats()}. */
     public VirtualSerialResource newSerialResource(String name) {
-        VirtualSerialResource r = new VirtualSerialResource(name);
+        VirtualSerialResource r = new VirtualSerialResource(name, this);
         resources.add(r);
         return r;
     }

@@ -4,22 +4,29 @@ import org.iommulab.sim.CostCategory;
 
 /**
  * Something only one user at a time can work on, in virtual time: a lock, a device queue, the
- * hypervisor's global lock. It is "busy until T": a user arriving at t starts at max(t, T) and the
- * difference is its wait. Counts uses, contended uses (those that waited), the total wait and the
- * time it was busy, which says whether it bounded a run.
+ * hypervisor's global lock. A device queue is "busy until T": a job arriving at t starts at
+ * max(t, T). A lock keeps a {@link BusyCalendar} of when it was held, so an acquisition waits only
+ * if the lock was held at its own time, even when a later-starting event recorded a hold first.
+ * Counts uses, contended uses (those that waited), the total wait and the time it was busy, which
+ * says whether it bounded a run.
  */
 public final class VirtualSerialResource {
 
     private final String name;
+    private final VirtualEngine engine;
+    private final BusyCalendar held = new BusyCalendar();
     private long busyUntilNs;
     private long acquisitions;
     private long contended;
     private long waitNs;
     private long busyNs;
     private long heldSinceNs;
+    /** Where the current hold's interval starts: its grant, or the handoff before it. */
+    private long occupiedSinceNs;
 
-    VirtualSerialResource(String name) {
+    VirtualSerialResource(String name, VirtualEngine engine) {
         this.name = name;
+        this.engine = engine;
     }
 
     public String name() {
@@ -52,10 +59,15 @@ public final class VirtualSerialResource {
      */
     public long acquire(VirtualCpu cpu, CostCategory waitCategory, long handoffNs) {
         long at = cpu.nowNs();
-        long start = startAt(at);
-        if (start > at && handoffNs > 0) {
+        held.prune(engine.nowNs());
+        long free = held.firstFreeAt(at);
+        acquisitions++;
+        long start = free;
+        occupiedSinceNs = free;
+        if (free > at) {
+            contended++;
             start += handoffNs;
-            waitNs += handoffNs;
+            waitNs += start - at;
             busyNs += handoffNs;
         }
         heldSinceNs = start;
@@ -66,6 +78,7 @@ public final class VirtualSerialResource {
     public void release(VirtualCpu cpu) {
         busyUntilNs = Math.max(busyUntilNs, cpu.nowNs());
         busyNs += cpu.nowNs() - heldSinceNs;
+        held.add(occupiedSinceNs, cpu.nowNs());
     }
 
     /** When the resource next becomes free, as far as is known now. */

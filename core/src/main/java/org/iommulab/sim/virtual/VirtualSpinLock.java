@@ -15,10 +15,11 @@ import org.iommulab.sim.SpinLock;
  * one that stays put. A hypervisor's lock leaves that to its own costs. Built with a handoff it is a
  * sleeping lock instead: a waiter is woken by the release and runs only a handoff later.
  *
- * <p>Differs from a real lock in one way: an event runs to its end before the next one starts, so a
- * CPU whose event takes the lock late in its work is served before a CPU whose later-starting event
- * wants it earlier; the error is bounded by the length of one event. Taking a lock that is held
- * throws, since a spinlock held across events is a model bug.
+ * <p>An event runs to its end before the next one starts, so a CPU whose event takes the lock late
+ * in its work records its hold before a CPU whose later-starting event wants it earlier; the
+ * resource's calendar of holds still grants that CPU the lock at its own time if it was free then
+ * (within one hold, see {@link BusyCalendar}). Taking a lock that is held throws, since a
+ * spinlock held across events is a model bug.
  */
 final class VirtualSpinLock implements SpinLock {
 

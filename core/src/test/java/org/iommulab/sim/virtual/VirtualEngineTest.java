@@ -159,6 +159,28 @@ class VirtualEngineTest {
     }
 
     @Test
+    void aLockTakenLateInALongEventDoesNotDelayAnEarlierAcquisitionOnAnotherCpu() {
+        VirtualEngine engine = new VirtualEngine(2, COSTS);
+        SpinLock lock = engine.newSpinLock("iova_rcache");
+        long exit = COSTS.ns(Cost.KVM_RPCIT_EXIT);
+        engine.post(0, 0, cpu -> {
+            cpu.spend(Cost.KVM_RPCIT_EXIT); // long work first: the event runs to its end before cpu1's starts
+            lock.lock(cpu);
+            lock.unlock(cpu);
+        });
+        engine.post(1, 100, cpu -> {
+            lock.lock(cpu);
+            lock.unlock(cpu);
+        });
+
+        engine.runUntil(Long.MAX_VALUE);
+
+        assertThat(engine.busyNs(CostCategory.LOCK_WAIT)).as("the lock was free at cpu1's time").isZero();
+        assertThat(engine.cpu(1).nowNs()).isLessThan(exit);
+        assertThat(engine.resourceStats().get(0).contended()).isZero();
+    }
+
+    @Test
     void uncontendedLockWaitsForNobody() {
         VirtualEngine engine = new VirtualEngine(2, COSTS);
         SpinLock lock = engine.newSpinLock("l");
