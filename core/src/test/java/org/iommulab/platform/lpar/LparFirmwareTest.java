@@ -72,6 +72,23 @@ class LparFirmwareTest {
     }
 
     @Test
+    void aPageRemappedAfterAStrictInvalidationCostsTheDeviceAnotherIotlbMiss() {
+        attach();
+        domain.mapPages(cpu, SDMA, 0x40_0000, 4096, 1, IommuProt.WRITE);
+        hw.translate(SDMA, true);
+        hw.translate(SDMA, true);
+        assertThat(hw.misses()).as("a hit once cached").isEqualTo(1);
+        IotlbGather gather = new IotlbGather();
+        domain.unmapPages(cpu, SDMA, 4096, 1, gather);
+        domain.iotlbSync(cpu, gather);
+
+        domain.mapPages(cpu, SDMA, 0x50_0000, 4096, 1, IommuProt.WRITE);
+
+        assertThat(hw.translate(SDMA, true)).isEqualTo(0x50_0000L);
+        assertThat(hw.iotlbMisses()).as("the strict RPCIT dropped the entry: walked again").isEqualTo(2);
+    }
+
+    @Test
     void globalFlushEndsEveryWindowInTheAperture() {
         attach();
         domain.mapPages(cpu, SDMA, 0x40_0000, 4096, 8, IommuProt.WRITE);
