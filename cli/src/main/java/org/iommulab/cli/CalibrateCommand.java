@@ -68,6 +68,11 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "PROFILE.yaml", description = "write the fitted values as a run file")
     private Path save;
 
+    @Option(names = "--predict", paramLabel = "SCENARIOS.yaml",
+            description = "after the fit, run these scenarios ('scenarios:', each a 'run' map, a 'metric' and an optional"
+                    + " 'relativeTo') and report each metric with the range the parameters' intervals give")
+    private Path predict;
+
     @Option(names = "--max-evaluations", defaultValue = "200", paramLabel = "N",
             description = "objective evaluations the optimiser may spend, 10-10000 (default: ${DEFAULT-VALUE})")
     private int maxEvaluations;
@@ -100,6 +105,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         String platform = text(root, "platform");
         List<Measurement> measurements = measurements(root, platform);
+        List<Measurement> predictions = predict == null ? List.of() : predictions(platform);
         List<Cost> free = free(root, measurements);
         Objective objective = new Objective(measurements, free);
         double[] start = new double[free.size()];
@@ -118,6 +124,9 @@ final class CalibrateCommand implements Callable<Integer> {
         long[][] intervals = objective.intervals(best);
         Map<String, Object> out = report(free, best, intervals, measurements, atDefaults, fitted, unidentifiable,
                 objective.evaluations);
+        if (!predictions.isEmpty()) {
+            out.put("predictions", predicted(predictions, free, best, intervals));
+        }
         PrintWriter o = spec.commandLine().getOut();
         o.print(format == OutputFormat.json ? OutputFormat.json(out) : table(out));
         o.flush();
@@ -167,29 +176,102 @@ final class CalibrateCommand implements Callable<Integer> {
         for (int i = 0; i < list.size(); i++) {
             JsonNode m = list.get(i);
             String where = file + ": measurement " + (i + 1) + ": ";
-            List<String> args = new ArrayList<>(List.of("--platform", platform));
-            args.addAll(options(m.get("run"), where));
-            List<String> baseline = null;
-            if (m.has("relativeTo")) {
-                baseline = new ArrayList<>(args);
-                baseline.addAll(options(m.get("relativeTo"), where));
-            }
+            Measurement run = run(m, platform, where);
             JsonNode value = m.get("value");
-            if (value == null || !value.isNumber() || (baseline != null && value.asDouble() <= 0)) {
-                throw new IllegalArgumentException(where + "'value' must be a number" + (baseline != null ? " above 0 (a ratio)" : ""));
+            if (value == null || !value.isNumber() || (run.baseline() != null && value.asDouble() <= 0)) {
+                throw new IllegalArgumentException(where + "'value' must be a number"
+                        + (run.baseline() != null ? " above 0 (a ratio)" : ""));
             }
             double tolerance = tolerance(m.get("tolerance"), value.asDouble(), where);
-            String metric = m.path("metric").asText("");
-            if (metric.isEmpty()) {
-                throw new IllegalArgumentException(where + "'metric' must name a key of 'run --format json', e.g. throughput.iops");
-            }
-            scenario(args, where);
-            if (baseline != null) {
-                scenario(baseline, where);
-            }
-            out.add(new Measurement(args, baseline, metric, value.asDouble(), tolerance));
+            out.add(new Measurement(run.args(), run.baseline(), run.metric(), value.asDouble(), tolerance));
         }
         return out;
+    }
+
+    /**
+     * The scenarios of {@link #predict}: each a run (on the measurements' platform unless it names
+     * another), a metric and an optional baseline, checked as measurements are.
+     */
+    private List<Measurement> predictions(String platform) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(readBytes(predict));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(predict + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(predict + " cannot be read: " + e.getMessage());
+        }
+        JsonNode list = root == null ? null : root.get("scenarios");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException(predict + ": 'scenarios' must be a non-empty list");
+        }
+        List<Measurement> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            out.add(run(list.get(i), platform, predict + ": scenario " + (i + 1) + ": "));
+        }
+        return out;
+    }
+
+    /**
+     * Each prediction at the fit, and its range: the smallest and largest value over each
+     * parameter moved alone to either end of its interval (none where the fit has no intervals).
+     */
+    private static List<Map<String, Object>> predicted(List<Measurement> scenarios, List<Cost> free, double[] best,
+            long[][] intervals) {
+        Objective model = new Objective(scenarios, free);
+        double[] at = model.metrics(best);
+        double[] low = at.clone();
+        double[] high = at.clone();
+        boolean ranged = intervals.length > 0 && intervals[0] != null;
+        for (int p = 0; ranged && p < free.size(); p++) {
+            for (long end : intervals[p]) {
+                double[] x = best.clone();
+                x[p] = Math.log((double) end / free.get(p).defaultNs());
+                double[] v = model.metrics(x);
+                for (int i = 0; i < v.length; i++) {
+                    low[i] = Math.min(low[i], v[i]);
+                    high[i] = Math.max(high[i], v[i]);
+                }
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            Measurement s = scenarios.get(i);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("run", String.join(" ", s.args()));
+            r.put("relativeTo", s.baseline() == null ? null : String.join(" ", s.baseline().subList(s.args().size(),
+                    s.baseline().size())));
+            r.put("metric", s.metric() + (s.baseline() != null ? " (ratio)" : ""));
+            r.put("predicted", at[i]);
+            r.put("low", ranged ? low[i] : null);
+            r.put("high", ranged ? high[i] : null);
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * The run, baseline and metric of one measurement or scenario, each run checked; the value and
+     * tolerance are placeholders for the caller to fill.
+     */
+    private static Measurement run(JsonNode m, String platform, String where) {
+        List<String> args = new ArrayList<>(List.of("--platform", platform));
+        args.addAll(options(m.get("run"), where));
+        List<String> baseline = null;
+        if (m.has("relativeTo")) {
+            baseline = new ArrayList<>(args);
+            baseline.addAll(options(m.get("relativeTo"), where));
+        }
+        String metric = m.path("metric").asText("");
+        if (metric.isEmpty()) {
+            throw new IllegalArgumentException(where + "'metric' must name a key of 'run --format json', e.g. throughput.iops");
+        }
+        scenario(args, where);
+        if (baseline != null) {
+            scenario(baseline, where);
+        }
+        return new Measurement(args, baseline, metric, 1, 1);
     }
 
     private static List<String> options(JsonNode map, String where) {
@@ -531,7 +613,17 @@ final class CalibrateCommand implements Callable<Integer> {
             m.row(r.get("metric"), fmt(r.get("measured")), fmt(r.get("tolerance")), fmt(r.get("atDefaults")),
                     fmt(r.get("fitted")), String.format(Locale.ROOT, "%+.2f", (Double) r.get("residualInTolerances")));
         }
-        return p.render() + "\n" + m.render() + "\n" + out.get("evaluations") + " evaluations of the model\n";
+        String predictions = "";
+        if (out.containsKey("predictions")) {
+            TextTable t = new TextTable().left("prediction").left("metric").right("predicted").right("range");
+            for (Map<String, Object> r : (List<Map<String, Object>>) out.get("predictions")) {
+                String run = ((String) r.get("run")).replaceFirst("^--platform \\S+ ?", "");
+                t.row(run + (r.get("relativeTo") == null ? "" : " vs " + r.get("relativeTo")), r.get("metric"),
+                        fmt(r.get("predicted")), r.get("low") == null ? "-" : fmt(r.get("low")) + ".." + fmt(r.get("high")));
+            }
+            predictions = "\n" + t.render();
+        }
+        return p.render() + "\n" + m.render() + predictions + "\n" + out.get("evaluations") + " evaluations of the model\n";
     }
 
     private static String fmt(Object v) {

@@ -136,4 +136,54 @@ class CalibrateCommandTest {
         assertThat(cli.err()).contains("assumption-marked costs, too many to fit at once; name at most 8 in 'free': ")
                 .contains("kvm.rpcitExitNs").doesNotContain("s390.lparRpcitNs");
     }
+
+    @Test
+    void aHiddenLparCostIsRecoveredOnTheFastDriveAndPredictionsMatchTheFittedModel() throws Exception {
+        double strict = iops("--platform", "lpar", "--device", "nvme-fast", "--dma", "strict", "--cpus", "4",
+                "--duration-ms", "20", "--set", "s390.lparRpcitNs=3500");
+        Path m = dir.resolve("lpar.yaml");
+        Files.writeString(m, """
+                platform: lpar
+                free: [s390.lparRpcitNs]
+                measurements:
+                  - run: {device: nvme-fast, dma: strict, cpus: 4, duration-ms: 20}
+                    metric: throughput.iops
+                    value: %s
+                    tolerance: "1%%"
+                """.formatted(strict));
+        Path p = dir.resolve("predict.yaml");
+        Files.writeString(p, """
+                scenarios:
+                  - run: {device: nvme-fast, dma: lazy-percpu, cpus: 4, duration-ms: 20}
+                    metric: throughput.iops
+                """);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString(), "--predict", p.toString(), "--format", "json")).as(cli.err()).isZero();
+        JsonNode out = new ObjectMapper().readTree(cli.out());
+        JsonNode param = out.path("parameters").get(0);
+        assertThat(param.path("low").asLong()).isLessThanOrEqualTo(3500);
+        assertThat(param.path("high").asLong()).isGreaterThanOrEqualTo(3500);
+        JsonNode prediction = out.path("predictions").get(0);
+        double atFit = iops("--platform", "lpar", "--device", "nvme-fast", "--dma", "lazy-percpu", "--cpus", "4",
+                "--duration-ms", "20", "--set", "s390.lparRpcitNs=" + param.path("fitted").asLong());
+        assertThat(prediction.path("predicted").asDouble()).isEqualTo(atFit);
+        assertThat(prediction.path("low").asDouble()).isLessThanOrEqualTo(atFit);
+        assertThat(prediction.path("high").asDouble()).isGreaterThanOrEqualTo(atFit);
+    }
+
+    @Test
+    void aBadPredictionFileIsOneLine() throws Exception {
+        Path m = dir.resolve("m.yaml");
+        Files.writeString(m, "platform: lpar\nfree: [s390.lparRpcitNs]\nmeasurements:\n  - run: {dma: strict, cpus: 1,"
+                + " duration-ms: 1}\n    metric: throughput.iops\n    value: 1000\n");
+        Path p = dir.resolve("p.yaml");
+        Files.writeString(p, "scenarios: []\n");
+        CliRun empty = new CliRun();
+        assertThat(empty.run("calibrate", m.toString(), "--predict", p.toString())).isEqualTo(2);
+        assertThat(empty.err().strip()).isEqualTo("iommu-lab: " + p + ": 'scenarios' must be a non-empty list");
+        Files.writeString(p, "scenarios:\n  - run: {speed: 3}\n    metric: throughput.iops\n");
+        CliRun option = new CliRun();
+        assertThat(option.run("calibrate", m.toString(), "--predict", p.toString())).isEqualTo(2);
+        assertThat(option.err()).contains("scenario 1: Unknown options: '--speed'").doesNotContain("Exception");
+    }
 }
