@@ -50,6 +50,11 @@ final class ReproduceCommand implements Callable<Integer> {
             + " it runs on, KVM under each QEMU profile, virtio and x86 too")
     private boolean extended;
 
+    @Option(names = "--relative-to", paramLabel = "POLICY", converter = PolicyNames.class,
+            description = "also give every run's IOPS and CPU per I/O as ratios to this policy's run on the same"
+                    + " machine (added where missing), e.g. direct for the no-translation baseline")
+    private InvalidationPolicy relativeTo;
+
     @Mixin
     private CostOptions costs;
 
@@ -82,11 +87,12 @@ final class ReproduceCommand implements Callable<Integer> {
 
     private String render(List<Scenario> scenarios, List<RepeatedRuns> grouped, int repeat) {
         if (format == OutputFormat.table) {
-            return ReproduceTable.render(scenarios, grouped);
+            return ReproduceTable.render(scenarios, grouped, relativeTo);
         }
         List<Map<String, Object>> out = new ArrayList<>();
         List<String> titles = new ArrayList<>();
-        int[] legacy = legacyRuns(scenarios);
+        int[] legacy = baselineRuns(scenarios, Policies.LEGACY);
+        int[] base = relativeTo == null ? null : baselineRuns(scenarios, relativeTo);
         for (int i = 0; i < grouped.size(); i++) {
             RepeatedRuns r = grouped.get(i);
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -97,6 +103,12 @@ final class ReproduceCommand implements Callable<Integer> {
             entry.putAll(repeat == 1 ? r.runs().get(0).toMap() : r.toMap());
             if (legacy[i] >= 0) {
                 entry.put("relativeToLegacy", relative(r, grouped.get(legacy[i])));
+            }
+            if (base != null && base[i] >= 0) {
+                Map<String, Object> ratios = new LinkedHashMap<>();
+                ratios.put("policy", relativeTo.name());
+                ratios.putAll(relative(r, grouped.get(base[i])));
+                entry.put("relativeTo", ratios);
             }
             out.add(entry);
             titles.add(scenarios.get(i).platform().cliName() + " " + scenarios.get(i).dma().name());
@@ -143,8 +155,12 @@ final class ReproduceCommand implements Callable<Integer> {
                 profiles = HypervisorProfile.all().stream().filter(h -> h != HypervisorProfile.ZVM)
                         .map(HypervisorProfile::name).toList();
             }
+            List<InvalidationPolicy> policies = new ArrayList<>(extended ? Policies.concrete() : MODES);
+            if (relativeTo != null && !policies.contains(relativeTo)) {
+                policies.add(relativeTo);
+            }
             for (String profile : profiles) {
-                for (InvalidationPolicy m : extended ? Policies.concrete() : MODES) {
+                for (InvalidationPolicy m : policies) {
                     if (!m.runsOn(p)) {
                         continue;
                     }
@@ -158,15 +174,16 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     /**
-     * For each scenario, the index of the legacy run on the same machine (platform and hypervisor
-     * profile), or -1 where the machine has none: the "vs old" baseline.
+     * For each scenario, the index of {@code policy}'s run on the same machine (platform and
+     * hypervisor profile), or -1 where the machine has none: the old scheme for "vs old", or the
+     * policy of {@code --relative-to}.
      */
-    static int[] legacyRuns(List<Scenario> scenarios) {
+    static int[] baselineRuns(List<Scenario> scenarios, InvalidationPolicy policy) {
         int[] out = new int[scenarios.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = -1;
             for (int j = 0; j < out.length; j++) {
-                if (sameMachine(scenarios.get(i), scenarios.get(j)) && scenarios.get(j).dma() == Policies.LEGACY) {
+                if (sameMachine(scenarios.get(i), scenarios.get(j)) && scenarios.get(j).dma() == policy) {
                     out[i] = j;
                 }
             }
@@ -179,7 +196,7 @@ final class ReproduceCommand implements Callable<Integer> {
         return a.platform() == b.platform() && Objects.equals(a.hvProfile(), b.hvProfile());
     }
 
-    /** Throughput and CPU per I/O as ratios of means to the same platform's legacy runs. */
+    /** Throughput and CPU per I/O as ratios of means to the same machine's baseline runs. */
     private static Map<String, Object> relative(RepeatedRuns run, RepeatedRuns legacy) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("iops", ratio(run.mean("throughput.iops"), legacy.mean("throughput.iops")));

@@ -3,6 +3,8 @@ package org.iommulab.cli;
 import java.util.List;
 import java.util.Locale;
 import org.iommulab.lab.Scenario;
+import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.policy.Policies;
 import org.iommulab.report.Units;
 import org.iommulab.stats.Interval;
 import org.iommulab.stats.LimitedBy;
@@ -16,14 +18,16 @@ import org.iommulab.stats.RunStats;
 final class ReproduceTable {
 
     /** The columns after the policy's name, whose width fits the longest name (at least 12). */
-    private static final String COLUMNS = " %10s%s %7s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
+    private static final String COLUMNS = " %10s%s %7s%s %9s %9s %9s %9s %9s %12s %12s %12s %8s  %s%n";
 
     private ReproduceTable() {}
 
-    static String render(List<Scenario> scenarios, List<RepeatedRuns> results) {
+    /** @param relativeTo the policy of an extra "vs" column, or null for none */
+    static String render(List<Scenario> scenarios, List<RepeatedRuns> results, InvalidationPolicy relativeTo) {
         StringBuilder sb = new StringBuilder();
         boolean repeated = results.get(0).runs().size() > 1;
-        int[] legacy = ReproduceCommand.legacyRuns(scenarios);
+        int[] legacy = ReproduceCommand.baselineRuns(scenarios, Policies.LEGACY);
+        int[] base = relativeTo == null ? null : ReproduceCommand.baselineRuns(scenarios, relativeTo);
         int width = Math.max(12, scenarios.stream().mapToInt(x -> x.dma().name().length()).max().orElse(0));
         String row = "%-" + width + "s" + COLUMNS;
         for (int i = 0; i < results.size(); i++) {
@@ -35,15 +39,15 @@ final class ReproduceTable {
                 sb.append(i == 0 ? "" : "\n").append("== ").append(s.platform().cliName())
                         .append(profile == null ? "" : " (" + profile + ")").append(" ==\n");
                 sb.append(String.format(Locale.ROOT, row, "mode", "IOPS", repeated ? String.format("%10s", "+/-95%") : "",
-                        "vs old", "cpu/IO", "Global", "SyncMap", "Sync", "hv exits", "stale p50", "stale p99",
+                        "vs old", base == null ? "" : String.format(Locale.ROOT, " %9s", "vs " + relativeTo.name()), "cpu/IO", "Global", "SyncMap", "Sync", "hv exits", "stale p50", "stale p99",
                         "stale max", "peak pg", "limited by"));
             }
             double iops = r.mean("throughput.iops");
             sb.append(String.format(Locale.ROOT, row, s.dma().name(),
                     Units.count(Math.round(iops)),
                     repeated ? String.format("%10s", "+/-" + Units.count(Math.round(r.summary().get("throughput.iops").halfWidth()))) : "",
-                    legacy[i] < 0 ? "-"
-                            : String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, results.get(legacy[i]).mean("throughput.iops"))),
+                    versus(iops, legacy[i], results),
+                    base == null ? "" : String.format(Locale.ROOT, " %9s", versus(iops, base[i], results)),
                     Units.duration(r.mean("cpu.perIoNs")),
                     round(r, "rpcit.global"), round(r, "rpcit.syncMap"), round(r, "rpcit.sync"),
                     round(r, "hypervisor.exits"),
@@ -59,6 +63,12 @@ final class ReproduceTable {
                         + " seeds; +/-95% = half the 95% confidence interval of the mean IOPS.\n" : "")
                 + "'iommu-lab run --format json' gives every metric of one run.\n");
         return sb.toString();
+    }
+
+    /** IOPS as a ratio to the baseline run at {@code baseline}, or "-" where the machine has none. */
+    private static String versus(double iops, int baseline, List<RepeatedRuns> results) {
+        return baseline < 0 ? "-"
+                : String.format(Locale.ROOT, "%.2fx", ReproduceCommand.ratio(iops, results.get(baseline).mean("throughput.iops")));
     }
 
     private static long round(RepeatedRuns r, String metric) {

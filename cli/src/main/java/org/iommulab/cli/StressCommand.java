@@ -76,7 +76,7 @@ final class StressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format csv is not offered by stress; use table or json");
         }
         List<PlatformKind> p = list(platforms, Arrays.asList(PlatformKind.values()), PlatformKind::parse);
-        List<InvalidationPolicy> m = list(modes, Policies.concrete(), StressCommand::mode);
+        List<InvalidationPolicy> m = list(modes, Policies.translating(), StressCommand::mode);
         StressRun.Options options = new StressRun.Options(threads, ms != null ? ms : seconds * 1000L, seed, p, m);
         List<StressResult> results;
         try (ProgressBar bar = Runs.progress("stress", (long) p.size() * m.size())) {
@@ -101,6 +101,10 @@ final class StressCommand implements Callable<Integer> {
         InvalidationPolicy m = Policies.byName(name);
         if (!Policies.concrete().contains(m)) {
             throw new IllegalArgumentException("DMA mode '" + name + "' stands for the kernel's choice, not a policy of its own; name the policies to stress");
+        }
+        if (!m.translates()) {
+            throw new IllegalArgumentException("DMA mode '" + name + "' does not translate, so there is no isolation to"
+                    + " stress; name one of " + Policies.names(Policies.translating()));
         }
         return m;
     }

@@ -86,4 +86,26 @@ class ReproduceCommandTest {
         assertThat(cli.out()).contains("== x86 ==").contains("deadline-ranged").doesNotContain("legacy")
                 .containsPattern("(?m)^strict +\\S+ +- ");
     }
+
+    @Test
+    void relativeToDirectAddsTheBaselineOnEachMachineAndARatioToIt() throws Exception {
+        assertThat(cli.run("reproduce", "--platform", "lpar,kvm", "--relative-to", "direct", "--cpus", "2",
+                "--duration-ms", "5", "--format", "json")).isZero();
+        JsonNode all = new ObjectMapper().readTree(cli.out());
+        assertThat(all).hasSize(2 * 5);
+        for (JsonNode run : all) {
+            JsonNode rel = run.path("relativeTo");
+            assertThat(rel.path("policy").asText()).isEqualTo("direct");
+            if (run.path("config").path("dma").asText().equals("direct")) {
+                assertThat(rel.path("iops").asDouble()).isEqualTo(1.0);
+            }
+        }
+        CliRun table = new CliRun();
+        assertThat(table.run("reproduce", "--platform", "kvm", "--relative-to", "direct", "--cpus", "2",
+                "--duration-ms", "5")).isZero();
+        assertThat(table.out()).contains("vs direct").containsPattern("(?m)^direct +\\S+ +\\S+ +1\\.00x ");
+        CliRun bad = new CliRun();
+        assertThat(bad.run("reproduce", "--relative-to", "nothing")).isEqualTo(2);
+        assertThat(bad.err().strip()).startsWith("iommu-lab: ").contains("'nothing'").doesNotContain("\n");
+    }
 }

@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.policy.DmaSetup;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.StaleWindowTracker;
@@ -14,6 +15,9 @@ public final class Machines {
      * @param tracker told about every unmap and invalidation, or null to track nothing
      */
     public static Machine build(Scenario s, Engine engine, StaleWindowTracker tracker) {
+        if (s.dmaSetup() instanceof DmaSetup.Direct) {
+            return new DirectMachine(s);
+        }
         return switch (s.platform()) {
             case LPAR, ZVM, KVM -> new S390Machine(engine, s, tracker);
             case VIRTIO -> IommuMachine.virtio(engine, s, tracker);

@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import org.iommulab.policy.DmaSetup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,10 @@ public final class RunWarnings {
                         + s.workload().name() + ", " + s.durationMs() + " ms) never charged " + key);
             }
         });
+        if (s.dmaSetup() instanceof DmaSetup.Direct && s.platform().s390()) {
+            out.add("--dma direct on " + s.platform().cliName() + " is a what-if: s390 always translates DMA, so no"
+                    + " Linux guest runs without an IOMMU there");
+        }
         String why = causes(m);
         if (io.submitted() == 0) {
             out.add("nothing was submitted in " + s.durationMs() + " ms of virtual time");

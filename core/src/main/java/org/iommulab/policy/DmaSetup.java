@@ -4,7 +4,7 @@ import org.iommulab.dma.DeferredFlush;
 import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.iommu.DmaIommuOptions;
 
-/** How a policy configures the guest's DMA layer: dma-iommu, or the old s390 DMA API. */
+/** How a policy configures the guest's DMA layer: dma-iommu, the old s390 DMA API, or no translation. */
 public sealed interface DmaSetup {
 
     /**
@@ -34,4 +34,7 @@ public sealed interface DmaSetup {
             return strict ? LegacyDmaOptions.strictMode(memoryBytes) : LegacyDmaOptions.lazy(memoryBytes);
         }
     }
+
+    /** dma-direct: bus address = physical address, no IOMMU or hypervisor in the DMA path. */
+    record Direct() implements DmaSetup {}
 }

@@ -24,6 +24,11 @@ public interface InvalidationPolicy {
         return this;
     }
 
+    /** Whether the device's DMA is translated, so that there is an isolation protocol to check. */
+    default boolean translates() {
+        return true;
+    }
+
     /** Whether {@code --fq-size} and {@code --fq-timeout-ms} mean something to it. */
     default boolean takesQueueSettings() {
         return false;

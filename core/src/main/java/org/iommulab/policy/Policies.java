@@ -27,6 +27,8 @@ public final class Policies {
     public static final InvalidationPolicy DEADLINE = new DeadlinePolicy(false);
     /** The deadline queue with ranged invalidations where cheaper. */
     public static final InvalidationPolicy DEADLINE_RANGED = new DeadlinePolicy(true);
+    /** No translation: the baseline. */
+    public static final InvalidationPolicy DIRECT = new DirectPolicy();
 
     private static final List<InvalidationPolicy> ALL = List.of(
             AUTO,
@@ -36,7 +38,8 @@ public final class Policies {
             LAZY_PERCPU,
             LAZY_SINGLE,
             DEADLINE,
-            DEADLINE_RANGED);
+            DEADLINE_RANGED,
+            DIRECT);
 
     private Policies() {
     }
@@ -49,6 +52,11 @@ public final class Policies {
     /** Every registered policy that is a policy of its own, not a stand-in for the kernel's choice. */
     public static List<InvalidationPolicy> concrete() {
         return ALL.stream().filter(p -> p != AUTO).toList();
+    }
+
+    /** The concrete policies that translate, and so have an isolation protocol the checkers test. */
+    public static List<InvalidationPolicy> translating() {
+        return concrete().stream().filter(InvalidationPolicy::translates).toList();
     }
 
     /** @throws IllegalArgumentException naming the value and the registered names */

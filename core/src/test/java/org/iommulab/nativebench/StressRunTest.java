@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class StressRunTest {
 
-    private static final List<InvalidationPolicy> MODES = Policies.concrete();
+    private static final List<InvalidationPolicy> MODES = Policies.translating();
 
     @Test
     void everyPlatformAndModeRunsWithoutViolation() throws InterruptedException {
