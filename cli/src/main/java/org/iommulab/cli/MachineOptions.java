@@ -2,6 +2,7 @@ package org.iommulab.cli;
 
 import java.util.Arrays;
 import org.iommulab.sim.TimerWheel;
+import org.iommulab.lab.KernelConfig;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
@@ -43,6 +44,16 @@ final class MachineOptions {
                     + " (default: 100 on s390 as its defconfig, 1000 elsewhere)")
     private Integer hz;
 
+    @Option(names = "--rcache-max-order", defaultValue = "6", paramLabel = "N",
+            description = "IOVA rcache size classes (IOVA_RANGE_CACHE_MAX_SIZE): sizes up to 2^(N-1) granules are"
+                    + " cached, larger ones go to the rbtree under its lock (default: ${DEFAULT-VALUE}, 128 KiB, as Linux)")
+    private int rcacheMaxOrder;
+
+    @Option(names = "--opt-size-cap", defaultValue = "on", paramLabel = "on|off",
+            description = "dma-iommu reports the rcache range as dma_opt_mapping_size, so nvme splits larger"
+                    + " requests (default: ${DEFAULT-VALUE}, as Linux since 5.19)")
+    private String optSizeCap;
+
     @Option(names = "--functions", defaultValue = "1", paramLabel = "N",
             description = "zPCI functions attached to the device's domain (s390, dma-iommu policies): every sync and"
                     + " flush issues one RPCIT per function (default: ${DEFAULT-VALUE})")
@@ -57,9 +68,16 @@ final class MachineOptions {
             throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
         }
+        checkOptSizeCap();
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides(),
-                hz == null ? 0 : checkedHz(hz), functions);
+                new KernelConfig(hz == null ? 0 : checkedHz(hz), rcacheMaxOrder, optSizeCap.equals("on")), functions);
+    }
+
+    private void checkOptSizeCap() {
+        if (!optSizeCap.equals("on") && !optSizeCap.equals("off")) {
+            throw new IllegalArgumentException("--opt-size-cap " + optSizeCap + " is not one of on, off");
+        }
     }
 
     private static int checkedHz(int hz) {

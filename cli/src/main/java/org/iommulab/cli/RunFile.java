@@ -42,6 +42,7 @@ final class RunFile {
             Map.entry("fqSize", "--fq-size"), Map.entry("fqTimeoutMs", "--fq-timeout-ms"),
             Map.entry("workload", "--workload"), Map.entry("cpus", "--cpus"),
             Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"),
+            Map.entry("rcacheMaxOrder", "--rcache-max-order"), Map.entry("optSizeCap", "--opt-size-cap"),
             Map.entry("functions", "--functions"));
     /** Each workload's option keys; its other keys are derived. */
     private static final Map<String, Map<String, String>> WORKLOAD_OPTIONS = Map.of(

@@ -210,6 +210,9 @@ class RunCommandTest {
         "--workload netperf --device nvme | --device",
         "--workload netperf --nic-gbps 0 | nicGbps 0",
         "--functions 0 | --functions 0",
+        "--rcache-max-order 0 | --rcache-max-order 0",
+        "--rcache-max-order 17 | --rcache-max-order 17",
+        "--opt-size-cap maybe | --opt-size-cap maybe",
         "--platform kvm --dma legacy --functions 2 | --functions applies"})
     void badValuesAreOneLineNamingThemAndExitTwo(String args, String named) {
         assertThat(run(("run --duration-ms 1 " + args).split(" "))).isEqualTo(2);

@@ -64,8 +64,8 @@ class RunFileTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
         assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed: costOverrides,"
-                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, functions, guestMemoryGiB, hvProfile, hz, platform,"
-                + " seed, workload, workloadOptions");
+                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, functions, guestMemoryGiB, hvProfile, hz, optSizeCap,"
+                + " platform, rcacheMaxOrder, seed, workload, workloadOptions");
     }
 
     @Test

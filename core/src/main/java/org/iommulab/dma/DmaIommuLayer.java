@@ -82,7 +82,7 @@ public final class DmaIommuLayer implements IommuDmaHooks {
             return;
         }
         IommuDmaCookie cookie = initDomain(driver, dev, domain);
-        IommuDmaOps dmaIommu = new IommuDmaOps(domain, cookie, engine.nrCpus(), params.forcedac());
+        IommuDmaOps dmaIommu = new IommuDmaOps(domain, cookie, engine.nrCpus(), params.forcedac(), params.optSizeCap());
         ops.put(dev, dmaIommu);
         dev.setDmaOps(dmaIommu);
     }
@@ -99,7 +99,7 @@ public final class DmaIommuLayer implements IommuDmaHooks {
             basePfn = Math.max(basePfn, geometry.apertureStart() >>> order);
         }
         IovaDomain iovad = new IovaDomain(engine, 1L << order, basePfn);
-        iovad.initRcaches();
+        iovad.initRcaches(params.rcacheMaxOrder());
         IommuDmaCookie cookie = new IommuDmaCookie(engine, dev.name(), domain, iovad, initOptions(driver, dev),
                 queueFactory);
         domain.setIovaCookie(cookie);

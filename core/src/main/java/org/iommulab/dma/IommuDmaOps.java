@@ -42,9 +42,12 @@ public final class IommuDmaOps implements DmaOps {
     private final IotlbGather[] gathers;
     /** {@code dev->iommu->pci_32bit_workaround}: try below 4 GiB first; cleared on first failure. */
     private volatile boolean pci32bitWorkaround;
+    /** Whether the rcache range is reported as {@code dma_opt_mapping_size}, as Linux does. */
+    private final boolean optSizeCap;
 
-    IommuDmaOps(IommuDomain domain, IommuDmaCookie cookie, int nrCpus, boolean forcedac) {
+    IommuDmaOps(IommuDomain domain, IommuDmaCookie cookie, int nrCpus, boolean forcedac, boolean optSizeCap) {
         this.domain = domain;
+        this.optSizeCap = optSizeCap;
         this.cookie = cookie;
         this.iovad = cookie.iovad();
         this.pci32bitWorkaround = !forcedac;
@@ -195,10 +198,13 @@ public final class IommuDmaOps implements DmaOps {
         return count;
     }
 
-    /** {@code iommu_dma_opt_mapping_size}: the largest size the IOVA rcaches serve, 128 KiB. */
+    /**
+     * {@code iommu_dma_opt_mapping_size}: the largest size the IOVA rcaches serve, 128 KiB with
+     * Linux's rcaches; unlimited when the model is told to report no cap.
+     */
     @Override
     public long optMappingSize(Device dev) {
-        return IovaDomain.iovaRcacheRange();
+        return optSizeCap ? iovad.iovaRcacheRange() : Long.MAX_VALUE;
     }
 
     /** {@code iommu_dma_unmap_sg}: one unmap from the first DMA segment to the end of the last. */

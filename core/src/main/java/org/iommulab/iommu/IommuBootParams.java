@@ -12,28 +12,53 @@ package org.iommulab.iommu;
  * @param singleQueueForAll every device gets the single flush queue as if it had
  *     {@code shadow_on_flush}: not a kernel parameter but the change the series' author made to
  *     verify the scheme on x86
+ * @param rcacheMaxOrder {@code IOVA_RANGE_CACHE_MAX_SIZE}: the IOVA rcaches serve sizes below
+ *     2^(order-1) granules (6 in Linux, 128 KiB); not a kernel parameter but the knob John Garry's
+ *     series "iommu: Allow iova rcache range be configured" (2021) proposed
+ * @param optSizeCap report the rcache range as {@code dma_opt_mapping_size}, as Linux does since
+ *     5.19, so drivers such as nvme size their requests below it; off, they do not
  */
-public record IommuBootParams(boolean strict, boolean passthrough, boolean forcedac, boolean singleQueueForAll) {
+public record IommuBootParams(boolean strict, boolean passthrough, boolean forcedac, boolean singleQueueForAll,
+        int rcacheMaxOrder, boolean optSizeCap) {
+
+    /** Linux's {@code IOVA_RANGE_CACHE_MAX_SIZE}. */
+    public static final int DEFAULT_RCACHE_MAX_ORDER = 6;
+    /** The largest order offered: rcaches up to 2^15 granules (128 MiB of 4 KiB pages). */
+    public static final int MAX_RCACHE_MAX_ORDER = 16;
+
+    public IommuBootParams {
+        if (rcacheMaxOrder < 1 || rcacheMaxOrder > MAX_RCACHE_MAX_ORDER) {
+            throw new IllegalArgumentException("--rcache-max-order " + rcacheMaxOrder + "; allowed 1.." + MAX_RCACHE_MAX_ORDER);
+        }
+    }
 
     /** No switches: lazy DMA domains with per-CPU queues, as the x86 and s390 Kconfig default. */
     public static IommuBootParams defaults() {
-        return new IommuBootParams(false, false, false, false);
+        return new IommuBootParams(false, false, false, false, DEFAULT_RCACHE_MAX_ORDER, true);
     }
 
     public IommuBootParams withStrict(boolean value) {
-        return new IommuBootParams(value, passthrough, forcedac, singleQueueForAll);
+        return new IommuBootParams(value, passthrough, forcedac, singleQueueForAll, rcacheMaxOrder, optSizeCap);
     }
 
     public IommuBootParams withPassthrough(boolean value) {
-        return new IommuBootParams(strict, value, forcedac, singleQueueForAll);
+        return new IommuBootParams(strict, value, forcedac, singleQueueForAll, rcacheMaxOrder, optSizeCap);
     }
 
     public IommuBootParams withForcedac(boolean value) {
-        return new IommuBootParams(strict, passthrough, value, singleQueueForAll);
+        return new IommuBootParams(strict, passthrough, value, singleQueueForAll, rcacheMaxOrder, optSizeCap);
     }
 
     public IommuBootParams withSingleQueueForAll(boolean value) {
-        return new IommuBootParams(strict, passthrough, forcedac, value);
+        return new IommuBootParams(strict, passthrough, forcedac, value, rcacheMaxOrder, optSizeCap);
+    }
+
+    public IommuBootParams withRcacheMaxOrder(int order) {
+        return new IommuBootParams(strict, passthrough, forcedac, singleQueueForAll, order, optSizeCap);
+    }
+
+    public IommuBootParams withOptSizeCap(boolean value) {
+        return new IommuBootParams(strict, passthrough, forcedac, singleQueueForAll, rcacheMaxOrder, value);
     }
 
     /** {@code iommu_def_domain_type}: the type a group gets when nothing forces another. */

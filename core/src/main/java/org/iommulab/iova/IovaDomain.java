@@ -111,9 +111,12 @@ public final class IovaDomain {
         return addr >>> shift;
     }
 
-    /** {@code iova_rcache_range}: the largest mapping the rcaches serve, 4 KiB pages x 2^5 = 128 KiB. */
-    public static long iovaRcacheRange() {
-        return PAGE_SIZE << (IOVA_RANGE_CACHE_MAX_SIZE - 1);
+    /**
+     * {@code iova_rcache_range}: the largest mapping the rcaches serve, 4 KiB pages x 2^5 = 128 KiB
+     * with Linux's {@code IOVA_RANGE_CACHE_MAX_SIZE}.
+     */
+    public long iovaRcacheRange() {
+        return PAGE_SIZE << (rcachesOrFail().length - 1);
     }
 
     // ---- the tree allocator ----
@@ -371,10 +374,18 @@ public final class IovaDomain {
      * an empty loaded and prev magazine per engine CPU, an empty depot and an unqueued trim work.
      */
     public void initRcaches() {
+        initRcaches(IOVA_RANGE_CACHE_MAX_SIZE);
+    }
+
+    /** The rcaches with {@code maxOrder} size classes instead of Linux's {@value #IOVA_RANGE_CACHE_MAX_SIZE}. */
+    public void initRcaches(int maxOrder) {
         if (rcaches != null) {
             throw new IllegalStateException("IOVA rcaches are already initialised");
         }
-        IovaRcache[] r = new IovaRcache[IOVA_RANGE_CACHE_MAX_SIZE];
+        if (maxOrder < 1 || maxOrder > 30) {
+            throw new IllegalArgumentException("rcache max order " + maxOrder + "; allowed 1..30");
+        }
+        IovaRcache[] r = new IovaRcache[maxOrder];
         for (int order = 0; order < r.length; order++) {
             r[order] = new IovaRcache(this, engine, order);
         }
@@ -392,9 +403,9 @@ public final class IovaDomain {
     public long allocIovaFast(Cpu cpu, long size, long limitPfn, boolean flushRcache) {
         checkRequest(size, limitPfn);
         IovaRcache[] r = rcachesOrFail();
-        long len = size < (1L << (IOVA_RANGE_CACHE_MAX_SIZE - 1)) ? roundupPowOfTwo(size) : size;
+        long len = size < (1L << (r.length - 1)) ? roundupPowOfTwo(size) : size;
         int order = orderBase2(len);
-        if (order < IOVA_RANGE_CACHE_MAX_SIZE) {
+        if (order < r.length) {
             // iova_rcache_get(limit_pfn + 1) looks below limit + 1 - size, unsigned as in C.
             long pfn = r[order].get(cpu, limitPfn + 1 - len);
             if (pfn != 0) {
@@ -430,7 +441,7 @@ public final class IovaDomain {
     public void freeIovaFast(Cpu cpu, long pfn, long size) {
         IovaRcache[] r = rcachesOrFail();
         int order = orderBase2(size);
-        if (order < IOVA_RANGE_CACHE_MAX_SIZE) {
+        if (order < r.length) {
             r[order].insert(cpu, pfn);
         } else {
             freeIova(cpu, pfn);

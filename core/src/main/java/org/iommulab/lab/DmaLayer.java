@@ -43,7 +43,7 @@ final class DmaLayer {
             throw new IllegalArgumentException("DMA mode " + s.dma().name() + " does not use dma-iommu, which is all "
                     + s.platform().cliName() + " has");
         }
-        IommuBootParams params = IommuBootParams.defaults().withForcedac(forcedac).withStrict(setup.strict());
+        IommuBootParams params = s.kernel().apply(IommuBootParams.defaults().withForcedac(forcedac).withStrict(setup.strict()));
         DmaIommuLayer dma = new DmaIommuLayer(engine, params, setup.options(), setup.queues());
         IommuCore core = new IommuCore(params, driver, dma);
         int ret = core.probeDevice(dev);

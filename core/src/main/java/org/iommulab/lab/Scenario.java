@@ -28,7 +28,7 @@ import org.iommulab.workload.FioOptions;
  * @param fqSize flush-queue entries, or 0 for the mode's default
  * @param fqTimeoutMs flush-queue timeout, or 0 for the mode's default
  * @param costOverrides the {@code --set} values applied to the default costs, kept for the record
- * @param hz the guest kernel's {@code CONFIG_HZ}, which its timers fire on, or 0 for the platform's
+ * @param kernel the guest kernel's HZ and IOVA cache choices
  * @param functions zPCI functions attached to the device's domain (s390 with dma-iommu): the
  *     workload's and idle siblings, each of which gets its own RPCIT on every sync and flush
  */
@@ -44,7 +44,7 @@ public record Scenario(
         long durationMs,
         long seed,
         Map<String, Long> costOverrides,
-        int hz,
+        KernelConfig kernel,
         int functions) {
 
     /** The most functions one domain takes in this model. */
@@ -87,8 +87,8 @@ public record Scenario(
                         + " is a KVM/QEMU profile; --platform zvm takes only zvm");
             }
         }
-        if (hz != 0) {
-            new TimerWheel(hz); // an HZ the kernel does not offer, refused now
+        if (kernel == null) {
+            throw new IllegalArgumentException("the kernel configuration is missing; give KernelConfig.DEFAULTS");
         }
         if (functions < 1 || functions > MAX_FUNCTIONS) {
             throw new IllegalArgumentException("--functions " + functions + "; allowed 1.." + MAX_FUNCTIONS);
@@ -106,7 +106,7 @@ public record Scenario(
     public Scenario(PlatformKind platform, String hvProfile, int guestMemoryGiB, InvalidationPolicy dma, int fqSize,
             int fqTimeoutMs, WorkloadSpec workload, int cpus, long durationMs, long seed, Map<String, Long> costOverrides) {
         this(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs, seed,
-                costOverrides, 0, 1);
+                costOverrides, KernelConfig.DEFAULTS, 1);
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
@@ -118,7 +118,7 @@ public record Scenario(
     /** This scenario with another seed. */
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
-                otherSeed, costOverrides, hz, functions);
+                otherSeed, costOverrides, kernel, functions);
     }
 
     /** The user's flush-queue size and timeout. */
@@ -131,9 +131,9 @@ public record Scenario(
         return dma.setup(platform, queueSettings());
     }
 
-    /** The timer wheel the guest kernel's timers fire on: {@link #hz}, or the platform's usual one. */
+    /** The timer wheel the guest kernel's timers fire on. */
     public TimerWheel timerWheel() {
-        return new TimerWheel(hz != 0 ? hz : platform.defaultHz());
+        return kernel.timerWheel(platform);
     }
 
     /** The costs of this run. */
@@ -161,6 +161,8 @@ public record Scenario(
         out.put("durationMs", durationMs);
         out.put("seed", seed);
         out.put("hz", timerWheel().hz());
+        out.put("rcacheMaxOrder", kernel.rcacheMaxOrder());
+        out.put("optSizeCap", kernel.optSizeCap() ? "on" : "off");
         out.put("functions", functions);
         List<String> overrides = new ArrayList<>();
         new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));

@@ -84,7 +84,25 @@ class IovaDomainTest {
         assertThat(k.iovaPfn(0x12345)).isEqualTo(0x24);
         Iova iova = k.allocIova(cpu, 1, 0x24, false);
         assertThat(k.iovaDma(iova)).isEqualTo(0x24L << 11);
-        assertThat(IovaDomain.iovaRcacheRange()).isEqualTo(128 * 1024);
+        k.initRcaches();
+        assertThat(k.iovaRcacheRange()).isEqualTo(128 * 1024);
+    }
+
+    @Test
+    void anAllocationAboveTheRcacheRangeGoesToTheTreeAndOneBelowItIsCachedForEitherMaxOrder() {
+        for (int maxOrder : new int[] {6, 8}) {
+            IovaDomain k = new IovaDomain(engine, 4096, 1);
+            k.initRcaches(maxOrder);
+            long cached = 1L << (maxOrder - 1); // the rcache range itself is still cached
+            long uncached = cached + 1;
+            assertThat(k.iovaRcacheRange()).isEqualTo(4096L << (maxOrder - 1));
+            long a = k.allocIovaFast(cpu, cached, LIMIT_32, false);
+            long b = k.allocIovaFast(cpu, uncached, LIMIT_32, false);
+            k.freeIovaFast(cpu, a, cached);
+            k.freeIovaFast(cpu, b, uncached);
+            assertThat(k.findIova(cpu, a)).as("order %d: a cached size stays reserved in the tree", maxOrder).isNotNull();
+            assertThat(k.findIova(cpu, b)).as("order %d: a larger one goes back to the tree", maxOrder).isNull();
+        }
     }
 
     @Test

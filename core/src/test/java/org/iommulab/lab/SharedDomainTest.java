@@ -17,7 +17,7 @@ class SharedDomainTest {
     private static RunStats run(InvalidationPolicy policy, int functions) {
         FioOptions fio = FioOptions.defaults().withNumjobs(2).withIodepth(4);
         return Simulation.run(new Scenario(PlatformKind.KVM, null, 16, policy, 0, 0, new WorkloadSpec.FioSpec(fio),
-                2, 5, 1, Map.of(), 0, functions));
+                2, 5, 1, Map.of(), KernelConfig.DEFAULTS, functions));
     }
 
     @Test
@@ -37,7 +37,7 @@ class SharedDomainTest {
         assertThatThrownBy(() -> run(Policies.LEGACY, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--functions applies to s390 platforms under dma-iommu policies");
         assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, Policies.STRICT, 0, 0,
-                new WorkloadSpec.FioSpec(FioOptions.defaults()), 2, 5, 1, Map.of(), 0, 2))
+                new WorkloadSpec.FioSpec(FioOptions.defaults()), 2, 5, 1, Map.of(), KernelConfig.DEFAULTS, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not to x86");
     }
 }

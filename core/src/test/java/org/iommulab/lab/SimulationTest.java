@@ -170,7 +170,7 @@ class SimulationTest {
                 .isLessThanOrEqualTo(30_000_000L + lparFlushNs + 100_000L);
         // HZ 1000: 21-22 ms
         RunStats hz1000 = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_SINGLE, 0, 20,
-                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), 1000, 1));
+                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), new KernelConfig(1000, 6, true), 1));
         assertThat(hz1000.staleWindow().maxNs()).isGreaterThan(20_000_000L)
                 .isLessThanOrEqualTo(22_000_000L + lparFlushNs + 100_000L);
     }
