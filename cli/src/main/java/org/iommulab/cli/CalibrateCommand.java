@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.hipparchus.exception.MathIllegalStateException;
 import org.hipparchus.optim.InitialGuess;
 import org.hipparchus.optim.MaxEval;
 import org.hipparchus.optim.nonlinear.scalar.GoalType;
@@ -115,8 +116,14 @@ final class CalibrateCommand implements Callable<Integer> {
             best = objective.scan(start);
         } else {
             SimplexOptimizer optimizer = new SimplexOptimizer(1e-4, 1e-6);
-            best = optimizer.optimize(new MaxEval(maxEvaluations), new ObjectiveFunction(objective::error),
-                    GoalType.MINIMIZE, new InitialGuess(start), new NelderMeadSimplex(free.size(), 0.5)).getPoint();
+            try {
+                best = optimizer.optimize(new MaxEval(maxEvaluations), new ObjectiveFunction(objective::error),
+                        GoalType.MINIMIZE, new InitialGuess(start), new NelderMeadSimplex(free.size(), 0.5)).getPoint();
+            } catch (MathIllegalStateException budgetSpent) {
+                best = objective.best;
+                spec.commandLine().getErr().println("iommu-lab calibrate: warning: the optimiser had not converged after"
+                        + " --max-evaluations " + maxEvaluations + "; the best point so far is reported");
+            }
         }
         best = objective.clamp(best);
         double[] fitted = objective.metrics(best);
@@ -370,6 +377,9 @@ final class CalibrateCommand implements Callable<Integer> {
         private final List<Cost> free;
         private final Map<List<Double>, double[]> cache = new LinkedHashMap<>();
         int evaluations;
+        /** The point with the least error seen so far, for an optimiser stopped by its budget. */
+        double[] best;
+        private double bestError = Double.POSITIVE_INFINITY;
 
         Objective(List<Measurement> measurements, List<Cost> free) {
             this.measurements = measurements;
@@ -400,7 +410,12 @@ final class CalibrateCommand implements Callable<Integer> {
             for (int i = 0; i < x.length; i++) {
                 outside += Math.abs(x[i] - c[i]);
             }
-            return sum + 1e3 * outside;
+            double error = sum + 1e3 * outside;
+            if (error < bestError) {
+                bestError = error;
+                best = x.clone();
+            }
+            return error;
         }
 
         /** For one parameter: a golden-section search over the log range, deterministic and cheap. */

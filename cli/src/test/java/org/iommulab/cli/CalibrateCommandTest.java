@@ -186,4 +186,21 @@ class CalibrateCommandTest {
         assertThat(option.run("calibrate", m.toString(), "--predict", p.toString())).isEqualTo(2);
         assertThat(option.err()).contains("scenario 1: Unknown options: '--speed'").doesNotContain("Exception");
     }
+
+    @Test
+    void anOptimiserStoppedByItsBudgetReportsTheBestPointSoFarAndWarns() throws Exception {
+        Path m = dir.resolve("budget.yaml");
+        Files.writeString(m, """
+                platform: kvm
+                free: [kvm.rpcitLockedNs, kvm.hostMapNs]
+                measurements:
+                  - run: {dma: strict, cpus: 2, duration-ms: 2}
+                    metric: throughput.iops
+                    value: 12345
+                """);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("calibrate", m.toString(), "--max-evaluations", "10")).as(cli.err()).isZero();
+        assertThat(cli.err()).contains("had not converged after --max-evaluations 10").doesNotContain("Exception");
+        assertThat(cli.out()).contains("kvm.rpcitLockedNs");
+    }
 }
