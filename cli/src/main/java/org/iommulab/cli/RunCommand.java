@@ -15,6 +15,7 @@ import org.iommulab.lab.Simulation;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
+import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.workload.FioOptions;
 import org.iommulab.workload.NvmeDrive;
 import org.iommulab.workload.MapBenchOptions;
@@ -104,6 +105,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private RunOptions run;
 
+    @Option(names = "--relative-to", paramLabel = "POLICY", converter = PolicyNames.class,
+            description = "also run this policy on the same machine and give IOPS and CPU per I/O as ratios to it"
+                    + " (relativeTo.*), e.g. direct for the no-translation baseline")
+    private InvalidationPolicy relativeTo;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
@@ -122,17 +128,38 @@ final class RunCommand implements Callable<Integer> {
                         : (done, total) -> bar.stepTo(done * 100 / total));
             }
             runs = List.of(stats);
-            out.print(format.render(List.of(title), List.of(stats.toMap())));
+            Map<String, Object> result = stats.toMap();
+            if (relativeTo != null) {
+                result.put("relativeTo", relative(stats, Simulation.run(scenario.withDma(relativeTo))));
+            }
+            out.print(format.render(List.of(title), List.of(result)));
             if (format == OutputFormat.table) {
                 out.println("limited by " + stats.limitedBy().resource() + ": " + stats.limitedBy().detail());
             }
         } else {
+            if (relativeTo != null) {
+                throw new IllegalArgumentException("--relative-to with --repeat: use 'reproduce --repeat N --relative-to "
+                        + relativeTo.name() + "', which gives each mean's ratio");
+            }
             runs = Runs.all("run", seeds);
             out.print(RepeatReport.render(format, title, RepeatedRuns.of(runs)));
         }
         out.flush();
         warn(spec.commandLine().getErr(), "run", runs);
         return runs.stream().allMatch(r -> r.io().completed() == 0) ? NOTHING_COMPLETED : 0;
+    }
+
+    /** The run's IOPS and CPU per I/O as ratios to the baseline's, which is named. */
+    private Map<String, Object> relative(RunStats stats, RunStats base) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("policy", relativeTo.name());
+        out.put("iops", ReproduceCommand.ratio(stats.throughput().iops(), base.throughput().iops()));
+        out.put("cpuNsPerIo", ReproduceCommand.ratio(perIoNs(stats), perIoNs(base)));
+        return out;
+    }
+
+    private static double perIoNs(RunStats s) {
+        return s.io().completed() == 0 ? 0 : (double) s.cpu().busyNs() / s.io().completed();
     }
 
     /** Each distinct warning of {@code runs} once on stderr, with how many runs gave it when several did. */

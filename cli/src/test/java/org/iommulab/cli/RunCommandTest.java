@@ -101,6 +101,17 @@ class RunCommandTest {
     }
 
     @Test
+    void relativeToRunsTheBaselineOnTheSameMachineAndGivesTheRatio() throws Exception {
+        assertThat(run("run", "--platform", "x86", "--dma", "direct", "--relative-to", "direct", "--cpus", "2",
+                "--duration-ms", "2", "--format", "json")).isZero();
+        JsonNode rel = new ObjectMapper().readTree(out.toString()).path("relativeTo");
+        assertThat(rel.path("policy").asText()).isEqualTo("direct");
+        assertThat(rel.path("iops").asDouble()).as("a run against itself").isEqualTo(1.0);
+        assertThat(run("run", "--relative-to", "direct", "--repeat", "2", "--duration-ms", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--relative-to with --repeat");
+    }
+
+    @Test
     void anOverrideNothingChargedIsAWarning() {
         assertThat(run("run", "--platform", "lpar", "--duration-ms", "5", "--set", "kvm.rpcitExitNs=5")).isZero();
         assertThat(err.toString()).contains("warning: --set kvm.rpcitExitNs=5 changed nothing");

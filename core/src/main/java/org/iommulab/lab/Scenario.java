@@ -121,6 +121,12 @@ public record Scenario(
                 otherSeed, costOverrides, kernel, functions);
     }
 
+    /** This scenario under another policy with that policy's own queue settings, e.g. a baseline. */
+    public Scenario withDma(InvalidationPolicy other) {
+        return new Scenario(platform, hvProfile, guestMemoryGiB, other, 0, 0, workload, cpus, durationMs, seed,
+                costOverrides, kernel, functions);
+    }
+
     /** The user's flush-queue size and timeout. */
     public QueueSettings queueSettings() {
         return new QueueSettings(fqSize, fqTimeoutMs);
