@@ -1,5 +1,7 @@
 package org.iommulab.kernel;
 
+import java.util.function.LongSupplier;
+
 /**
  * The hardware behind a device as it reaches memory: each DMA address goes through the platform's
  * translation (an IOTLB over the guest's tables on LPAR, the hypervisor's shadow on z/VM and KVM,
@@ -19,6 +21,11 @@ public interface DeviceTranslation {
 
     /** A translation without an IOTLB of its own (or one not modelled): no access counts as a miss. */
     static DeviceTranslation uncached(Lookup lookup) {
+        return of(lookup, () -> 0);
+    }
+
+    /** {@code lookup}, with its hardware's IOTLB misses counted by {@code misses}. */
+    static DeviceTranslation of(Lookup lookup, LongSupplier misses) {
         return new DeviceTranslation() {
             @Override
             public long translate(long iova, boolean write) {
@@ -27,7 +34,7 @@ public interface DeviceTranslation {
 
             @Override
             public long iotlbMisses() {
-                return 0;
+                return misses.getAsLong();
             }
         };
     }

@@ -121,17 +121,7 @@ final class IommuMachine implements Machine {
             return vtd.plug(dev.name(), X86IommuConfig.defaults().iotlbEntries());
         }
         if (ops instanceof X86IommuDomain x86) {
-            return new DeviceTranslation() {
-                @Override
-                public long translate(long iova, boolean write) {
-                    return x86.translate(iova, write);
-                }
-
-                @Override
-                public long iotlbMisses() {
-                    return x86.iotlbMisses();
-                }
-            };
+            return DeviceTranslation.of(x86::translate, x86::iotlbMisses);
         }
         // the host IOMMU's own IOTLB is not modelled: no access counts as a miss
         return DeviceTranslation.uncached(((VirtioIommuDomain) ops)::translate);

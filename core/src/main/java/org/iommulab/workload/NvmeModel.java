@@ -1,7 +1,6 @@
 package org.iommulab.workload;
 
 import java.util.SplittableRandom;
-import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualSerialResource;

@@ -76,12 +76,11 @@ public final class VirtualSerialResource {
 
     /** {@code cpu} is done with the resource at its current time. */
     public void release(VirtualCpu cpu) {
-        busyUntilNs = Math.max(busyUntilNs, cpu.nowNs());
         busyNs += cpu.nowNs() - heldSinceNs;
         held.add(occupiedSinceNs, cpu.nowNs());
     }
 
-    /** When the resource next becomes free, as far as is known now. */
+    /** When a device queue next becomes free, as far as is known now (locks keep a calendar instead). */
     public long busyUntilNs() {
         return busyUntilNs;
     }
