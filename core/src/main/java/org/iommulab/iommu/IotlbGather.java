@@ -1,5 +1,7 @@
 package org.iommulab.iommu;
 
+import org.iommulab.sim.Cpu;
+
 /**
  * {@code struct iommu_iotlb_gather} (include/linux/iommu.h): the range an unmap invalidated, which
  * the driver flushes in {@code iotlb_sync}. {@link #queued()} says the caller will free the IOVA
@@ -33,6 +35,20 @@ public final class IotlbGather {
         if (Long.compareUnsigned(last, end) > 0) {
             end = last;
         }
+    }
+
+    /**
+     * {@code iommu_iotlb_gather_add_page}: adds an unmapped range as drivers that invalidate by
+     * range do, first syncing what is gathered through {@code domain} when the new range has
+     * another page size or would leave a gap, so one invalidation never covers unrelated pages.
+     */
+    public void addPage(Cpu cpu, IommuDomainOps domain, long iova, long size) {
+        if ((pgsize != 0 && pgsize != size) || isDisjoint(iova, size)) {
+            domain.iotlbSync(cpu, this);
+            init();
+        }
+        pgsize = size;
+        addRange(iova, size);
     }
 
     /** {@code iommu_iotlb_gather_is_disjoint}: adding this range would span a gap. */

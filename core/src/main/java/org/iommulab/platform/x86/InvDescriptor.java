@@ -1,5 +1,7 @@
 package org.iommulab.platform.x86;
 
+import org.iommulab.platform.pgtable.IoPte;
+
 /**
  * One 128-bit queued-invalidation descriptor (VT-d spec 6.5.2; include/linux/intel-iommu.h
  * {@code struct qi_desc}), reduced to the fields the model acts on.
@@ -30,7 +32,7 @@ record InvDescriptor(Type type, int did, long addr, int am) {
 
     /** The first page a page-selective invalidation covers: the hardware ignores the low am bits. */
     long firstPfn() {
-        return (addr >>> DmaPte.PAGE_SHIFT) & -(1L << am);
+        return (addr >>> IoPte.PAGE_SHIFT) & -(1L << am);
     }
 
     /** The pages a page-selective invalidation covers. */

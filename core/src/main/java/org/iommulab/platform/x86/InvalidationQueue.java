@@ -1,6 +1,7 @@
 package org.iommulab.platform.x86;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.iommulab.platform.pgtable.TaggedIotlb;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
@@ -11,7 +12,7 @@ import org.iommulab.sim.SpinLock;
  * (drivers/iommu/intel/dmar.c, v6.7) drives it: under the queue lock the CPU writes the
  * descriptor and an invalidation-wait descriptor behind it, moves the tail, and spins until the
  * hardware has executed both and written the wait's status. The hardware here applies each IOTLB
- * descriptor to the {@link X86Iotlb} in order.
+ * descriptor to the {@link TaggedIotlb} in order.
  *
  * <p>In caching mode the unit is QEMU's emulation: the tail write exits to {@link VirtualVtd},
  * which handles the descriptors before the guest's wait completes.
@@ -22,12 +23,12 @@ import org.iommulab.sim.SpinLock;
 final class InvalidationQueue {
 
     private final SpinLock qiLock;
-    private final X86Iotlb iotlb;
+    private final TaggedIotlb iotlb;
     /** In caching mode, QEMU, which executes the descriptors; null on bare metal. */
     private final VirtualVtd emulator;
     private final AtomicLongArray issued = new AtomicLongArray(InvDescriptor.Type.values().length);
 
-    InvalidationQueue(Engine engine, X86Iotlb iotlb, VirtualVtd emulator) {
+    InvalidationQueue(Engine engine, TaggedIotlb iotlb, VirtualVtd emulator) {
         this.qiLock = engine.newSpinLock("dmar.qi");
         this.iotlb = iotlb;
         this.emulator = emulator;

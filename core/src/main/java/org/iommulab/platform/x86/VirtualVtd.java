@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.platform.device.IotlbDevice;
+import org.iommulab.platform.pgtable.IoPte;
+import org.iommulab.platform.pgtable.RadixPageTable;
 import org.iommulab.platform.shadow.ShadowTable;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
@@ -32,12 +34,12 @@ import org.iommulab.sim.SpinLock;
  */
 public final class VirtualVtd {
 
-    private static final int PAGE_SHIFT = DmaPte.PAGE_SHIFT;
+    private static final int PAGE_SHIFT = IoPte.PAGE_SHIFT;
     private static final long PAGE_SIZE = 1L << PAGE_SHIFT;
 
     private final SpinLock bql;
     private final ShadowTable shadow = new ShadowTable();
-    private final Map<Integer, X86PageTable> domains = new ConcurrentHashMap<>();
+    private final Map<Integer, RadixPageTable> domains = new ConcurrentHashMap<>();
     private final IommuTrace tracker;
     private volatile IotlbDevice device;
     /** What QEMU did; changed under the BQL. */
@@ -53,7 +55,7 @@ public final class VirtualVtd {
     }
 
     /** The guest's table of domain {@code did}, which invalidations of that domain walk. */
-    void register(int did, X86PageTable table) {
+    void register(int did, RadixPageTable table) {
         domains.put(did, table);
     }
 
@@ -78,14 +80,14 @@ public final class VirtualVtd {
         try {
             cpu.spend(Cost.VTD_INV_LOCKED);
             exits++;
-            X86PageTable table = domains.get(desc.did());
+            RadixPageTable table = domains.get(desc.did());
             switch (desc.type()) {
                 case IOTLB_PSI -> {
                     sync(cpu, table, desc.firstPfn(), desc.firstPfn() + desc.pages() - 1);
                     tracker.invalidated(cpu.nowNs(), desc.firstPfn(), desc.pages());
                 }
                 case IOTLB_DSI -> {
-                    sync(cpu, table, 0, X86PageTable.MAX_PFN);
+                    sync(cpu, table, 0, RadixPageTable.MAX_PFN);
                     tracker.invalidatedAll(cpu.nowNs());
                 }
                 default -> throw new IllegalArgumentException(desc.type() + " is not an IOTLB descriptor");
@@ -96,10 +98,10 @@ public final class VirtualVtd {
     }
 
     /** {@code vtd_sync_shadow_page_table_range}: the shadow of {@code [first, last]} made equal to the table. */
-    private void sync(Cpu cpu, X86PageTable table, long first, long last) {
+    private void sync(Cpu cpu, RadixPageTable table, long first, long last) {
         long read = table.walkRange(first, last, (pfn, pte) -> {
-            if (DmaPte.present(pte)) {
-                long want = DmaTranslationSource.translation(DmaPte.pfn(pte) << PAGE_SHIFT, (pte & DmaPte.WRITE) != 0);
+            if (IoPte.present(pte)) {
+                long want = DmaTranslationSource.translation(IoPte.pfn(pte) << PAGE_SHIFT, (pte & IoPte.WRITE) != 0);
                 long iova = pfn << PAGE_SHIFT;
                 long had = shadow.lookup(iova);
                 if (had != want) {
@@ -117,7 +119,7 @@ public final class VirtualVtd {
         cpu.spend(Cost.VTD_WALK_ENTRY, read);
         long end = (last + 1) << PAGE_SHIFT;
         for (long p = shadow.nextShadowed(first << PAGE_SHIFT, end); p >= 0; p = shadow.nextShadowed(p + PAGE_SIZE, end)) {
-            if (!DmaPte.present(table.walk(p >>> PAGE_SHIFT))) {
+            if (!IoPte.present(table.walk(p >>> PAGE_SHIFT))) {
                 hostUnmap(cpu, p);
             }
         }

@@ -7,6 +7,7 @@ import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.pgtable.TaggedIotlb;
 import org.iommulab.sim.Engine;
 
 /**
@@ -28,7 +29,7 @@ public final class X86Iommu implements IommuDriver {
     static final long IOAPIC_RANGE_SIZE = 0x10_0000L;
 
     private final X86IommuConfig config;
-    private final X86Iotlb iotlb;
+    private final TaggedIotlb iotlb;
     private final InvalidationQueue qi;
     private final IommuTrace tracker;
     /** QEMU behind the unit in caching mode, or null on bare metal. */
@@ -41,7 +42,7 @@ public final class X86Iommu implements IommuDriver {
      */
     public X86Iommu(Engine engine, X86IommuConfig config, IommuTrace tracker) {
         this.config = config;
-        this.iotlb = new X86Iotlb(config.iotlbEntries());
+        this.iotlb = new TaggedIotlb(config.iotlbEntries());
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.virtualVtd = config.cachingMode() ? new VirtualVtd(engine, this.tracker) : null;
         this.qi = new InvalidationQueue(engine, iotlb, virtualVtd);
@@ -102,7 +103,7 @@ public final class X86Iommu implements IommuDriver {
         return config;
     }
 
-    X86Iotlb iotlb() {
+    TaggedIotlb iotlb() {
         return iotlb;
     }
 

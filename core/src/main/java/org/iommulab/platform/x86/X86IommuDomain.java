@@ -9,6 +9,9 @@ import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
+import org.iommulab.platform.pgtable.IoPte;
+import org.iommulab.platform.pgtable.RadixPageTable;
+import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 
 /**
@@ -27,13 +30,13 @@ public final class X86IommuDomain implements IommuDomainOps {
     /** What {@link #translate} returns when the device's access faults. */
     public static final long FAULT = -1L;
 
-    private static final long PAGE_SIZE = 1L << DmaPte.PAGE_SHIFT;
+    private static final long PAGE_SIZE = 1L << IoPte.PAGE_SHIFT;
     private static final DomainGeometry GEOMETRY =
-            new DomainGeometry(0, ((X86PageTable.MAX_PFN + 1) << DmaPte.PAGE_SHIFT) - 1, true);
+            new DomainGeometry(0, ((RadixPageTable.MAX_PFN + 1) << IoPte.PAGE_SHIFT) - 1, true);
 
     private final X86Iommu iommu;
     private final int did;
-    private final X86PageTable table = new X86PageTable();
+    private final RadixPageTable table = new RadixPageTable(Cost.X86_TABLE_ALLOC);
     private final Set<Device> devices = ConcurrentHashMap.newKeySet();
 
     X86IommuDomain(X86Iommu iommu, int did) {
@@ -63,37 +66,27 @@ public final class X86IommuDomain implements IommuDomainOps {
         if (pgsize != PAGE_SIZE || ((iova | paddr) & (PAGE_SIZE - 1)) != 0 || pgcount < 1) {
             return -Errno.EINVAL;
         }
-        long perms = ((prot & IommuProt.READ) != 0 ? DmaPte.READ : 0) | ((prot & IommuProt.WRITE) != 0 ? DmaPte.WRITE : 0);
-        long pfn = iova >>> DmaPte.PAGE_SHIFT;
-        if (perms == 0 || pfn + pgcount - 1 > X86PageTable.MAX_PFN || pfn + pgcount - 1 < pfn) {
+        long perms = ((prot & IommuProt.READ) != 0 ? IoPte.READ : 0) | ((prot & IommuProt.WRITE) != 0 ? IoPte.WRITE : 0);
+        long pfn = iova >>> IoPte.PAGE_SHIFT;
+        if (perms == 0 || pfn + pgcount - 1 > RadixPageTable.MAX_PFN || pfn + pgcount - 1 < pfn) {
             return -Errno.EINVAL;
         }
-        int ret = table.map(cpu, pfn, paddr >>> DmaPte.PAGE_SHIFT, pgcount, perms);
+        int ret = table.map(cpu, pfn, paddr >>> IoPte.PAGE_SHIFT, pgcount, perms);
         return ret < 0 ? ret : pgsize * pgcount;
     }
 
     @Override
     public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
         long size = pgsize * pgcount;
-        long pfn = iova >>> DmaPte.PAGE_SHIFT;
-        long pages = size >>> DmaPte.PAGE_SHIFT;
+        long pfn = iova >>> IoPte.PAGE_SHIFT;
+        long pages = size >>> IoPte.PAGE_SHIFT;
         table.clear(cpu, pfn, pages);
         IommuTrace tracker = iommu.tracker();
         tracker.unmapped(cpu.nowNs(), pfn, pages);
         if (!gather.queued()) {
-            gatherAddPage(cpu, gather, iova, size);
+            gather.addPage(cpu, this, iova, size);
         }
         return size;
-    }
-
-    /** {@code iommu_iotlb_gather_add_page}: syncs first when the range would not extend the gather. */
-    private void gatherAddPage(Cpu cpu, IotlbGather gather, long iova, long size) {
-        if ((gather.pgsize() != 0 && gather.pgsize() != size) || gather.isDisjoint(iova, size)) {
-            iotlbSync(cpu, gather);
-            gather.init();
-        }
-        gather.setPgsize(size);
-        gather.addRange(iova, size);
     }
 
     @Override
@@ -109,8 +102,8 @@ public final class X86IommuDomain implements IommuDomainOps {
     @Override
     public int iotlbSyncMap(Cpu cpu, long iova, long size) {
         if (iommu.config().cachingMode()) {
-            long pfn = iova >>> DmaPte.PAGE_SHIFT;
-            flushIotlbPsi(cpu, pfn, ((iova + size - 1) >>> DmaPte.PAGE_SHIFT) - pfn + 1);
+            long pfn = iova >>> IoPte.PAGE_SHIFT;
+            flushIotlbPsi(cpu, pfn, ((iova + size - 1) >>> IoPte.PAGE_SHIFT) - pfn + 1);
         }
         return 0;
     }
@@ -120,8 +113,8 @@ public final class X86IommuDomain implements IommuDomainOps {
         if (gather.isEmpty()) {
             return;
         }
-        long startPfn = gather.start() >>> DmaPte.PAGE_SHIFT;
-        long pages = (gather.end() >>> DmaPte.PAGE_SHIFT) - startPfn + 1;
+        long startPfn = gather.start() >>> IoPte.PAGE_SHIFT;
+        long pages = (gather.end() >>> IoPte.PAGE_SHIFT) - startPfn + 1;
         flushIotlbPsi(cpu, startPfn, pages);
     }
 
@@ -140,7 +133,7 @@ public final class X86IommuDomain implements IommuDomainOps {
             flushDomain(cpu);
             return;
         }
-        InvDescriptor desc = InvDescriptor.psi(did, pfn << DmaPte.PAGE_SHIFT, mask);
+        InvDescriptor desc = InvDescriptor.psi(did, pfn << IoPte.PAGE_SHIFT, mask);
         iommu.qi().submitSync(cpu, desc);
         IommuTrace tracker = iommu.tracker();
         tracker.invalidated(cpu.nowNs(), desc.firstPfn(), desc.pages());
@@ -152,14 +145,14 @@ public final class X86IommuDomain implements IommuDomainOps {
         tracker.invalidatedAll(cpu.nowNs());
     }
 
-    X86PageTable table() {
+    RadixPageTable table() {
         return table;
     }
 
     @Override
     public long iovaToPhys(long iova) {
-        long pte = table.walk(iova >>> DmaPte.PAGE_SHIFT);
-        return DmaPte.present(pte) ? (DmaPte.pfn(pte) << DmaPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1)) : 0;
+        long pte = table.walk(iova >>> IoPte.PAGE_SHIFT);
+        return IoPte.present(pte) ? (IoPte.pfn(pte) << IoPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1)) : 0;
     }
 
     /**
@@ -171,21 +164,21 @@ public final class X86IommuDomain implements IommuDomainOps {
         if (devices.isEmpty()) {
             return FAULT;
         }
-        long pfn = iova >>> DmaPte.PAGE_SHIFT;
+        long pfn = iova >>> IoPte.PAGE_SHIFT;
         long pte = iommu.iotlb().lookup(did, pfn);
         if (pte == 0) {
             long before = iommu.iotlb().invalidations();
             pte = table.walk(pfn);
-            if (!DmaPte.present(pte)) {
+            if (!IoPte.present(pte)) {
                 return FAULT;
             }
             iommu.iotlb().fill(did, pfn, pte, before);
         }
-        long needed = write ? DmaPte.WRITE : DmaPte.READ;
+        long needed = write ? IoPte.WRITE : IoPte.READ;
         if ((pte & needed) == 0) {
             return FAULT;
         }
-        return (DmaPte.pfn(pte) << DmaPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1));
+        return (IoPte.pfn(pte) << IoPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1));
     }
 
     /** Translations by the unit's IOTLB that missed and walked the tables, all domains together. */
@@ -195,10 +188,10 @@ public final class X86IommuDomain implements IommuDomainOps {
 
     /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
     public long tableEntry(long iova, int level) {
-        if (level < 1 || level > X86PageTable.LEVELS) {
+        if (level < 1 || level > RadixPageTable.LEVELS) {
             throw new IllegalArgumentException("level " + level + "; allowed 1..4");
         }
-        return table.entry(iova >>> DmaPte.PAGE_SHIFT, level);
+        return table.entry(iova >>> IoPte.PAGE_SHIFT, level);
     }
 
     /** Table pages in use, the root included. */

@@ -6,10 +6,11 @@ import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.device.IotlbDevice;
-import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.platform.pgtable.RadixPageTable;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;
+import org.iommulab.stats.StaleWindowTracker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class VirtualVtdTest {
         assertThat(engine.spent(Cost.VTD_EXIT)).isEqualTo(1);
         assertThat(engine.spent(Cost.KVM_HOST_MAP)).isEqualTo(1);
         // the walk read one entry per level on the way to the page
-        assertThat(engine.spent(Cost.VTD_WALK_ENTRY)).isEqualTo(X86PageTable.LEVELS);
+        assertThat(engine.spent(Cost.VTD_WALK_ENTRY)).isEqualTo(RadixPageTable.LEVELS);
     }
 
     @Test
@@ -77,7 +78,7 @@ class VirtualVtdTest {
         domain.flushIotlbAll(cpu);
 
         // root, one table on each of the two levels below it, and the leaf table: 4 x 512 entries
-        assertThat(engine.spent(Cost.VTD_WALK_ENTRY) - before).isEqualTo(4L * X86PageTable.ENTRIES);
+        assertThat(engine.spent(Cost.VTD_WALK_ENTRY) - before).isEqualTo(4L * RadixPageTable.ENTRIES);
         assertThat(iommu.virtualVtd().stats().hostMaps()).isEqualTo(3);
     }
 }

@@ -8,6 +8,7 @@ import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
+import org.iommulab.platform.pgtable.RadixPageTable;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;
@@ -43,10 +44,10 @@ class X86IommuTest {
     @Test
     void firstMapAllocatesOneTablePerLevelAndWalksToTheLeaf() {
         long iova = 0x1_2345_6789_000L; // pfn 0x123456789: indices 0x24, 0xd1, 0xb3, 0x189
-        assertThat(X86PageTable.levelIndex(0x1_2345_6789L, 4)).isEqualTo(0x24);
-        assertThat(X86PageTable.levelIndex(0x1_2345_6789L, 3)).isEqualTo(0xd1);
-        assertThat(X86PageTable.levelIndex(0x1_2345_6789L, 2)).isEqualTo(0xb3);
-        assertThat(X86PageTable.levelIndex(0x1_2345_6789L, 1)).isEqualTo(0x189);
+        assertThat(RadixPageTable.levelIndex(0x1_2345_6789L, 4)).isEqualTo(0x24);
+        assertThat(RadixPageTable.levelIndex(0x1_2345_6789L, 3)).isEqualTo(0xd1);
+        assertThat(RadixPageTable.levelIndex(0x1_2345_6789L, 2)).isEqualTo(0xb3);
+        assertThat(RadixPageTable.levelIndex(0x1_2345_6789L, 1)).isEqualTo(0x189);
 
         assertThat(domain.mapPages(cpu, iova, 0xabc_d000L, PAGE, 1, IommuProt.READ)).isEqualTo(PAGE);
 

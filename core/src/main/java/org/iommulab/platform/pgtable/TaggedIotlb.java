@@ -1,16 +1,16 @@
-package org.iommulab.platform.x86;
+package org.iommulab.platform.pgtable;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * The hardware IOTLB of one VT-d unit: translations the device side cached from the tables,
- * tagged with the domain id, evicted least-recently-used when full. It caches present entries only
- * (no caching mode), so a new mapping needs no invalidation, but a cleared entry stays reachable
- * through its cached copy until an invalidation descriptor removes it. Thread-safe: the hardware
- * serialises lookups against invalidations.
+ * The hardware IOTLB of one IOMMU unit (a VT-d unit, an SMMUv3's TLB): translations the device
+ * side cached from the tables, tagged with the domain's id (VT-d's domain id, the SMMU's ASID),
+ * evicted least-recently-used when full. It caches present entries only, so a new mapping needs no
+ * invalidation, but a cleared entry stays reachable through its cached copy until an invalidation
+ * removes it. Thread-safe: the hardware serialises lookups against invalidations.
  */
-final class X86Iotlb {
+public final class TaggedIotlb {
 
     private final int capacity;
     private final LinkedHashMap<Tag, Long> entries;
@@ -18,13 +18,13 @@ final class X86Iotlb {
     private long misses;
     private long invalidations;
 
-    X86Iotlb(int capacity) {
+    public TaggedIotlb(int capacity) {
         this.capacity = capacity;
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     /** The cached entry for {@code pfn} in domain {@code did}, or 0 on a miss. */
-    synchronized long lookup(int did, long pfn) {
+    public synchronized long lookup(int did, long pfn) {
         Long pte = entries.get(new Tag(did, pfn));
         if (pte == null) {
             misses++;
@@ -35,7 +35,7 @@ final class X86Iotlb {
     }
 
     /** The invalidation count, to pass to {@link #fill} after a walk. */
-    synchronized long invalidations() {
+    public synchronized long invalidations() {
         return invalidations;
     }
 
@@ -45,7 +45,7 @@ final class X86Iotlb {
      * invalidation wait covers walks in flight, so a walk that raced with one cannot cache what it
      * removed.
      */
-    synchronized void fill(int did, long pfn, long pte, long invalidationsBefore) {
+    public synchronized void fill(int did, long pfn, long pte, long invalidationsBefore) {
         if (invalidations != invalidationsBefore) {
             return;
         }
@@ -58,7 +58,7 @@ final class X86Iotlb {
     }
 
     /** Page-selective invalidation: drops {@code pages} pages of {@code did} from {@code firstPfn}. */
-    synchronized void invalidatePages(int did, long firstPfn, long pages) {
+    public synchronized void invalidatePages(int did, long firstPfn, long pages) {
         invalidations++;
         if (pages <= entries.size()) {
             for (long i = 0; i < pages; i++) {
@@ -70,16 +70,16 @@ final class X86Iotlb {
     }
 
     /** Domain-selective invalidation. */
-    synchronized void invalidateDomain(int did) {
+    public synchronized void invalidateDomain(int did) {
         invalidations++;
         entries.keySet().removeIf(t -> t.did == did);
     }
 
-    synchronized long hits() {
+    public synchronized long hits() {
         return hits;
     }
 
-    synchronized long misses() {
+    public synchronized long misses() {
         return misses;
     }
 

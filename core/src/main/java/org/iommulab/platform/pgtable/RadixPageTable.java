@@ -1,4 +1,4 @@
-package org.iommulab.platform.x86;
+package org.iommulab.platform.pgtable;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -8,11 +8,13 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 
 /**
- * A 4-level VT-d second-stage translation table with 4 KiB pages: 512 entries per level, 48-bit
- * input addresses. Models the table code of drivers/iommu/intel/iommu.c (v6.7): lower tables are
- * allocated on demand and installed with a compare-and-set so CPUs racing for the same slot agree
- * on one table ({@code pfn_to_dma_pte}); leaf entries are set with a compare-and-set from zero
- * ({@code __domain_mapping}) and cleared on unmap ({@code dma_pte_clear_range}).
+ * A 4-level I/O translation table with 4 KiB pages: 512 entries per level, 48-bit input
+ * addresses. Both VT-d's second-stage tables (drivers/iommu/intel/iommu.c, v6.7) and
+ * io-pgtable-arm's 4 KiB-granule, 48-bit LPAE tables (drivers/iommu/io-pgtable-arm.c) have this
+ * shape and behave alike in everything the model decides: lower tables are allocated on demand and
+ * installed with a compare-and-set so CPUs racing for the same slot agree on one table
+ * ({@code pfn_to_dma_pte}, {@code __arm_lpae_map}); leaf entries are set with a compare-and-set
+ * from zero and cleared on unmap.
  *
  * <p>Differs from the kernel: a mapping over an entry that is already set fails with -EEXIST
  * instead of warning and going on, so a caller bug surfaces in tests; page-table pages emptied by
@@ -20,25 +22,28 @@ import org.iommulab.sim.Cpu;
  * unmaps never do); 2 MiB and 1 GiB pages are not modelled. Table pages are numbered serially,
  * since the model has no real memory.
  */
-final class X86PageTable {
+public final class RadixPageTable {
 
-    static final int LEVELS = 4;
-    static final int LEVEL_STRIDE = 9;
-    static final int ENTRIES = 1 << LEVEL_STRIDE;
-    static final int TABLE_BYTES = 4096;
+    public static final int LEVELS = 4;
+    public static final int LEVEL_STRIDE = 9;
+    public static final int ENTRIES = 1 << LEVEL_STRIDE;
+    public static final int TABLE_BYTES = 4096;
     /** The highest pfn the table can translate: 48-bit addresses. */
-    static final long MAX_PFN = (1L << (LEVELS * LEVEL_STRIDE)) - 1;
+    public static final long MAX_PFN = (1L << (LEVELS * LEVEL_STRIDE)) - 1;
 
+    private final Cost tableAlloc;
     private final Table root;
     private final AtomicLong tables = new AtomicLong(1);
     private final AtomicLong nextTableFrame = new AtomicLong(1);
 
-    X86PageTable() {
+    /** @param tableAlloc what allocating and zeroing one table page costs on this IOMMU */
+    public RadixPageTable(Cost tableAlloc) {
+        this.tableAlloc = tableAlloc;
         root = new Table(LEVELS, nextTableFrame.getAndIncrement());
     }
 
     /** The index of {@code pfn} in a table of {@code level} (1 = leaf, 4 = root). */
-    static int levelIndex(long pfn, int level) {
+    public static int levelIndex(long pfn, int level) {
         return (int) ((pfn >>> ((level - 1) * LEVEL_STRIDE)) & (ENTRIES - 1));
     }
 
@@ -48,12 +53,12 @@ final class X86PageTable {
      *
      * @return 0, or -EEXIST after undoing this call's entries when one was already set
      */
-    int map(Cpu cpu, long iovaPfn, long physPfn, long pages, long perms) {
+    public int map(Cpu cpu, long iovaPfn, long physPfn, long pages, long perms) {
         for (long i = 0; i < pages; i++) {
             Table leaf = leafTable(cpu, iovaPfn + i);
             int idx = levelIndex(iovaPfn + i, 1);
             cpu.spend(Cost.PTE_WRITE);
-            if (!leaf.ptes.compareAndSet(idx, 0L, DmaPte.make(physPfn + i, perms))) {
+            if (!leaf.ptes.compareAndSet(idx, 0L, IoPte.make(physPfn + i, perms))) {
                 clear(cpu, iovaPfn, i);
                 return -Errno.EEXIST;
             }
@@ -62,7 +67,7 @@ final class X86PageTable {
     }
 
     /** Clears the leaf entries of {@code pages} pages from {@code iovaPfn}; returns how many were set. */
-    long clear(Cpu cpu, long iovaPfn, long pages) {
+    public long clear(Cpu cpu, long iovaPfn, long pages) {
         long cleared = 0;
         for (long i = 0; i < pages; i++) {
             Table leaf = existingLeaf(iovaPfn + i);
@@ -72,7 +77,7 @@ final class X86PageTable {
             int idx = levelIndex(iovaPfn + i, 1);
             if (leaf.ptes.get(idx) != 0) {
                 cpu.spend(Cost.PTE_WRITE);
-                if (DmaPte.present(leaf.ptes.getAndSet(idx, 0L))) {
+                if (IoPte.present(leaf.ptes.getAndSet(idx, 0L))) {
                     cleared++;
                 }
             }
@@ -81,13 +86,13 @@ final class X86PageTable {
     }
 
     /** The leaf entry for {@code pfn}, or 0 when no table or entry translates it. */
-    long walk(long pfn) {
+    public long walk(long pfn) {
         Table leaf = existingLeaf(pfn);
         return leaf == null ? 0 : leaf.ptes.get(levelIndex(pfn, 1));
     }
 
     /** The entry at {@code level} on the way to {@code pfn} (level 1 is the leaf), or 0. */
-    long entry(long pfn, int level) {
+    public long entry(long pfn, int level) {
         Table t = root;
         for (int l = LEVELS; l > level; l--) {
             t = t.children.get(levelIndex(pfn, l));
@@ -99,12 +104,12 @@ final class X86PageTable {
             return t.ptes.get(levelIndex(pfn, 1));
         }
         Table child = t.children.get(levelIndex(pfn, level));
-        return child == null ? 0 : DmaPte.make(child.frame, DmaPte.READ | DmaPte.WRITE);
+        return child == null ? 0 : IoPte.make(child.frame, IoPte.READ | IoPte.WRITE);
     }
 
     /** What a walk over a range finds at the leaf level of the tables that exist. */
     @FunctionalInterface
-    interface LeafVisitor {
+    public interface LeafVisitor {
         void leaf(long pfn, long pte);
     }
 
@@ -115,7 +120,7 @@ final class X86PageTable {
      *
      * @return the table entries read, all levels together
      */
-    long walkRange(long firstPfn, long lastPfn, LeafVisitor visitor) {
+    public long walkRange(long firstPfn, long lastPfn, LeafVisitor visitor) {
         return walk(root, LEVELS, 0, firstPfn, lastPfn, visitor);
     }
 
@@ -141,12 +146,12 @@ final class X86PageTable {
     }
 
     /** Table pages in use, the root included. */
-    long tableCount() {
+    public long tableCount() {
         return tables.get();
     }
 
     /** Memory the tables take, in bytes. */
-    long memoryBytes() {
+    public long memoryBytes() {
         return tables.get() * TABLE_BYTES;
     }
 
@@ -156,7 +161,7 @@ final class X86PageTable {
             int idx = levelIndex(pfn, level);
             Table next = t.children.get(idx);
             if (next == null) {
-                cpu.spend(Cost.X86_TABLE_ALLOC);
+                cpu.spend(tableAlloc);
                 Table fresh = new Table(level - 1, nextTableFrame.getAndIncrement());
                 cpu.spend(Cost.TABLE_INSTALL);
                 if (t.children.compareAndSet(idx, null, fresh)) {
