@@ -1,12 +1,13 @@
 package org.iommulab.cli;
 
 import java.util.Arrays;
-import org.iommulab.sim.TimerWheel;
 import org.iommulab.lab.KernelConfig;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.arm.SmmuV3Config;
 import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.sim.TimerWheel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -41,7 +42,7 @@ final class MachineOptions {
 
     @Option(names = "--hz", paramLabel = "100|250|300|1000",
             description = "the guest kernel's CONFIG_HZ, whose tick its timers (the flush-queue timeout) fire on"
-                    + " (default: 100 on s390 as its defconfig, 1000 elsewhere)")
+                    + " (default: 100 on s390 as its defconfig, 250 on smmuv3 as arm64's, 1000 elsewhere)")
     private Integer hz;
 
     @Option(names = "--rcache-max-order", defaultValue = "6", paramLabel = "N",
@@ -59,6 +60,16 @@ final class MachineOptions {
                     + " flush issues one RPCIT per function (default: ${DEFAULT-VALUE})")
     private int functions;
 
+    @Option(names = "--smmu-range-inv", defaultValue = "on", paramLabel = "on|off",
+            description = "the SMMUv3 has range invalidation (SMMUv3.2 IDR3.RIL): one TLBI command per range instead of"
+                    + " one per page (smmuv3; default: ${DEFAULT-VALUE})")
+    private String smmuRangeInv;
+
+    @Option(names = "--ats", defaultValue = "off", paramLabel = "on|off",
+            description = "the device uses PCIe ATS: it caches translations in its ATC, and every invalidation adds an"
+                    + " ATC_INV round trip to it (smmuv3; default: ${DEFAULT-VALUE})")
+    private String ats;
+
     @Mixin
     private CostOptions costs;
 
@@ -68,16 +79,19 @@ final class MachineOptions {
             throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
         }
-        checkOptSizeCap();
+        boolean cap = onOff("--opt-size-cap", optSizeCap);
+        SmmuV3Config smmu = SmmuV3Config.DEFAULTS.withRangeInvalidation(onOff("--smmu-range-inv", smmuRangeInv))
+                .withAts(onOff("--ats", ats));
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides(),
-                new KernelConfig(hz == null ? 0 : checkedHz(hz), rcacheMaxOrder, optSizeCap.equals("on")), functions);
+                new KernelConfig(hz == null ? 0 : checkedHz(hz), rcacheMaxOrder, cap), functions, smmu);
     }
 
-    private void checkOptSizeCap() {
-        if (!optSizeCap.equals("on") && !optSizeCap.equals("off")) {
-            throw new IllegalArgumentException("--opt-size-cap " + optSizeCap + " is not one of on, off");
+    private static boolean onOff(String option, String value) {
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException(option + " " + value + " is not one of on, off");
         }
+        return value.equals("on");
     }
 
     private static int checkedHz(int hz) {

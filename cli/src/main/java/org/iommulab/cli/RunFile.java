@@ -43,6 +43,7 @@ final class RunFile {
             Map.entry("workload", "--workload"), Map.entry("cpus", "--cpus"),
             Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"),
             Map.entry("rcacheMaxOrder", "--rcache-max-order"), Map.entry("optSizeCap", "--opt-size-cap"),
+            Map.entry("smmuRangeInv", "--smmu-range-inv"), Map.entry("ats", "--ats"),
             Map.entry("functions", "--functions"));
     /** Each workload's option keys; its other keys are derived. */
     private static final Map<String, Map<String, String>> WORKLOAD_OPTIONS = Map.of(

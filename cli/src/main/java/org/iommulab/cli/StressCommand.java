@@ -48,7 +48,7 @@ final class StressCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
     private long seed;
 
-    @Option(names = "--platform", defaultValue = "all", paramLabel = "all|lpar,zvm,kvm,virtio,x86,x86-cm",
+    @Option(names = "--platform", defaultValue = "all", paramLabel = "all|lpar,zvm,kvm,virtio,x86,x86-cm,smmuv3",
             description = "platforms, comma-separated (default: ${DEFAULT-VALUE})")
     private String platforms;
 

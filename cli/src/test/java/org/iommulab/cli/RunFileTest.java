@@ -63,9 +63,9 @@ class RunFileTest {
         Path yaml = write("bad.yaml", "platform: kvm\nspeed: 3\n");
         CliRun cli = new CliRun();
         assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
-        assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed: costOverrides,"
-                + " cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, functions, guestMemoryGiB, hvProfile, hz, optSizeCap,"
-                + " platform, rcacheMaxOrder, seed, workload, workloadOptions");
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed:"
+                + " ats, costOverrides, cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, functions, guestMemoryGiB,"
+                + " hvProfile, hz, optSizeCap, platform, rcacheMaxOrder, seed, smmuRangeInv, workload, workloadOptions");
     }
 
     @Test

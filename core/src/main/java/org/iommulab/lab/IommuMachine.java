@@ -1,20 +1,22 @@
 package org.iommulab.lab;
 
-import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.platform.arm.SmmuDomain;
+import org.iommulab.platform.arm.SmmuV3;
 import org.iommulab.platform.virtio.VirtioIommu;
 import org.iommulab.platform.virtio.VirtioIommuConfig;
 import org.iommulab.platform.virtio.VirtioIommuDomain;
 import org.iommulab.platform.virtio.VirtioIommuStats;
+import org.iommulab.platform.x86.VirtualVtd;
+import org.iommulab.platform.x86.VirtualVtdStats;
 import org.iommulab.platform.x86.X86Iommu;
 import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.platform.x86.X86IommuDomain;
-import org.iommulab.platform.x86.VirtualVtd;
-import org.iommulab.platform.x86.VirtualVtdStats;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -31,7 +33,8 @@ import org.iommulab.stats.StaleWindowTracker;
  *       {@code shadow_on_flush} clear, as upstream does; the lazy modes choose their queue
  *       explicitly ({@code auto} is strict there, see {@link org.iommulab.policy.Policies#AUTO});
  *   <li>{@link #x86}: bare metal with a VT-d / AMD-Vi style IOMMU and no hypervisor, or a guest's
- *       virtual VT-d in caching mode, whose invalidations QEMU resyncs its shadow from.
+ *       virtual VT-d in caching mode, whose invalidations QEMU resyncs its shadow from;
+ *   <li>{@link #smmuv3}: an Arm server on bare metal with an SMMUv3 and its shared command queue.
  * </ul>
  */
 final class IommuMachine implements Machine {
@@ -55,6 +58,12 @@ final class IommuMachine implements Machine {
         Device dev = new Device(s.workload().deviceName());
         VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker);
         return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, null);
+    }
+
+    static IommuMachine smmuv3(Engine engine, Scenario s, StaleWindowTracker tracker) {
+        Device dev = new Device(s.workload().deviceName());
+        SmmuV3 driver = new SmmuV3(engine, s.smmu(), tracker);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null);
     }
 
     static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker, X86IommuConfig config) {
@@ -109,11 +118,13 @@ final class IommuMachine implements Machine {
 
     @Override
     public MemoryUse memory() {
-        long tables = dmaLayer.dmaIommu().domain().ops() instanceof X86IommuDomain x86 ? x86.tableMemoryBytes() : 0;
+        Object ops = dmaLayer.dmaIommu().domain().ops();
+        long tables = ops instanceof X86IommuDomain x86 ? x86.tableMemoryBytes()
+                : ops instanceof SmmuDomain smmu ? smmu.tableMemoryBytes() : 0;
         return new MemoryUse(dmaLayer.iovaBytes(), tables);
     }
 
-    /** The host IOMMU behind virtio-iommu, or the VT-d IOTLB and tables on x86. */
+    /** The host IOMMU behind virtio-iommu, the VT-d IOTLB and tables on x86, the SMMU's on Arm. */
     @Override
     public DeviceTranslation plugDevice() {
         Object ops = dmaLayer.dmaIommu().domain().ops();
@@ -122,6 +133,9 @@ final class IommuMachine implements Machine {
         }
         if (ops instanceof X86IommuDomain x86) {
             return DeviceTranslation.of(x86::translate, x86::iotlbMisses);
+        }
+        if (ops instanceof SmmuDomain smmu) {
+            return DeviceTranslation.of(smmu::translate, smmu::iotlbMisses);
         }
         // the host IOMMU's own IOTLB is not modelled: no access counts as a miss
         return DeviceTranslation.uncached(((VirtioIommuDomain) ops)::translate);

@@ -23,6 +23,7 @@ public final class Machines {
             case VIRTIO -> IommuMachine.virtio(engine, s, tracker);
             case X86 -> IommuMachine.x86(engine, s, tracker, X86IommuConfig.defaults());
             case X86_CM -> IommuMachine.x86(engine, s, tracker, X86IommuConfig.virtualCachingMode());
+            case SMMUV3 -> IommuMachine.smmuv3(engine, s, tracker);
         };
     }
 }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.arm.SmmuV3Config;
 import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.policy.DmaSetup;
 import org.iommulab.policy.InvalidationPolicy;
@@ -31,6 +32,8 @@ import org.iommulab.workload.FioOptions;
  * @param kernel the guest kernel's HZ and IOVA cache choices
  * @param functions zPCI functions attached to the device's domain (s390 with dma-iommu): the
  *     workload's and idle siblings, each of which gets its own RPCIT on every sync and flush
+ * @param smmu the SMMUv3's features (range invalidation, ATS); other than the defaults only on
+ *     {@code smmuv3}
  */
 public record Scenario(
         PlatformKind platform,
@@ -45,7 +48,8 @@ public record Scenario(
         long seed,
         Map<String, Long> costOverrides,
         KernelConfig kernel,
-        int functions) {
+        int functions,
+        SmmuV3Config smmu) {
 
     /** The most functions one domain takes in this model. */
     public static final int MAX_FUNCTIONS = 256;
@@ -98,6 +102,12 @@ public record Scenario(
             throw new IllegalArgumentException("--functions applies to s390 platforms under dma-iommu policies, not to "
                     + platform.cliName() + " " + dma.name() + " (the old scheme keeps one DMA table per function)");
         }
+        if (smmu == null) {
+            throw new IllegalArgumentException("the SMMUv3 configuration is missing; give SmmuV3Config.DEFAULTS");
+        }
+        if (!smmu.equals(SmmuV3Config.DEFAULTS) && platform != PlatformKind.SMMUV3) {
+            throw new IllegalArgumentException("--smmu-range-inv and --ats apply to smmuv3, not to " + platform.cliName());
+        }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
     }
@@ -106,7 +116,7 @@ public record Scenario(
     public Scenario(PlatformKind platform, String hvProfile, int guestMemoryGiB, InvalidationPolicy dma, int fqSize,
             int fqTimeoutMs, WorkloadSpec workload, int cpus, long durationMs, long seed, Map<String, Long> costOverrides) {
         this(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs, seed,
-                costOverrides, KernelConfig.DEFAULTS, 1);
+                costOverrides, KernelConfig.DEFAULTS, 1, SmmuV3Config.DEFAULTS);
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
@@ -118,13 +128,13 @@ public record Scenario(
     /** This scenario with another seed. */
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
-                otherSeed, costOverrides, kernel, functions);
+                otherSeed, costOverrides, kernel, functions, smmu);
     }
 
     /** This scenario under another policy with that policy's own queue settings, e.g. a baseline. */
     public Scenario withDma(InvalidationPolicy other) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, other, 0, 0, workload, cpus, durationMs, seed,
-                costOverrides, kernel, functions);
+                costOverrides, kernel, functions, smmu);
     }
 
     /** The user's flush-queue size and timeout. */
@@ -170,6 +180,8 @@ public record Scenario(
         out.put("rcacheMaxOrder", kernel.rcacheMaxOrder());
         out.put("optSizeCap", kernel.optSizeCap() ? "on" : "off");
         out.put("functions", functions);
+        out.put("smmuRangeInv", smmu.rangeInvalidation() ? "on" : "off");
+        out.put("ats", smmu.ats() ? "on" : "off");
         List<String> overrides = new ArrayList<>();
         new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));
         out.put("costOverrides", overrides);

@@ -20,7 +20,12 @@ public enum PlatformKind {
      * An x86 guest with QEMU's virtual VT-d in caching mode and a vfio device: every map and unmap
      * is an invalidation QEMU resyncs its shadow from, the main non-s390 shadowing case.
      */
-    X86_CM(false, 1000);
+    X86_CM(false, 1000),
+    /**
+     * An Arm server on bare metal with an SMMUv3: invalidations through one command queue that all
+     * CPUs share. {@code CONFIG_HZ} 250, the Kconfig default that arm64's defconfig keeps.
+     */
+    SMMUV3(false, 250);
 
     private final boolean s390;
     private final int defaultHz;
@@ -32,7 +37,8 @@ public enum PlatformKind {
 
     /**
      * The guest kernel's usual {@code CONFIG_HZ}: 100 on s390 (arch/s390/configs/defconfig sets
-     * HZ_100), 1000 elsewhere (the common distribution x86 setting).
+     * HZ_100), 250 on arm64 (kernel/Kconfig.hz's default), 1000 on x86 (the common distribution
+     * setting).
      */
     public int defaultHz() {
         return defaultHz;

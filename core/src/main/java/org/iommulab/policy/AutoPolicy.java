@@ -10,7 +10,8 @@ import org.iommulab.platform.PlatformKind;
  * capability, got a strict domain). Without user queue settings the kernel model itself chooses
  * the options, as the kernel does; with them, the resolved policy takes them. Under a virtual
  * VT-d in caching mode {@code intel_iommu_init} forces strict ("IOMMU batching disallowed due to
- * virtualization").
+ * virtualization"). On arm64 the Kconfig default is strict ({@code IOMMU_DEFAULT_DMA_LAZY} is the
+ * default only on x86 and s390).
  */
 final class AutoPolicy implements InvalidationPolicy {
 
@@ -21,7 +22,7 @@ final class AutoPolicy implements InvalidationPolicy {
 
     @Override
     public String description() {
-        return "what the kernel picks on the platform: lazy-single on kvm and zvm, strict on x86-cm, lazy-percpu elsewhere";
+        return "what the kernel picks on the platform: lazy-single on kvm and zvm, strict on x86-cm and smmuv3, lazy-percpu elsewhere";
     }
 
     @Override
@@ -29,7 +30,7 @@ final class AutoPolicy implements InvalidationPolicy {
         return switch (platform) {
             case LPAR, X86, VIRTIO -> Policies.LAZY_PERCPU;
             case ZVM, KVM -> Policies.LAZY_SINGLE;
-            case X86_CM -> Policies.STRICT;
+            case X86_CM, SMMUV3 -> Policies.STRICT;
         };
     }
 

@@ -109,6 +109,22 @@ public enum Cost {
     X86_TABLE_ALLOC("x86.tableAllocNs", 1000, CostCategory.PAGE_TABLE,
             "assumption: allocating and zeroing one 4 KiB VT-d table page, 1-2 us like the s390 tables (docs/sources.md)"),
 
+    // Arm SMMUv3 (docs/platforms/smmuv3.md)
+    SMMU_CMDQ_ATOMIC("smmu.cmdqAtomicNs", 20, CostCategory.FLUSH,
+            "assumption: one atomic on a command-queue word all CPUs share (the cmpxchg that reserves slots on the producer index, the shared lock's increment or decrement), 10-50 ns when the line is here; a line last written by another CPU adds sim.lockLineTransferNs"),
+    SMMU_CMD_WRITE("smmu.cmdWriteNs", 10, CostCategory.FLUSH,
+            "assumption: writing one 16-byte command into its queue slot and marking it valid"),
+    SMMU_PROD_WRITE("smmu.prodWriteNs", 200, CostCategory.FLUSH,
+            "assumption: the owner's write of the queue's PROD register behind a barrier (an MMIO write to the SMMU), 100-500 ns"),
+    SMMU_CMD_EXEC("smmu.cmdExecNs", 50, CostCategory.FLUSH,
+            "assumption: the SMMU consuming one TLB invalidation command (TLBI_NH_VA, a range or TLBI_NH_ASID); the architecture specifies the commands, not their speed (Arm IHI 0070, SMMUv3 section 4.4)"),
+    SMMU_SYNC("smmu.syncNs", 500, CostCategory.FLUSH,
+            "assumption: a CMD_SYNC from its consumption to the completion the CPU polls for: the SMMU waits for the invalidations before it and for translations in flight, then writes the completion (an MSI to memory), 0.2-1 us; no published figure (reference/hypervisor.md)"),
+    SMMU_ATC_INV("smmu.atcInvNs", 1500, CostCategory.FLUSH,
+            "assumption: one ATC_INV: an ATS invalidation request to the device and its completion message back over PCIe, which the following CMD_SYNC waits for, 1-2 us (PCIe round trips)"),
+    SMMU_TABLE_ALLOC("smmu.tableAllocNs", 1000, CostCategory.PAGE_TABLE,
+            "assumption: allocating and zeroing one 4 KiB io-pgtable-arm table page, as x86.tableAllocNs"),
+
     // Device side
     DEVICE_IOTLB_MISS("device.iotlbMissNs", 656, CostCategory.DEVICE,
             "a device-side IOTLB miss: ~65 ns plus 3 memory reads of ~197 ns (Rubin et al., \"Fast & Safe IO Memory Protection\", SOSP 2024: 1.8-4.4 reads per 4 KiB translation)"),

@@ -1,9 +1,13 @@
 package org.iommulab.lab;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.arm.SmmuV3Config;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.sim.virtual.VirtualResourceStats;
@@ -14,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Whole runs: determinism, accounting identities and the behaviours the README documents. */
 class SimulationTest {
@@ -170,7 +172,7 @@ class SimulationTest {
                 .isLessThanOrEqualTo(30_000_000L + lparFlushNs + 100_000L);
         // HZ 1000: 21-22 ms
         RunStats hz1000 = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_SINGLE, 0, 20,
-                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), new KernelConfig(1000, 6, true), 1));
+                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), new KernelConfig(1000, 6, true), 1, SmmuV3Config.DEFAULTS));
         assertThat(hz1000.staleWindow().maxNs()).isGreaterThan(20_000_000L)
                 .isLessThanOrEqualTo(22_000_000L + lparFlushNs + 100_000L);
     }

@@ -4,11 +4,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
-import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
-import org.iommulab.kernel.Errno;
+import org.iommulab.platform.pgtable.IoPgtable;
 import org.iommulab.platform.pgtable.IoPte;
 import org.iommulab.platform.pgtable.RadixPageTable;
 import org.iommulab.sim.Cost;
@@ -28,20 +27,17 @@ import org.iommulab.sim.Cpu;
 public final class X86IommuDomain implements IommuDomainOps {
 
     /** What {@link #translate} returns when the device's access faults. */
-    public static final long FAULT = -1L;
-
-    private static final long PAGE_SIZE = 1L << IoPte.PAGE_SHIFT;
-    private static final DomainGeometry GEOMETRY =
-            new DomainGeometry(0, ((RadixPageTable.MAX_PFN + 1) << IoPte.PAGE_SHIFT) - 1, true);
+    public static final long FAULT = IoPgtable.FAULT;
 
     private final X86Iommu iommu;
     private final int did;
-    private final RadixPageTable table = new RadixPageTable(Cost.X86_TABLE_ALLOC);
+    private final IoPgtable pgtable;
     private final Set<Device> devices = ConcurrentHashMap.newKeySet();
 
     X86IommuDomain(X86Iommu iommu, int did) {
         this.iommu = iommu;
         this.did = did;
+        this.pgtable = new IoPgtable(Cost.X86_TABLE_ALLOC, iommu.tracker(), false);
     }
 
     @Override
@@ -63,30 +59,12 @@ public final class X86IommuDomain implements IommuDomainOps {
 
     @Override
     public long mapPages(Cpu cpu, long iova, long paddr, long pgsize, long pgcount, int prot) {
-        if (pgsize != PAGE_SIZE || ((iova | paddr) & (PAGE_SIZE - 1)) != 0 || pgcount < 1) {
-            return -Errno.EINVAL;
-        }
-        long perms = ((prot & IommuProt.READ) != 0 ? IoPte.READ : 0) | ((prot & IommuProt.WRITE) != 0 ? IoPte.WRITE : 0);
-        long pfn = iova >>> IoPte.PAGE_SHIFT;
-        if (perms == 0 || pfn + pgcount - 1 > RadixPageTable.MAX_PFN || pfn + pgcount - 1 < pfn) {
-            return -Errno.EINVAL;
-        }
-        int ret = table.map(cpu, pfn, paddr >>> IoPte.PAGE_SHIFT, pgcount, perms);
-        return ret < 0 ? ret : pgsize * pgcount;
+        return pgtable.mapPages(cpu, iova, paddr, pgsize, pgcount, prot);
     }
 
     @Override
     public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
-        long size = pgsize * pgcount;
-        long pfn = iova >>> IoPte.PAGE_SHIFT;
-        long pages = size >>> IoPte.PAGE_SHIFT;
-        table.clear(cpu, pfn, pages);
-        IommuTrace tracker = iommu.tracker();
-        tracker.unmapped(cpu.nowNs(), pfn, pages);
-        if (!gather.queued()) {
-            gather.addPage(cpu, this, iova, size);
-        }
-        return size;
+        return pgtable.unmapPages(cpu, iova, pgsize, pgcount, gather, this);
     }
 
     @Override
@@ -146,13 +124,12 @@ public final class X86IommuDomain implements IommuDomainOps {
     }
 
     RadixPageTable table() {
-        return table;
+        return pgtable.table();
     }
 
     @Override
     public long iovaToPhys(long iova) {
-        long pte = table.walk(iova >>> IoPte.PAGE_SHIFT);
-        return IoPte.present(pte) ? (IoPte.pfn(pte) << IoPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1)) : 0;
+        return pgtable.iovaToPhys(iova);
     }
 
     /**
@@ -161,24 +138,7 @@ public final class X86IommuDomain implements IommuDomainOps {
      * translates it with the needed permission or no device is attached.
      */
     public long translate(long iova, boolean write) {
-        if (devices.isEmpty()) {
-            return FAULT;
-        }
-        long pfn = iova >>> IoPte.PAGE_SHIFT;
-        long pte = iommu.iotlb().lookup(did, pfn);
-        if (pte == 0) {
-            long before = iommu.iotlb().invalidations();
-            pte = table.walk(pfn);
-            if (!IoPte.present(pte)) {
-                return FAULT;
-            }
-            iommu.iotlb().fill(did, pfn, pte, before);
-        }
-        long needed = write ? IoPte.WRITE : IoPte.READ;
-        if ((pte & needed) == 0) {
-            return FAULT;
-        }
-        return (IoPte.pfn(pte) << IoPte.PAGE_SHIFT) | (iova & (PAGE_SIZE - 1));
+        return devices.isEmpty() ? FAULT : pgtable.translate(iommu.iotlb(), did, iova, write);
     }
 
     /** Translations by the unit's IOTLB that missed and walked the tables, all domains together. */
@@ -188,20 +148,17 @@ public final class X86IommuDomain implements IommuDomainOps {
 
     /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
     public long tableEntry(long iova, int level) {
-        if (level < 1 || level > RadixPageTable.LEVELS) {
-            throw new IllegalArgumentException("level " + level + "; allowed 1..4");
-        }
-        return table.entry(iova >>> IoPte.PAGE_SHIFT, level);
+        return pgtable.entry(iova, level);
     }
 
     /** Table pages in use, the root included. */
     public long tableCount() {
-        return table.tableCount();
+        return pgtable.table().tableCount();
     }
 
     /** Memory the tables take, in bytes. */
     public long tableMemoryBytes() {
-        return table.memoryBytes();
+        return pgtable.table().memoryBytes();
     }
 
     /** The domain id tagging this domain's IOTLB entries and invalidations. */
@@ -211,12 +168,12 @@ public final class X86IommuDomain implements IommuDomainOps {
 
     @Override
     public DomainGeometry geometry() {
-        return GEOMETRY;
+        return IoPgtable.GEOMETRY;
     }
 
     @Override
     public long pgsizeBitmap() {
-        return PAGE_SIZE;
+        return IoPgtable.PAGE_SIZE;
     }
 
     /** Nothing left to do: detach already invalidated the domain, and its tables go with it. */
