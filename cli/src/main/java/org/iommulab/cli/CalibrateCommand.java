@@ -363,7 +363,7 @@ final class CalibrateCommand implements Callable<Integer> {
     private static Scenario scenario(List<String> args, String where) {
         RunCommand run = new RunCommand();
         try {
-            new CommandLine(run).setOverwrittenOptionsAllowed(true).setCaseInsensitiveEnumValuesAllowed(true)
+            Main.parser(run).setOverwrittenOptionsAllowed(true)
                     .parseArgs(args.toArray(String[]::new));
             return run.scenario();
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {

@@ -45,27 +45,27 @@ final class MachineOptions {
                     + " (default: 100 on s390 as its defconfig, 250 on smmuv3 as arm64's, 1000 elsewhere)")
     private Integer hz;
 
-    @Option(names = "--rcache-max-order", defaultValue = "6", paramLabel = "N",
+    @Option(names = "--rcache-max-order", paramLabel = "N",
             description = "IOVA rcache size classes (IOVA_RANGE_CACHE_MAX_SIZE): sizes up to 2^(N-1) granules are"
-                    + " cached, larger ones go to the rbtree under its lock (default: ${DEFAULT-VALUE}, 128 KiB, as Linux)")
+                    + " cached, larger ones go to the rbtree under its lock (default: ${DEFAULT-VALUE}, as Linux: 128 KiB)")
     private int rcacheMaxOrder;
 
-    @Option(names = "--opt-size-cap", defaultValue = "on", paramLabel = "on|off",
+    @Option(names = "--opt-size-cap", paramLabel = "on|off",
             description = "dma-iommu reports the rcache range as dma_opt_mapping_size, so nvme splits larger"
                     + " requests (default: ${DEFAULT-VALUE}, as Linux since 5.19)")
     private String optSizeCap;
 
-    @Option(names = "--functions", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--functions", paramLabel = "N",
             description = "zPCI functions attached to the device's domain (s390, dma-iommu policies): every sync and"
                     + " flush issues one RPCIT per function (default: ${DEFAULT-VALUE})")
     private int functions;
 
-    @Option(names = "--smmu-range-inv", defaultValue = "on", paramLabel = "on|off",
+    @Option(names = "--smmu-range-inv", paramLabel = "on|off",
             description = "the SMMUv3 has range invalidation (SMMUv3.2 IDR3.RIL): one TLBI command per range instead of"
                     + " one per page (smmuv3; default: ${DEFAULT-VALUE})")
     private String smmuRangeInv;
 
-    @Option(names = "--ats", defaultValue = "off", paramLabel = "on|off",
+    @Option(names = "--ats", paramLabel = "on|off",
             description = "the device uses PCIe ATS: it caches translations in its ATC, and every invalidation adds an"
                     + " ATC_INV round trip to it (smmuv3; default: ${DEFAULT-VALUE})")
     private String ats;

@@ -35,9 +35,19 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setDefaultValueProvider(new ReferenceDefaults());
         cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler(Main::failure);
         return cl;
+    }
+
+    /**
+     * A parser for one command run inside another (a run file, a sweep point, a measurement):
+     * enum values in any case, defaults from the reference configuration, as on the command line.
+     */
+    static CommandLine parser(Object command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true)
+                .setDefaultValueProvider(new ReferenceDefaults());
     }
 
     /** Bad flags or values: one line naming them, exit 2, no stack trace. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.iommulab.config.Reference;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.TextTable;
 import org.iommulab.sim.Cost;
@@ -15,9 +16,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code iommu-lab params}: every cost parameter with its unit, default and source. */
+/**
+ * {@code iommu-lab params}: every cost parameter with its unit, default and source, as the
+ * reference configuration holds them; {@code --reference} prints that whole file.
+ */
 @Command(name = "params", mixinStandardHelpOptions = true,
-        description = "List every cost parameter with its unit, default and source.")
+        description = "List every cost parameter with its unit, default and source; --reference prints the whole"
+                + " reference configuration (every default of the model: costs, hypervisor profiles, kernel,"
+                + " flush queues, machine, IOMMUs, workloads).")
 final class ParamsCommand implements Callable<Integer> {
 
     /** How the list is printed. */
@@ -35,10 +41,13 @@ final class ParamsCommand implements Callable<Integer> {
             description = "table, markdown, csv or json (default: ${DEFAULT-VALUE})")
     private Format format;
 
+    @Option(names = "--reference", description = "print the reference configuration, the YAML file every default comes from")
+    private boolean reference;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(render(format));
+        out.print(reference ? Reference.text() : render(format));
         out.flush();
         return 0;
     }

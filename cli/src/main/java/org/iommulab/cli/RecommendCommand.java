@@ -197,7 +197,7 @@ final class RecommendCommand implements Callable<Integer> {
         args.addAll(extra);
         RunCommand run = new RunCommand();
         try {
-            new CommandLine(run).setOverwrittenOptionsAllowed(true).setCaseInsensitiveEnumValuesAllowed(true)
+            Main.parser(run).setOverwrittenOptionsAllowed(true)
                     .parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + " (an option recommend passes to every run)");

@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private MachineOptions machine;
 
-    @Option(names = "--guest-memory-gib", defaultValue = "" + Scenario.DEFAULT_GUEST_MEMORY_GIB, paramLabel = "N",
+    @Option(names = "--guest-memory-gib", paramLabel = "N",
             description = "guest memory, which sizes the s390 aperture (default: ${DEFAULT-VALUE})")
     private int guestMemoryGiB;
 

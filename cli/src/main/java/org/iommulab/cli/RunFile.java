@@ -127,7 +127,7 @@ final class RunFile {
         byKey.values().forEach(args::addAll);
         args.addAll(overrides);
         RunCommand run = new RunCommand();
-        CommandLine line = new CommandLine(run).setOverwrittenOptionsAllowed(true).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine line = Main.parser(run).setOverwrittenOptionsAllowed(true);
         try {
             line.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

@@ -11,15 +11,15 @@ final class RunOptions {
     /** More seeds than this narrow an interval by little and take long. */
     static final int MAX_REPEAT = 1000;
 
-    @Option(names = "--cpus", defaultValue = "" + Scenario.DEFAULT_CPUS, paramLabel = "N",
+    @Option(names = "--cpus", paramLabel = "N",
             description = "simulated CPUs, 1-" + Scenario.MAX_CPUS + " (default: ${DEFAULT-VALUE})")
     int cpus;
 
-    @Option(names = "--duration-ms", defaultValue = "" + Scenario.DEFAULT_DURATION_MS, paramLabel = "N",
+    @Option(names = "--duration-ms", paramLabel = "N",
             description = "virtual time to submit I/O for (default: ${DEFAULT-VALUE})")
     long durationMs;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",

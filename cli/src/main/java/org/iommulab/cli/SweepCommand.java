@@ -111,7 +111,7 @@ final class SweepCommand implements Callable<Integer> {
      * one also given as a fixed option.
      */
     private void checkNames(List<SweepAxis> parsed) {
-        CommandLine runLine = new CommandLine(new RunCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine runLine = Main.parser(new RunCommand());
         try {
             runLine.parseArgs(fixed.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
@@ -136,7 +136,7 @@ final class SweepCommand implements Callable<Integer> {
     /** The scenario {@code run} would build from {@code args}, with its checks and messages. */
     private static Scenario scenario(List<String> args) {
         RunCommand run = new RunCommand();
-        new CommandLine(run).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(String[]::new));
+        Main.parser(run).parseArgs(args.toArray(String[]::new));
         return run.scenario();
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.iommulab.config.Reference;
 import org.iommulab.sim.Cost;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -24,6 +25,25 @@ class ParamsCommandTest {
         assertThat(cl.execute("params")).isZero();
         for (Cost c : Cost.values()) {
             assertThat(out.toString()).containsPattern("(?m)^" + c.key().replace(".", "\\.") + " +" + c.defaultNs() + " ");
+        }
+    }
+
+    @Test
+    void referencePrintsTheFileEveryDefaultComesFromAndItsCostsAreTheListed() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("params", "--reference")).isZero();
+        String text;
+        try (var in = Reference.class.getResourceAsStream(Reference.RESOURCE)) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(out.toString()).isEqualTo(text);
+        var costs = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(out.toString()).path("costs");
+        for (Cost c : Cost.values()) {
+            assertThat(costs.path(c.key()).path("ns").asLong()).as(c.key()).isEqualTo(c.defaultNs());
+            assertThat(costs.path(c.key()).path("source").asText()).as(c.key()).isEqualTo(c.source());
         }
     }
 

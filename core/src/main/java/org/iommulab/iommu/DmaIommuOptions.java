@@ -1,5 +1,7 @@
 package org.iommulab.iommu;
 
+import org.iommulab.config.Reference;
+
 /**
  * The flush-queue choice for one device: {@code struct dma_iommu_options} of the series' v7
  * (include/linux/iommu.h there), which became the private {@code struct iommu_dma_options} of
@@ -12,13 +14,13 @@ package org.iommulab.iommu;
 public record DmaIommuOptions(QueueType queueType, int fqSize, int fqTimeoutMs) {
 
     /** {@code IOVA_DEFAULT_FQ_SIZE}. */
-    public static final int DEFAULT_FQ_SIZE = 256;
+    public static final int DEFAULT_FQ_SIZE = Reference.integer("flushQueues", "perCpu", "entries");
     /** {@code IOVA_DEFAULT_FQ_TIMEOUT}, ms. */
-    public static final int DEFAULT_FQ_TIMEOUT_MS = 10;
+    public static final int DEFAULT_FQ_TIMEOUT_MS = Reference.integer("flushQueues", "perCpu", "timeoutMs");
     /** {@code IOVA_SINGLE_FQ_SIZE}. */
-    public static final int SINGLE_FQ_SIZE = 32768;
+    public static final int SINGLE_FQ_SIZE = Reference.integer("flushQueues", "single", "entries");
     /** {@code IOVA_SINGLE_FQ_TIMEOUT}, ms. */
-    public static final int SINGLE_FQ_TIMEOUT_MS = 1000;
+    public static final int SINGLE_FQ_TIMEOUT_MS = Reference.integer("flushQueues", "single", "timeoutMs");
 
     /** {@code IOMMU_DMA_OPTS_PER_CPU_QUEUE} / {@code IOMMU_DMA_OPTS_SINGLE_QUEUE}. */
     public enum QueueType {

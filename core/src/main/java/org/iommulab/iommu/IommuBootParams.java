@@ -1,5 +1,7 @@
 package org.iommulab.iommu;
 
+import org.iommulab.config.Reference;
+
 /**
  * The kernel command-line switches of the IOMMU layer (drivers/iommu/iommu.c and dma-iommu.c,
  * v6.7), with the Kconfig default of x86 and s390: lazy invalidation (DMA-FQ) unless told
@@ -22,7 +24,7 @@ public record IommuBootParams(boolean strict, boolean passthrough, boolean force
         int rcacheMaxOrder, boolean optSizeCap) {
 
     /** Linux's {@code IOVA_RANGE_CACHE_MAX_SIZE}. */
-    public static final int DEFAULT_RCACHE_MAX_ORDER = 6;
+    public static final int DEFAULT_RCACHE_MAX_ORDER = Reference.integer("kernel", "rcacheMaxOrder");
     /** The largest order offered: rcaches up to 2^15 granules (128 MiB of 4 KiB pages). */
     public static final int MAX_RCACHE_MAX_ORDER = 16;
 
@@ -34,7 +36,8 @@ public record IommuBootParams(boolean strict, boolean passthrough, boolean force
 
     /** No switches: lazy DMA domains with per-CPU queues, as the x86 and s390 Kconfig default. */
     public static IommuBootParams defaults() {
-        return new IommuBootParams(false, false, false, false, DEFAULT_RCACHE_MAX_ORDER, true);
+        return new IommuBootParams(false, false, false, false, DEFAULT_RCACHE_MAX_ORDER,
+                Reference.bool("kernel", "optSizeCap"));
     }
 
     public IommuBootParams withStrict(boolean value) {

@@ -14,7 +14,8 @@ import org.iommulab.sim.TimerWheel;
 public record KernelConfig(int hz, int rcacheMaxOrder, boolean optSizeCap) {
 
     /** Linux as it is: the platform's HZ, 6 rcache size classes, the cap reported. */
-    public static final KernelConfig DEFAULTS = new KernelConfig(0, IommuBootParams.DEFAULT_RCACHE_MAX_ORDER, true);
+    public static final KernelConfig DEFAULTS =
+            new KernelConfig(0, IommuBootParams.DEFAULT_RCACHE_MAX_ORDER, IommuBootParams.defaults().optSizeCap());
 
     public KernelConfig {
         if (hz != 0) {

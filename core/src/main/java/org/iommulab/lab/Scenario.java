@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.iommulab.config.Reference;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.arm.SmmuV3Config;
@@ -55,9 +56,9 @@ public record Scenario(
     public static final int MAX_FUNCTIONS = 256;
 
 
-    public static final int DEFAULT_GUEST_MEMORY_GIB = 16;
-    public static final int DEFAULT_CPUS = 8;
-    public static final long DEFAULT_DURATION_MS = 2000;
+    public static final int DEFAULT_GUEST_MEMORY_GIB = Reference.integer("machine", "guestMemoryGiB");
+    public static final int DEFAULT_CPUS = Reference.integer("machine", "cpus");
+    public static final long DEFAULT_DURATION_MS = Reference.longValue("machine", "durationMs");
     public static final int MAX_CPUS = 1024;
 
     public Scenario {

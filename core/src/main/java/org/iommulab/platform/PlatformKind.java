@@ -3,45 +3,44 @@ package org.iommulab.platform;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.iommulab.config.Reference;
 
 /** The machines iommu-lab can put beneath the guest, by their command-line names. */
 public enum PlatformKind {
     /** s390 LPAR: firmware executes RPCIT on the hardware IOTLB; no refresh on map. */
-    LPAR(true, 100),
+    LPAR(true),
     /** s390 guest of z/VM: a shadowing hypervisor, its internals modelled as a profile. */
-    ZVM(true, 100),
+    ZVM(true),
     /** s390 guest of KVM/QEMU: RPCIT intercepted and resynced by QEMU. */
-    KVM(true, 100),
+    KVM(true),
     /** A guest with a virtio-iommu device backed by vfio on the host. */
-    VIRTIO(false, 1000),
+    VIRTIO(false),
     /** x86 bare metal with a VT-d / AMD-Vi style IOMMU. */
-    X86(false, 1000),
+    X86(false),
     /**
      * An x86 guest with QEMU's virtual VT-d in caching mode and a vfio device: every map and unmap
      * is an invalidation QEMU resyncs its shadow from, the main non-s390 shadowing case.
      */
-    X86_CM(false, 1000),
+    X86_CM(false),
     /**
      * An Arm server on bare metal with an SMMUv3: invalidations through one command queue that all
      * CPUs share. {@code CONFIG_HZ} 250, the Kconfig default that arm64's defconfig keeps.
      */
-    SMMUV3(false, 250);
+    SMMUV3(false);
 
     private final boolean s390;
-    private final int defaultHz;
 
-    PlatformKind(boolean s390, int defaultHz) {
+    PlatformKind(boolean s390) {
         this.s390 = s390;
-        this.defaultHz = defaultHz;
     }
 
     /**
-     * The guest kernel's usual {@code CONFIG_HZ}: 100 on s390 (arch/s390/configs/defconfig sets
-     * HZ_100), 250 on arm64 (kernel/Kconfig.hz's default), 1000 on x86 (the common distribution
-     * setting).
+     * The guest kernel's usual {@code CONFIG_HZ}, from the reference configuration: 100 on s390
+     * (arch/s390/configs/defconfig sets HZ_100), 250 on arm64 (kernel/Kconfig.hz's default), 1000
+     * on x86 (the common distribution setting).
      */
     public int defaultHz() {
-        return defaultHz;
+        return Reference.integer("kernel", "hz", cliName());
     }
 
     /** True for the s390 platforms, where the old s390 DMA API can run. */

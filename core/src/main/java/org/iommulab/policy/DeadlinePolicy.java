@@ -1,9 +1,10 @@
 package org.iommulab.policy;
 
+import org.iommulab.config.Reference;
 import org.iommulab.dma.DeadlineQueues;
 import org.iommulab.dma.RangeFlushCost;
-import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
@@ -18,14 +19,14 @@ import org.iommulab.sim.CostModel;
 final class DeadlinePolicy implements InvalidationPolicy {
 
     /** Entries per CPU ring: room for a window's unmaps at a million per second over 8 CPUs. */
-    static final int DEFAULT_RING_SIZE = 4096;
+    static final int DEFAULT_RING_SIZE = Reference.integer("flushQueues", "deadline", "entries");
     /** The window bound, ms. */
-    static final int DEFAULT_MAX_STALE_MS = 5;
+    static final int DEFAULT_MAX_STALE_MS = Reference.integer("flushQueues", "deadline", "maxStaleMs");
     /**
      * Flush time each queued page may carry for the deadline to be pulled in, ns: a choice of this
      * policy (about 3% of the 3.3 us of CPU an LPAR fio I/O costs), not a platform cost.
      */
-    static final long BUDGET_NS_PER_PAGE = 100;
+    static final long BUDGET_NS_PER_PAGE = Reference.longValue("flushQueues", "deadline", "budgetNsPerPage");
 
     private final boolean ranged;
 

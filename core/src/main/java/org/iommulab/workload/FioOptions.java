@@ -1,5 +1,7 @@
 package org.iommulab.workload;
 
+import org.iommulab.config.Reference;
+
 /**
  * The options of {@link Fio}, named after fio's own: {@code numjobs} (0: one job per CPU),
  * {@code iodepth} per job, block size {@code bs} in bytes, {@code rwmixread} (percent of reads in
@@ -38,12 +40,15 @@ public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int me
     }
 
     /**
-     * 4 KiB random reads, one job per CPU at iodepth 32, over 16 GiB, on a NAND drive; a request that cannot be
-     * mapped is retried as blk-mq does, with BLK_MQ_RESOURCE_DELAY, and practically never failed.
+     * The reference configuration's fio (4 KiB random reads, one job per CPU at iodepth 32, on a
+     * NAND drive) over the default guest memory; a request that cannot be mapped is retried as
+     * blk-mq does, with BLK_MQ_RESOURCE_DELAY, and practically never failed.
      */
     public static FioOptions defaults() {
-        return new FioOptions(0, 32, 4096, 100, 16, 1, new MapRetry(MapRetry.MAX_TRIES, BLK_MQ_RESOURCE_DELAY_NS),
-                NvmeDrive.NVME);
+        Reference.Section fio = Reference.section("workloads", "fio");
+        return new FioOptions(fio.integer("numjobs"), fio.integer("iodepth"), fio.integer("bs"), fio.integer("rwmixread"),
+                Reference.integer("machine", "guestMemoryGiB"), Reference.integer("machine", "seed"),
+                new MapRetry(MapRetry.MAX_TRIES, BLK_MQ_RESOURCE_DELAY_NS), NvmeDrive.parse(fio.text("device")));
     }
 
     public FioOptions withNumjobs(int n) {

@@ -1,5 +1,7 @@
 package org.iommulab.workload;
 
+import java.util.Locale;
+import org.iommulab.config.Reference;
 import org.iommulab.kernel.DmaDirection;
 
 /**
@@ -34,7 +36,10 @@ public record MapBenchOptions(int threads, int granule, DmaDirection dir, long d
 
     /** The tool's defaults: one thread, one page, bidirectional, no delay, 32-bit mask; 16 GiB. */
     public static MapBenchOptions defaults() {
-        return new MapBenchOptions(1, 1, DmaDirection.BIDIRECTIONAL, 0, 32, 16, 1);
+        Reference.Section m = Reference.section("workloads", "mapbench");
+        return new MapBenchOptions(m.integer("threads"), m.integer("granule"),
+                DmaDirection.valueOf(m.text("dir").toUpperCase(Locale.ROOT)), m.integer("delayNs"), m.integer("dmaBits"),
+                Reference.integer("machine", "guestMemoryGiB"), Reference.integer("machine", "seed"));
     }
 
     public MapBenchOptions withThreads(int n) {

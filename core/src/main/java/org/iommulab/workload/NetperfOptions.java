@@ -1,5 +1,8 @@
 package org.iommulab.workload;
 
+import java.util.Locale;
+import org.iommulab.config.Reference;
+
 /**
  * The options of {@link Netperf}: which directions stream, the number of queue pairs (0: one per
  * CPU), the receive ring size in buffers, the MTU (a received frame fits one page-sized buffer),
@@ -30,7 +33,7 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
     public static final int MAX_SKB_FRAGS = 17;
     public static final int MAX_TX_DEPTH = 4096;
     /** A 25 Gb/s port, a common data-centre NIC speed (assumption). */
-    public static final int DEFAULT_NIC_GBPS = 25;
+    public static final int DEFAULT_NIC_GBPS = Reference.integer("workloads", "netperf", "nicGbps");
     public static final int MAX_NIC_GBPS = 1600;
 
     public NetperfOptions {
@@ -60,13 +63,18 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
     }
 
     /**
-     * Both directions, one queue pair per CPU, 1024-buffer rings, MTU 1500, 64 KiB sends (16 page
-     * fragments, as TSO sends) with 32 in flight per queue, 16 GiB; a send whose mapping fails is
-     * dropped, as ndo_start_xmit drops it, and the next waits 10 us (assumption); a send is mapped
-     * with one {@code dma_map_sg}; a 25 Gb/s port.
+     * The reference configuration's netperf (both directions, one queue pair per CPU, 1024-buffer
+     * rings, MTU 1500, 64 KiB sends of 16 page fragments as TSO sends, 32 in flight per queue, a
+     * 25 Gb/s port) over the default guest memory; a send whose mapping fails is dropped, as
+     * ndo_start_xmit drops it, and the next waits 10 us (assumption); a send is mapped with one
+     * {@code dma_map_sg}.
      */
     public static NetperfOptions defaults() {
-        return new NetperfOptions(Traffic.BOTH, 0, 1024, 1500, 16, 32, 16, 1, new MapRetry(1, 10_000));
+        Reference.Section n = Reference.section("workloads", "netperf");
+        return new NetperfOptions(Traffic.valueOf(n.text("traffic").toUpperCase(Locale.ROOT)), n.integer("queues"),
+                n.integer("rxRingSize"), n.integer("mtu"), n.integer("txFragments"), n.integer("txDepth"),
+                Reference.integer("machine", "guestMemoryGiB"), Reference.integer("machine", "seed"),
+                new MapRetry(1, 10_000));
     }
 
     public NetperfOptions withTraffic(Traffic t) {

@@ -73,7 +73,12 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule coreNeedsNoCliLibraries = noClasses()
-            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "com.fasterxml.jackson..",
-                    "me.tongfei..")
+            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "me.tongfei..")
             .because("the model is a library; the command line is its own module");
+
+    @ArchTest
+    static final ArchRule onlyTheReferenceReadsYaml = noClasses()
+            .that().resideOutsideOfPackage("org.iommulab.config..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
+            .because("the model reads its defaults through Reference; files and formats are the command line's");
 }

@@ -1,5 +1,7 @@
 package org.iommulab.platform.arm;
 
+import org.iommulab.config.Reference;
+
 /**
  * The features of one SMMUv3 that change what its driver sends.
  *
@@ -12,8 +14,9 @@ package org.iommulab.platform.arm;
  */
 public record SmmuV3Config(int tlbEntries, boolean rangeInvalidation, boolean ats) {
 
-    /** An SMMUv3.2 with range invalidation, a 1024-entry TLB and a device without ATS. */
-    public static final SmmuV3Config DEFAULTS = new SmmuV3Config(1024, true, false);
+    /** The reference configuration's SMMU: an SMMUv3.2 with range invalidation, a 1024-entry TLB, no ATS. */
+    public static final SmmuV3Config DEFAULTS = new SmmuV3Config(Reference.integer("iommus", "smmuv3", "tlbEntries"),
+            Reference.bool("iommus", "smmuv3", "rangeInvalidation"), Reference.bool("iommus", "smmuv3", "ats"));
 
     public SmmuV3Config {
         if (tlbEntries < 1) {

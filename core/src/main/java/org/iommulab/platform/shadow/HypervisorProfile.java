@@ -1,8 +1,10 @@
 package org.iommulab.platform.shadow;
 
 import java.util.List;
-import org.iommulab.s390.PciDma;
+import java.util.Locale;
 import java.util.stream.Collectors;
+import org.iommulab.config.Reference;
+import org.iommulab.s390.PciDma;
 
 /**
  * How one shadowing hypervisor release handles RPCIT, as a named profile of the same model
@@ -64,38 +66,50 @@ public record HypervisorProfile(
         CHANGED_ENTRIES
     }
 
-    public static final HypervisorProfile QEMU_7_1 = qemu("qemu-7.1", false, false, false, false, true, false);
-    public static final HypervisorProfile QEMU_7_2 = qemu("qemu-7.2", true, false, false, false, true, true);
-    public static final HypervisorProfile QEMU_8_0 = qemu("qemu-8.0", true, true, true, false, true, true);
-    public static final HypervisorProfile QEMU_8_2_IOMMUFD = qemu("qemu-8.2-iommufd", true, true, false, false, false, true);
-    public static final HypervisorProfile QEMU_10_0 = qemu("qemu-10.0", true, true, false, true, true, true);
-    public static final HypervisorProfile QEMU_10_0_M9_2 = qemu("qemu-10.0-m9.2", true, true, true, true, true, true);
-    public static final HypervisorProfile ZVM = new HypervisorProfile("zvm", HypervisorCosts.ZVM,
-            Resync.CHANGED_ENTRIES, true, true, false, false, false, true, true);
+    /** Every profile of the reference configuration, in its order (oldest QEMU first). */
+    private static final List<HypervisorProfile> ALL = Reference.names("hypervisorProfiles", "profiles").stream()
+            .map(HypervisorProfile::fromReference).toList();
+
+    public static final HypervisorProfile QEMU_7_1 = byName("qemu-7.1");
+    public static final HypervisorProfile QEMU_7_2 = byName("qemu-7.2");
+    public static final HypervisorProfile QEMU_8_0 = byName("qemu-8.0");
+    public static final HypervisorProfile QEMU_8_2_IOMMUFD = byName("qemu-8.2-iommufd");
+    public static final HypervisorProfile QEMU_10_0 = byName("qemu-10.0");
+    public static final HypervisorProfile QEMU_10_0_M9_2 = byName("qemu-10.0-m9.2");
+    public static final HypervisorProfile ZVM = byName("zvm");
 
     /** The profile used when none is named. */
-    public static final HypervisorProfile DEFAULT = QEMU_8_0;
+    public static final HypervisorProfile DEFAULT = byName(Reference.text("hypervisorProfiles", "default"));
 
     /** Every built-in profile, oldest QEMU first. */
     public static List<HypervisorProfile> all() {
-        return List.of(QEMU_7_1, QEMU_7_2, QEMU_8_0, QEMU_8_2_IOMMUFD, QEMU_10_0, QEMU_10_0_M9_2, ZVM);
+        return ALL;
     }
 
-    private static HypervisorProfile qemu(String name, boolean secondPass, boolean coalesceUnmaps,
-            boolean shrinkAperture, boolean relaxedTranslation, boolean countsDmaEntries, boolean interpretsLoadStore) {
-        return new HypervisorProfile(name, HypervisorCosts.KVM, Resync.WALK_RANGE, true, secondPass, coalesceUnmaps,
-                shrinkAperture, relaxedTranslation, countsDmaEntries, interpretsLoadStore);
+    private static HypervisorProfile fromReference(String name) {
+        Reference.Section p = Reference.section("hypervisorProfiles", "profiles", name);
+        String costs = p.text("costs");
+        return new HypervisorProfile(name,
+                switch (costs) {
+                    case "kvm" -> HypervisorCosts.KVM;
+                    case "zvm" -> HypervisorCosts.ZVM;
+                    default -> throw new IllegalStateException(Reference.RESOURCE + ": " + p.path() + ".costs is '"
+                            + costs + "'; allowed: kvm, zvm");
+                },
+                Resync.valueOf(p.text("resync").toUpperCase(Locale.ROOT).replace('-', '_')),
+                p.bool("refresh"), p.bool("secondPass"), p.bool("coalesceUnmaps"), p.bool("shrinkAperture"),
+                p.bool("relaxedTranslation"), p.bool("countsDmaEntries"), p.bool("interpretsLoadStore"));
     }
 
     /** The built-in profile called {@code name}. */
     public static HypervisorProfile byName(String name) {
-        for (HypervisorProfile p : all()) {
+        for (HypervisorProfile p : ALL) {
             if (p.name.equalsIgnoreCase(name)) {
                 return p;
             }
         }
         throw new IllegalArgumentException("unknown hypervisor profile '" + name + "'; allowed: "
-                + all().stream().map(HypervisorProfile::name).collect(Collectors.joining(", ")));
+                + ALL.stream().map(HypervisorProfile::name).collect(Collectors.joining(", ")));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.iommulab.platform.virtio;
 
+import org.iommulab.config.Reference;
+
 /**
  * The parameters of a virtio-iommu device and of the guest driver's choice of flush queue.
  *
@@ -29,7 +31,8 @@ public record VirtioIommuConfig(int queueSize, long pgsizeBitmap, int inputBits,
 
     /** Queue of 256, all page sizes from 4 KiB, 39 input bits, no shadow_on_flush. */
     public static VirtioIommuConfig defaults() {
-        return new VirtioIommuConfig(256, ~0xfffL, 39, false);
+        return new VirtioIommuConfig(Reference.integer("iommus", "virtio", "queueSize"), ~0xfffL,
+                Reference.integer("iommus", "virtio", "inputBits"), false);
     }
 
     /** This configuration with {@code shadow_on_flush} set or cleared. */

@@ -1,5 +1,7 @@
 package org.iommulab.platform.x86;
 
+import org.iommulab.config.Reference;
+
 /**
  * The hardware parameters of one x86 IOMMU unit.
  *
@@ -26,11 +28,12 @@ public record X86IommuConfig(int iotlbEntries, int maxAddressMask, boolean cachi
 
     /** Bare metal: 1024 IOTLB entries, MAMV 18, no caching mode. */
     public static X86IommuConfig defaults() {
-        return new X86IommuConfig(1024, 18, false);
+        return new X86IommuConfig(Reference.integer("iommus", "x86", "iotlbEntries"),
+                Reference.integer("iommus", "x86", "maxAddressMask"), false);
     }
 
     /** A guest's virtual VT-d under QEMU with a vfio device: the defaults in caching mode. */
     public static X86IommuConfig virtualCachingMode() {
-        return new X86IommuConfig(1024, 18, true);
+        return new X86IommuConfig(defaults().iotlbEntries(), defaults().maxAddressMask(), true);
     }
 }
