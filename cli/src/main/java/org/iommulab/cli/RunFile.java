@@ -137,10 +137,35 @@ final class RunFile {
         try {
             s = run.scenario();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage());
+            throw new IllegalArgumentException(where(blame(byKey, overrides)) + e.getMessage());
         }
         checkDerived(s);
         return s;
+    }
+
+    /**
+     * The key a value the scenario refused comes from: the first of the file whose removal lets
+     * the run be built, or null when no single key does (then the error names the file alone).
+     */
+    private static String blame(Map<String, List<String>> byKey, List<String> overrides) {
+        for (String key : byKey.keySet()) {
+            List<String> args = new ArrayList<>();
+            byKey.forEach((k, a) -> {
+                if (!k.equals(key)) {
+                    args.addAll(a);
+                }
+            });
+            args.addAll(overrides);
+            RunCommand run = new RunCommand();
+            try {
+                Main.parser(run).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+                run.scenario();
+                return key;
+            } catch (IllegalArgumentException | CommandLine.ParameterException e) {
+                // not this key alone
+            }
+        }
+        return null;
     }
 
     /** Each key's {@code run} arguments, in the file's order. */

@@ -59,6 +59,19 @@ class RunFileTest {
     }
 
     @Test
+    void aValueTheRunRefusesIsOneLineNamingTheLineOfItsKey() throws Exception {
+        Path cpus = write("cpus.yaml", "platform: kvm\ncpus: 5000\n");
+        CliRun cli = new CliRun();
+        assertThat(cli.run("run", "--config", cpus.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + cpus + " line 2: cpus 5000; allowed 1..1024");
+
+        Path fq = write("fq.yaml", "platform: kvm\ndma: lazy-single\nfqSize: 100\n");
+        cli = new CliRun();
+        assertThat(cli.run("run", "--config", fq.toString())).isEqualTo(2);
+        assertThat(cli.err().strip()).startsWith("iommu-lab: " + fq + " line 3: flush queue size 100 is not allowed");
+    }
+
+    @Test
     void anUnknownKeyIsOneLineWithFileLineAndTheAllowedKeys() throws Exception {
         Path yaml = write("bad.yaml", "platform: kvm\nspeed: 3\n");
         CliRun cli = new CliRun();
