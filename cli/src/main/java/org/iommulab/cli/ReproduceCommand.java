@@ -65,6 +65,9 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
+    @Mixin
+    private ReportOptions report;
+
     @Override
     public Integer call() throws InterruptedException {
         List<Scenario> scenarios = scenarios();
@@ -81,6 +84,9 @@ final class ReproduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(render(scenarios, grouped, repeat));
         out.flush();
+        if (report.wanted()) {
+            report.write(Reports.reproduce(scenarios, grouped.stream().map(g -> g.runs().get(0)).toList()));
+        }
         RunCommand.warn(spec.commandLine().getErr(), "reproduce", results);
         return 0;
     }

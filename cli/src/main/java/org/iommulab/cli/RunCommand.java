@@ -114,6 +114,9 @@ final class RunCommand implements Callable<Integer> {
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
+    @Mixin
+    private ReportOptions report;
+
     @Override
     public Integer call() throws InterruptedException {
         Scenario scenario = scenario();
@@ -145,6 +148,10 @@ final class RunCommand implements Callable<Integer> {
             out.print(RepeatReport.render(format, title, RepeatedRuns.of(runs)));
         }
         out.flush();
+        if (report.wanted()) {
+            report.write(Reports.run(title + (runs.size() > 1 ? " (seed " + scenario.seed() + " of " + runs.size() + ")" : ""),
+                    runs.get(0)));
+        }
         warn(spec.commandLine().getErr(), "run", runs);
         return runs.stream().allMatch(r -> r.io().completed() == 0) ? NOTHING_COMPLETED : 0;
     }

@@ -16,6 +16,7 @@ import org.iommulab.report.Units;
 import org.iommulab.stats.RunStats;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,6 +50,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "table: axes, IOPS, stale p99 and max, frontier; json and csv: every metric (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
+
+    @Mixin
+    private ReportOptions report;
 
     @Option(names = "--shard", paramLabel = "I/N",
             description = "run only the I-th of N disjoint slices of the grid (every N-th point from the I-th);"
@@ -102,6 +106,10 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(render(parsed, points, results, slice == null ? frontier : null));
         out.flush();
+        if (report.wanted()) {
+            report.write(Reports.sweep(parsed.stream().map(SweepAxis::name).toList(),
+                    points.stream().map(Point::values).toList(), results, frontier));
+        }
         RunCommand.warn(err, "sweep", results);
         return 0;
     }

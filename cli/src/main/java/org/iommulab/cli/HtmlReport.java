@@ -1,0 +1,124 @@
+package org.iommulab.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * One self-contained HTML page of tables and charts: every chart an inline SVG that XChart drew,
+ * no script, style sheet or image fetched from anywhere, so the file opens offline and can be
+ * mailed or attached as it is. Its one inline script only records that the page fetched nothing. {@link #writePngs} writes the same charts as PNG files, for papers
+ * and mailing lists.
+ */
+final class HtmlReport {
+
+    /**
+     * Records on the page how many resources it fetched (the Resource Timing entries: scripts,
+     * styles, images, fetches), so that a browser test can check that it fetched none.
+     */
+    private static final String RESOURCE_COUNT = "<script>addEventListener('load', () => document.body.dataset.resources"
+            + " = performance.getEntriesByType('resource').length);</script>\n";
+
+    private final String title;
+    private final StringBuilder body = new StringBuilder();
+    private final Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
+
+    HtmlReport(String title) {
+        this.title = title;
+    }
+
+    HtmlReport heading(String text) {
+        body.append("<h2>").append(escape(text)).append("</h2>\n");
+        return this;
+    }
+
+    HtmlReport paragraph(String text) {
+        body.append("<p>").append(escape(text)).append("</p>\n");
+        return this;
+    }
+
+    /** A table: the first row is the header. */
+    HtmlReport table(List<List<String>> rows) {
+        body.append("<table>\n");
+        for (int r = 0; r < rows.size(); r++) {
+            String cell = r == 0 ? "th" : "td";
+            body.append("<tr>");
+            for (String v : rows.get(r)) {
+                body.append('<').append(cell).append('>').append(escape(v)).append("</").append(cell).append('>');
+            }
+            body.append("</tr>\n");
+        }
+        body.append("</table>\n");
+        return this;
+    }
+
+    /** A chart, drawn here as SVG; {@code name} is its PNG file's name without the extension. */
+    HtmlReport chart(String name, Chart<?, ?> chart) {
+        if (charts.putIfAbsent(name, chart) != null) {
+            throw new IllegalArgumentException("two charts named " + name);
+        }
+        body.append("<figure class=\"chart\" id=\"").append(escape(name)).append("\">").append(svg(chart))
+                .append("</figure>\n");
+        return this;
+    }
+
+    String html() {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n"
+                + "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;"
+                + "font-size:0.85em;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+                + "th{background:#eee}figure{margin:1em 0}</style></head>\n<body>\n<h1>" + escape(title) + "</h1>\n"
+                + body + RESOURCE_COUNT + "</body></html>\n";
+    }
+
+    /** Writes the page; a file that cannot be written is a user error naming it. */
+    void write(Path file) {
+        try {
+            Files.writeString(file, html(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--html " + file + " cannot be written: " + e.getMessage());
+        }
+    }
+
+    /** Writes every chart as {@code DIR/NAME.png}, making the directory if needed. */
+    void writePngs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, Chart<?, ?>> e : charts.entrySet()) {
+                BitmapEncoder.saveBitmap(e.getValue(), dir.resolve(e.getKey() + ".png").toString(),
+                        BitmapEncoder.BitmapFormat.PNG);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--png " + dir + " cannot be written: " + e.getMessage());
+        }
+    }
+
+    /** The names of the charts, in the page's order. */
+    List<String> chartNames() {
+        return new ArrayList<>(charts.keySet());
+    }
+
+    private static String svg(Chart<?, ?> chart) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String svg = out.toString(StandardCharsets.UTF_8);
+        return svg.substring(svg.indexOf("<svg")); // inline: no XML declaration or doctype
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

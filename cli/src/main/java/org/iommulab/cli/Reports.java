@@ -1,0 +1,163 @@
+package org.iommulab.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.iommulab.lab.Scenario;
+import org.iommulab.report.Units;
+import org.iommulab.sim.CostCategory;
+import org.iommulab.stats.RunStats;
+import org.iommulab.stats.StaleWindow;
+import org.knowm.xchart.XYChart;
+
+/** The HTML reports of {@code run}, {@code reproduce} and {@code sweep}: what each shows, from its results. */
+final class Reports {
+
+    private Reports() {}
+
+    /** One run: its headline figures, CPU time by category and its stale-window distribution. */
+    static HtmlReport run(String title, RunStats r) {
+        HtmlReport report = new HtmlReport("iommu-lab run: " + title);
+        report.table(List.of(List.of("IOPS", "limited by", "CPU busy", "stale p50", "stale p99", "stale max"),
+                List.of(Units.count(Math.round(r.throughput().iops())), r.limitedBy().detail(),
+                        String.format("%.0f%%", 100 * r.cpu().utilisation(r.virtualTimeNs())), window(r, r.staleWindow().p50Ns()),
+                        window(r, r.staleWindow().p99Ns()), window(r, r.staleWindow().maxNs()))));
+        List<String> labels = new ArrayList<>();
+        List<Double> ms = new ArrayList<>();
+        for (CostCategory c : CostCategory.values()) {
+            labels.add(c.name().toLowerCase(java.util.Locale.ROOT));
+            ms.add(r.cpu().byCategoryNs().get(c) / 1e6);
+        }
+        report.chart("cpu-by-category", ReportCharts.bars("CPU time by category, all CPUs", "ms", labels, ms, false));
+        if (!r.staleWindow().cdfNs().isEmpty()) {
+            report.chart("stale-window-cdf", ReportCharts.staleCdf("Stale windows", Map.of(title, r.staleWindow())));
+        }
+        return report;
+    }
+
+    /** Runs of several platforms and policies: IOPS and stale windows side by side. */
+    static HtmlReport reproduce(List<Scenario> scenarios, List<RunStats> results) {
+        HtmlReport report = new HtmlReport("iommu-lab reproduce");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("platform", "policy", "IOPS", "stale p99", "stale max", "limited by"));
+        List<String> labels = new ArrayList<>();
+        List<Double> iops = new ArrayList<>();
+        List<String> staleLabels = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        Map<String, Map<String, StaleWindow>> cdfs = new LinkedHashMap<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            RunStats r = results.get(i);
+            String machine = machine(r);
+            String policy = scenarios.get(i).dma().name();
+            rows.add(List.of(machine, policy, Units.count(Math.round(r.throughput().iops())),
+                    window(r, r.staleWindow().p99Ns()), window(r, r.staleWindow().maxNs()), r.limitedBy().detail()));
+            labels.add(machine + " / " + policy);
+            iops.add(Math.max(r.throughput().iops(), 1));
+            if (r.staleWindow().p99Ns() != null) {
+                staleLabels.add(machine + " / " + policy);
+                p99.add(Math.max(r.staleWindow().p99Ns(), 1) / 1e3);
+            }
+            if (!r.staleWindow().cdfNs().isEmpty()) {
+                cdfs.computeIfAbsent(machine, m -> new LinkedHashMap<>()).put(policy, r.staleWindow());
+            }
+        }
+        report.table(rows);
+        report.chart("iops", ReportCharts.bars("IOPS by platform and policy", "IOPS (log)", labels, iops, true));
+        if (!p99.isEmpty()) {
+            report.chart("stale-p99", ReportCharts.bars("Stale window p99 (a lower bound where pages were still"
+                    + " reachable at the end)", "us (log)", staleLabels, p99, true));
+        }
+        cdfs.forEach((machine, windows) -> report.chart("stale-cdf-" + slug(machine),
+                ReportCharts.staleCdf("Stale windows on " + machine, windows)));
+        return report;
+    }
+
+    /**
+     * A sweep: its table, the Pareto scatter of IOPS against stale-window p99 with the frontier,
+     * and each metric against each axis.
+     */
+    static HtmlReport sweep(List<String> axisNames, List<List<String>> values, List<RunStats> results,
+            boolean[] frontier) {
+        HtmlReport report = new HtmlReport("iommu-lab sweep");
+        List<List<String>> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(axisNames);
+        header.addAll(List.of("IOPS", "stale p99", "stale max", "frontier"));
+        rows.add(header);
+        for (int i = 0; i < results.size(); i++) {
+            RunStats r = results.get(i);
+            List<String> row = new ArrayList<>(values.get(i));
+            row.addAll(List.of(Units.count(Math.round(r.throughput().iops())), window(r, r.staleWindow().p99Ns()),
+                    window(r, r.staleWindow().maxNs()), frontier[i] ? "*" : ""));
+            rows.add(row);
+        }
+        report.table(rows);
+        XYChart pareto = ReportCharts.scatter("IOPS against stale-window p99; the frontier joined", "stale p99 (ms, log)",
+                "IOPS", true, false);
+        Map<String, List<Integer>> byMachine = new LinkedHashMap<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).staleWindow().p99Ns() != null) {
+                byMachine.computeIfAbsent(machine(results.get(i)), m -> new ArrayList<>()).add(i);
+            }
+        }
+        byMachine.forEach((machine, idx) -> {
+            List<Integer> front = idx.stream().filter(i -> frontier[i])
+                    .sorted(java.util.Comparator.comparingLong(i -> results.get(i).staleWindow().p99Ns())).toList();
+            ReportCharts.points(pareto, machine, idx.stream().map(i -> p99Ms(results.get(i))).toList(),
+                    idx.stream().map(i -> results.get(i).throughput().iops()).toList());
+            ReportCharts.line(pareto, machine + " frontier", front.stream().map(i -> p99Ms(results.get(i))).toList(),
+                    front.stream().map(i -> results.get(i).throughput().iops()).toList());
+        });
+        report.chart("pareto", pareto);
+        for (int a = 0; a < axisNames.size(); a++) {
+            int axis = a;
+            List<String> distinct = values.stream().map(v -> v.get(axis)).distinct().toList();
+            boolean numeric = distinct.stream().allMatch(v -> v.matches("-?[0-9]+(\\.[0-9]+)?"));
+            List<Double> x = values.stream().map(v -> numeric ? Double.parseDouble(v.get(axis))
+                    : (double) distinct.indexOf(v.get(axis))).toList();
+            XYChart iops = ReportCharts.scatter("IOPS against " + axisNames.get(a)
+                    + (numeric ? "" : " (" + String.join(", ", numbered(distinct)) + ")"), axisNames.get(a), "IOPS",
+                    false, false);
+            ReportCharts.points(iops, "runs", x, results.stream().map(r -> r.throughput().iops()).toList());
+            report.chart("iops-vs-" + slug(axisNames.get(a)), iops);
+            XYChart stale = ReportCharts.scatter("Stale-window p99 against " + axisNames.get(a), axisNames.get(a),
+                    "stale p99 (ms, log)", false, true);
+            List<Double> sx = new ArrayList<>();
+            List<Double> sy = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).staleWindow().p99Ns() != null) {
+                    sx.add(x.get(i));
+                    sy.add(p99Ms(results.get(i)));
+                }
+            }
+            ReportCharts.points(stale, "runs", sx, sy);
+            report.chart("stale-vs-" + slug(axisNames.get(a)), stale);
+        }
+        return report;
+    }
+
+    private static List<String> numbered(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(i + " = " + names.get(i));
+        }
+        return out;
+    }
+
+    private static double p99Ms(RunStats r) {
+        return Math.max(r.staleWindow().p99Ns(), 1) / 1e6;
+    }
+
+    private static String machine(RunStats r) {
+        Object profile = r.config().get("hvProfile");
+        return r.config().get("platform") + (profile == null ? "" : " (" + profile + ")");
+    }
+
+    private static String window(RunStats r, Long ns) {
+        return ns == null ? "-" : (r.staleWindow().lowerBound() ? ">= " : "") + Units.duration(ns);
+    }
+
+    private static String slug(String s) {
+        return s.replaceAll("[^A-Za-z0-9.-]+", "-").replaceAll("^-+|-+$", "");
+    }
+}

@@ -1,0 +1,88 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reports as a browser shows them: Debian's Chromium, headless and cut off from the network,
+ * loads each report and dumps the page after it ran; every chart must be an SVG with marks in it
+ * and the page must have fetched nothing. Where Chromium is missing the test fails under CI
+ * (which installs it) and is skipped elsewhere, so the README's test command needs no browser.
+ */
+class HtmlReportBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyChartOfRunReproduceAndSweepRendersAndNothingIsFetched() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            assertThat(System.getenv("CI")).as("CI installs chromium; this test must run there").isNotEqualTo("true");
+            org.junit.jupiter.api.Assumptions.abort("no chromium at " + CHROMIUM);
+        }
+        Path run = dir.resolve("run.html");
+        Path reproduce = dir.resolve("reproduce.html");
+        Path sweep = dir.resolve("sweep.html");
+        cli("run", "--platform", "kvm", "--duration-ms", "50", "--html", run.toString());
+        cli("reproduce", "--duration-ms", "50", "--platform", "kvm", "--html", reproduce.toString());
+        cli("sweep", "--platform", "kvm", "--duration-ms", "50", "--axis", "dma=lazy-single,deadline-ranged", "--axis",
+                "fq-size=1024,32768", "--html", sweep.toString());
+
+        for (Path report : List.of(run, reproduce, sweep)) {
+            String html = Files.readString(report);
+            int figures = count(html, "<figure class=\"chart\"");
+            assertThat(figures).as(report + " has charts").isGreaterThanOrEqualTo(2);
+            assertThat(html).as("nothing to fetch").doesNotContainPattern("(src|href)=\"https?:");
+
+            String dom = render(report);
+            assertThat(dom).as("the page ran and fetched nothing").contains("data-resources=\"0\"");
+            Matcher m = Pattern.compile("<figure class=\"chart\"[^>]*>(.*?)</figure>", Pattern.DOTALL).matcher(dom);
+            int rendered = 0;
+            while (m.find()) {
+                assertThat(m.group(1)).as("an SVG chart").startsWith("<svg");
+                assertThat(count(m.group(1), "<path")).as("marks drawn").isGreaterThan(10);
+                rendered++;
+            }
+            assertThat(rendered).as(report + ": every chart rendered").isEqualTo(figures);
+        }
+    }
+
+    private static void cli(String... args) {
+        CliRun cli = new CliRun();
+        assertThat(cli.run(args)).as(String.join(" ", args) + ": " + cli.err()).isZero();
+    }
+
+    /** The page as Chromium holds it once loaded and its script ran. */
+    private String render(Path report) throws IOException, InterruptedException {
+        Path profile = Files.createDirectories(dir.resolve("profile-" + report.getFileName()));
+        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=" + profile,
+                "--virtual-time-budget=5000", "--dump-dom", report.toUri().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        assertThat(p.exitValue()).as("chromium's exit").isZero();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
