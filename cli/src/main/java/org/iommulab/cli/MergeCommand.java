@@ -44,7 +44,7 @@ final class MergeCommand implements Callable<Integer> {
     public Integer call() {
         String first = read(parts.get(0)).stripLeading();
         boolean json = first.startsWith("[");
-        String merged = json ? mergeJson() : mergeCsv();
+        String merged = json ? mergeJson() : mergeCsv(parts);
         if (merged.isBlank() || merged.strip().equals("[ ]")) {
             throw new IllegalArgumentException("the parts hold no rows of a sweep");
         }
@@ -84,26 +84,9 @@ final class MergeCommand implements Callable<Integer> {
         return OutputFormat.json(ordered);
     }
 
-    private String mergeCsv() {
-        TreeMap<Integer, Map<String, Object>> rows = new TreeMap<>();
-        String specId = null;
-        for (Path p : parts) {
-            try (Reader r = Files.newBufferedReader(p)) {
-                for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-                    Map<String, Object> row = new LinkedHashMap<>(rec.toMap());
-                    // toMap loses the header order; restore it
-                    Map<String, Object> inOrder = new LinkedHashMap<>();
-                    rec.getParser().getHeaderNames().forEach(h -> inOrder.put(h, row.get(h)));
-                    specId = checkSpec(p, specId, (String) inOrder.get("spec"));
-                    put(p, rows, inOrder.get("point"), inOrder);
-                }
-            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-                if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith(p.toString())) {
-                    throw (IllegalArgumentException) e;
-                }
-                throw new IllegalArgumentException(p + " is not a sweep's CSV output: " + e.getMessage());
-            }
-        }
+    /** The rows of sweep CSV outputs, as one sweep's, the frontier marked over all of them. */
+    static String mergeCsv(List<Path> parts) {
+        TreeMap<Integer, Map<String, Object>> rows = readCsv(parts);
         List<Map<String, Object>> ordered = new ArrayList<>(rows.values());
         if (ordered.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", parts.stream().map(Path::toString).toList())
@@ -123,6 +106,30 @@ final class MergeCommand implements Callable<Integer> {
             ordered.get(i).put("pareto", Boolean.toString(on[i]));
         }
         return CsvRenderer.render(ordered);
+    }
+
+    /** The rows of sweep CSV outputs by point, checked to come from one sweep with no point twice. */
+    static TreeMap<Integer, Map<String, Object>> readCsv(List<Path> parts) {
+        TreeMap<Integer, Map<String, Object>> rows = new TreeMap<>();
+        String specId = null;
+        for (Path p : parts) {
+            try (Reader r = Files.newBufferedReader(p)) {
+                for (CSVRecord rec : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
+                    Map<String, Object> row = new LinkedHashMap<>(rec.toMap());
+                    // toMap loses the header order; restore it
+                    Map<String, Object> inOrder = new LinkedHashMap<>();
+                    rec.getParser().getHeaderNames().forEach(h -> inOrder.put(h, row.get(h)));
+                    specId = checkSpec(p, specId, (String) inOrder.get("spec"));
+                    put(p, rows, inOrder.get("point"), inOrder);
+                }
+            } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+                if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith(p.toString())) {
+                    throw (IllegalArgumentException) e;
+                }
+                throw new IllegalArgumentException(p + " is not a sweep's CSV output: " + e.getMessage());
+            }
+        }
+        return rows;
     }
 
     private static double p99(JsonNode v) {

@@ -1,11 +1,15 @@
 package org.iommulab.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.iommulab.lab.Scenario;
@@ -42,7 +46,7 @@ final class SweepCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--axis", required = true, paramLabel = "NAME=VALUES",
+    @Option(names = "--axis", paramLabel = "NAME=VALUES",
             description = "a run option (without --) or set:COST, and its values: a,b,c or FROM..TO:xFACTOR or FROM..TO:+STEP;"
                     + " repeatable, the grid is every combination")
     private List<String> axes = new ArrayList<>();
@@ -50,6 +54,20 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "table: axes, IOPS, stale p99 and max, frontier; json and csv: every metric (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
+
+    @Option(names = "--sample", paramLabel = "random:N|lhs:N",
+            description = "run N points of the grid, not all: drawn at random, or a Latin hypercube that covers every"
+                    + " axis's values evenly")
+    private String sample;
+
+    @Option(names = "--sample-seed", defaultValue = "1", paramLabel = "N",
+            description = "the seed that draws the sample (default: ${DEFAULT-VALUE})")
+    private long sampleSeed;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "append each finished run's row to FILE as it finishes, skip the points FILE already holds,"
+                    + " and print the whole sweep at the end; csv only. Interrupted, run it again the same way")
+    private Path resume;
 
     @Mixin
     private ReportOptions report;
@@ -66,44 +84,66 @@ final class SweepCommand implements Callable<Integer> {
     private record Point(int index, List<String> values, Scenario scenario) {}
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        resolveSpecFile();
+        if (axes.isEmpty()) {
+            throw new IllegalArgumentException("a sweep needs at least one --axis NAME=VALUES, or a spec file with axes");
+        }
         List<SweepAxis> parsed = axes.stream().map(SweepAxis::parse).toList();
         checkNames(parsed);
-        long size = parsed.stream().mapToLong(a -> a.values().size()).reduce(1, Math::multiplyExact);
-        if (size > MAX_POINTS) {
-            throw new IllegalArgumentException("the grid has " + size + " points; at most " + MAX_POINTS);
+        List<Integer> sizes = parsed.stream().map(a -> a.values().size()).toList();
+        long size = sizes.stream().mapToLong(Integer::longValue).reduce(1, Math::multiplyExact);
+        SweepSample sampled = sample == null ? null : SweepSample.parse(sample);
+        if (sampled == null && size > MAX_POINTS) {
+            throw new IllegalArgumentException("the grid has " + size + " points; at most " + MAX_POINTS
+                    + ", or draw some with --sample random:N or lhs:N");
         }
         int[] slice = shard(shard);
         if (slice != null && format == OutputFormat.table) {
             throw new IllegalArgumentException("--shard needs --format json or csv, which 'iommu-lab merge' combines");
         }
+        if (resume != null && format != OutputFormat.csv) {
+            throw new IllegalArgumentException("--resume needs --format csv: its file holds CSV rows");
+        }
+        if (resume != null && report.wanted()) {
+            throw new IllegalArgumentException("--html and --png need every run's result; give them without --resume");
+        }
+        Set<Long> done = resume == null ? Set.of() : journalPoints();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         List<Point> points = new ArrayList<>();
-        List<List<String>> grid = grid(parsed);
-        for (int k = 0; k < grid.size(); k++) {
-            if (slice != null && k % slice[1] != slice[0] - 1) {
+        List<Long> indices = sampled != null ? sampled.indices(sizes, sampleSeed)
+                : java.util.stream.LongStream.range(0, size).boxed().toList();
+        for (long k : indices) {
+            if (slice != null && k % slice[1] != slice[0] - 1 || done.contains(k)) {
                 continue;
             }
-            List<String> values = grid.get(k);
+            List<String> values = valuesAt(parsed, k);
             List<String> args = new ArrayList<>(fixed);
             for (int i = 0; i < parsed.size(); i++) {
                 args.addAll(parsed.get(i).args(values.get(i)));
             }
             try {
-                points.add(new Point(k, values, scenario(args)));
+                points.add(new Point(Math.toIntExact(k), values, scenario(args)));
             } catch (IllegalArgumentException | CommandLine.ParameterException e) {
                 skipped.merge(e.getMessage(), 1, Integer::sum);
             }
         }
         PrintWriter err = spec.commandLine().getErr();
         int dropped = skipped.values().stream().mapToInt(Integer::intValue).sum();
-        skipped.forEach((why, n) -> err.println("iommu-lab sweep: skipped " + n + " of " + size + " points: " + why));
-        if (points.isEmpty()) {
+        skipped.forEach((why, n) -> err.println("iommu-lab sweep: skipped " + n + " of " + indices.size() + " points: " + why));
+        if (points.isEmpty() && done.isEmpty()) {
             throw new IllegalArgumentException("no point of the grid is a valid run (" + dropped + " skipped)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (resume != null) {
+            Runs.all("sweep", points.stream().map(Point::scenario).toList(),
+                    (i, r) -> journal(parsed, points.get(i), r));
+            out.print(MergeCommand.mergeCsv(List.of(resume)));
+            out.flush();
+            return 0;
         }
         List<RunStats> results = Runs.all("sweep", points.stream().map(Point::scenario).toList());
         boolean[] frontier = frontier(results);
-        PrintWriter out = spec.commandLine().getOut();
         out.print(render(parsed, points, results, slice == null ? frontier : null));
         out.flush();
         if (report.wanted()) {
@@ -112,6 +152,64 @@ final class SweepCommand implements Callable<Integer> {
         }
         RunCommand.warn(err, "sweep", results);
         return 0;
+    }
+
+    /** A first argument that is no option names a spec file, whose axes and options come before the flags'. */
+    private void resolveSpecFile() {
+        if (fixed.isEmpty() || fixed.get(0).startsWith("-")) {
+            return;
+        }
+        SweepSpecFile file = SweepSpecFile.read(Path.of(fixed.get(0)));
+        List<String> flags = new ArrayList<>(fixed.subList(1, fixed.size()));
+        fixed = new ArrayList<>(file.run());
+        fixed.addAll(flags);
+        List<String> flagAxes = axes;
+        axes = new ArrayList<>(file.axes());
+        axes.addAll(flagAxes);
+        if (sample == null) {
+            sample = file.sample();
+        }
+    }
+
+    /** The values of grid point {@code k}, the last axis varying fastest. */
+    static List<String> valuesAt(List<SweepAxis> parsed, long k) {
+        String[] values = new String[parsed.size()];
+        for (int a = parsed.size() - 1; a >= 0; a--) {
+            int n = parsed.get(a).values().size();
+            values[a] = parsed.get(a).values().get((int) (k % n));
+            k /= n;
+        }
+        return List.of(values);
+    }
+
+    /** The points the resume file already holds, after checking that they are this sweep's. */
+    private Set<Long> journalPoints() {
+        if (!Files.exists(resume) || resume.toFile().length() == 0) {
+            return Set.of();
+        }
+        Set<Long> points = new java.util.HashSet<>();
+        MergeCommand.readCsv(List.of(resume)).forEach((point, row) -> {
+            if (!specId().equals(row.get("spec"))) {
+                throw new IllegalArgumentException(resume + " holds rows of another sweep (spec " + row.get("spec")
+                        + ", not " + specId() + "); resume with the same axes and options, or another file");
+            }
+            points.add((long) point);
+        });
+        return points;
+    }
+
+    /** Appends one finished run's CSV row to the resume file, with the header if the file is new. */
+    private synchronized void journal(List<SweepAxis> parsed, Point point, RunStats result) {
+        Map<String, Object> row = row(parsed, point, result, null, OutputFormat.csv);
+        String csv = CsvRenderer.render(List.of(row));
+        try {
+            boolean fresh = !Files.exists(resume) || resume.toFile().length() == 0;
+            String line = fresh ? csv : csv.substring(csv.indexOf('\n') + 1);
+            Files.writeString(resume, line, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--resume " + resume + " cannot be written: " + e.getMessage());
+        }
     }
 
     /**
@@ -168,31 +266,14 @@ final class SweepCommand implements Callable<Integer> {
 
     /** What identifies this sweep's grid: its axes and fixed options, hashed, so that parts of another are refused. */
     private String specId() {
-        String text = String.join("\n", axes) + "\n--\n" + String.join("\n", fixed);
+        String text = String.join("\n", axes) + "\n--\n" + String.join("\n", fixed)
+                + (sample == null ? "" : "\n--sample " + sample + " " + sampleSeed);
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Every combination of the axes' values, the last axis varying fastest. */
-    static List<List<String>> grid(List<SweepAxis> parsed) {
-        List<List<String>> out = new ArrayList<>();
-        out.add(List.of());
-        for (SweepAxis a : parsed) {
-            List<List<String>> next = new ArrayList<>();
-            for (List<String> prefix : out) {
-                for (String v : a.values()) {
-                    List<String> p = new ArrayList<>(prefix);
-                    p.add(v);
-                    next.add(p);
-                }
-            }
-            out = next;
-        }
-        return out;
     }
 
     /** Whether each run is on the IOPS / stale-p99 frontier of the runs on its machine. */
@@ -238,22 +319,28 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("point", points.get(i).index());
-            row.put("spec", specId());
-            for (int a = 0; a < parsed.size(); a++) {
-                row.put("axis." + parsed.get(a).name(), points.get(i).values().get(a));
-            }
-            row.put("pareto", frontier == null ? null : frontier[i]);
-            Map<String, Object> run = results.get(i).toMap();
-            if (format == OutputFormat.csv) {
-                row.putAll(OutputFormat.csvRow(run));
-            } else {
-                row.put("run", run);
-            }
-            rows.add(row);
+            rows.add(row(parsed, points.get(i), results.get(i), frontier == null ? null : frontier[i], format));
         }
         return format == OutputFormat.csv ? CsvRenderer.render(rows) : OutputFormat.json(rows);
+    }
+
+    /** One run's row: its point, the sweep's spec, the axes' values, whether it is on the frontier, the run. */
+    private Map<String, Object> row(List<SweepAxis> parsed, Point point, RunStats result, Boolean pareto,
+            OutputFormat as) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("point", point.index());
+        row.put("spec", specId());
+        for (int a = 0; a < parsed.size(); a++) {
+            row.put("axis." + parsed.get(a).name(), point.values().get(a));
+        }
+        row.put("pareto", pareto);
+        Map<String, Object> run = result.toMap();
+        if (as == OutputFormat.csv) {
+            row.putAll(OutputFormat.csvRow(run));
+        } else {
+            row.put("run", run);
+        }
+        return row;
     }
 
     private static String table(List<SweepAxis> parsed, List<Point> points, List<RunStats> results, boolean[] frontier) {
