@@ -33,6 +33,7 @@ import org.iommulab.sim.CostModel;
 import org.iommulab.stats.RunStats;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,6 +84,9 @@ final class CalibrateCommand implements Callable<Integer> {
     private OutputFormat format;
 
     /** One measurement: the run's arguments, the baseline's for a ratio (or null), the metric and its target. */
+    @Mixin
+    private ReportOptions report;
+
     record Measurement(List<String> args, List<String> baseline, String metric, double value, double tolerance) {}
 
     @Override
@@ -137,6 +141,9 @@ final class CalibrateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.print(format == OutputFormat.json ? OutputFormat.json(out) : table(out));
         o.flush();
+        if (report.wanted()) {
+            report.write(Reports.calibrate(file.toString(), out));
+        }
         PrintWriter err = spec.commandLine().getErr();
         unidentifiable.forEach(k -> err.println("iommu-lab calibrate: warning: " + k
                 + " is not identifiable from these measurements: moving it 20% changes none of them"));

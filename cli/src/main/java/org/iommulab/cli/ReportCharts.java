@@ -35,6 +35,16 @@ final class ReportCharts {
         return chart;
     }
 
+    /** Bars grouped by label, one colour per series; every series has a value for every label. */
+    static CategoryChart groupedBars(String title, String yTitle, List<String> labels, Map<String, List<Double>> series) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle)
+                .build();
+        chart.getStyler().setXAxisLabelRotation(30);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        series.forEach((name, values) -> chart.addSeries(name, labels, values));
+        return chart;
+    }
+
     /** An empty scatter plot; add series with {@link #points} and {@link #line}. */
     static XYChart scatter(String title, String xTitle, String yTitle, boolean logX, boolean logY) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)

@@ -136,6 +136,46 @@ final class Reports {
         return report;
     }
 
+    /**
+     * A calibration: the fitted parameters with the range that keeps every measurement within its
+     * tolerance, and each measurement as the model gave it at the defaults and after the fit,
+     * relative to the measured value.
+     */
+    @SuppressWarnings("unchecked")
+    static HtmlReport calibrate(String file, Map<String, Object> out) {
+        HtmlReport report = new HtmlReport("iommu-lab calibrate: " + file);
+        List<List<String>> params = new ArrayList<>();
+        params.add(List.of("parameter", "default", "fitted", "within tolerances", "identifiable"));
+        for (Map<String, Object> p : (List<Map<String, Object>>) out.get("parameters")) {
+            params.add(List.of((String) p.get("parameter"), String.valueOf(p.get("default")), String.valueOf(p.get("fitted")),
+                    p.get("low") == null ? "-" : p.get("low") + ".." + p.get("high"),
+                    (Boolean) p.get("identifiable") ? "yes" : "NO"));
+        }
+        report.table(params);
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("measurement", "measured", "tolerance", "at defaults", "fitted"));
+        List<String> labels = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        series.put("measured", new ArrayList<>());
+        series.put("at defaults", new ArrayList<>());
+        series.put("fitted", new ArrayList<>());
+        List<Map<String, Object>> ms = (List<Map<String, Object>>) out.get("measurements");
+        for (int i = 0; i < ms.size(); i++) {
+            Map<String, Object> m = ms.get(i);
+            double measured = ((Number) m.get("measured")).doubleValue();
+            rows.add(List.of((String) m.get("metric"), String.valueOf(measured), String.valueOf(m.get("tolerance")),
+                    String.valueOf(m.get("atDefaults")), String.valueOf(m.get("fitted"))));
+            labels.add((i + 1) + ": " + m.get("metric"));
+            series.get("measured").add(1.0);
+            series.get("at defaults").add(((Number) m.get("atDefaults")).doubleValue() / measured);
+            series.get("fitted").add(((Number) m.get("fitted")).doubleValue() / measured);
+        }
+        report.table(rows);
+        report.chart("measured-vs-fitted", ReportCharts.groupedBars("Each measurement as the model gives it, relative to"
+                + " the measured value", "model / measured", labels, series));
+        return report;
+    }
+
     private static List<String> numbered(List<String> names) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
