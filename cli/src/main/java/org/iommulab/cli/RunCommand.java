@@ -133,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
             runs = List.of(stats);
             Map<String, Object> result = stats.toMap();
             if (relativeTo != null) {
-                result.put("relativeTo", relative(stats, Simulation.run(scenario.withDma(relativeTo))));
+                result.put("relativeTo", relative(relativeTo, stats, Simulation.run(scenario.withDma(relativeTo))));
             }
             out.print(format.render(List.of(title), List.of(result)));
             if (format == OutputFormat.table) {
@@ -157,9 +157,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The run's IOPS and CPU per I/O as ratios to the baseline's, which is named. */
-    private Map<String, Object> relative(RunStats stats, RunStats base) {
+    /** A run's figures relative to the same run under {@code policy}: {@code relativeTo.*} of a result. */
+    static Map<String, Object> relative(InvalidationPolicy policy, RunStats stats, RunStats base) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("policy", relativeTo.name());
+        out.put("policy", policy.name());
         out.put("iops", ReproduceCommand.ratio(stats.throughput().iops(), base.throughput().iops()));
         out.put("cpuNsPerIo", ReproduceCommand.ratio(perIoNs(stats), perIoNs(base)));
         return out;

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.iommulab.lab.Scenario;
+import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.Pareto;
 import org.iommulab.report.TextTable;
@@ -64,6 +65,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "the seed that draws the sample (default: ${DEFAULT-VALUE})")
     private long sampleSeed;
 
+    @Option(names = "--relative-to", paramLabel = "POLICY", converter = PolicyNames.class,
+            description = "also run each point under POLICY (e.g. legacy, direct) and give its IOPS and CPU per I/O"
+                    + " relative to that run (relativeTo.*)")
+    private InvalidationPolicy relativeTo;
+
     @Option(names = "--resume", paramLabel = "FILE",
             description = "append each finished run's row to FILE as it finishes, skip the points FILE already holds,"
                     + " and print the whole sweep at the end; csv only. Interrupted, run it again the same way")
@@ -79,6 +85,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Unmatched
     private List<String> fixed = new ArrayList<>();
+
+    /** Each point's baseline run, by its scenario, when {@code --relative-to} is given. */
+    private Map<Scenario, RunStats> baselines = Map.of();
 
     /** A grid point: its index in the whole grid, the axes' values and the run it stands for. */
     private record Point(int index, List<String> values, Scenario scenario) {}
@@ -135,6 +144,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no point of the grid is a valid run (" + dropped + " skipped)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        baselines = baselines(points);
         if (resume != null) {
             Runs.all("sweep", points.stream().map(Point::scenario).toList(),
                     (i, r) -> journal(parsed, points.get(i), r));
@@ -152,6 +162,23 @@ final class SweepCommand implements Callable<Integer> {
         }
         RunCommand.warn(err, "sweep", results);
         return 0;
+    }
+
+    /**
+     * Each point's run under {@link #relativeTo}, each distinct baseline run once; empty without
+     * {@code --relative-to}.
+     */
+    private Map<Scenario, RunStats> baselines(List<Point> points) throws InterruptedException {
+        if (relativeTo == null) {
+            return Map.of();
+        }
+        List<Scenario> distinct = points.stream().map(p -> p.scenario().withDma(relativeTo)).distinct().toList();
+        List<RunStats> runs = Runs.all("sweep baselines", distinct);
+        Map<Scenario, RunStats> out = new java.util.HashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            out.put(distinct.get(i), runs.get(i));
+        }
+        return out;
     }
 
     /** A first argument that is no option names a spec file, whose axes and options come before the flags'. */
@@ -267,7 +294,8 @@ final class SweepCommand implements Callable<Integer> {
     /** What identifies this sweep's grid: its axes and fixed options, hashed, so that parts of another are refused. */
     private String specId() {
         String text = String.join("\n", axes) + "\n--\n" + String.join("\n", fixed)
-                + (sample == null ? "" : "\n--sample " + sample + " " + sampleSeed);
+                + (sample == null ? "" : "\n--sample " + sample + " " + sampleSeed)
+                + (relativeTo == null ? "" : "\n--relative-to " + relativeTo.name());
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d, 0, 6);
@@ -335,6 +363,10 @@ final class SweepCommand implements Callable<Integer> {
         }
         row.put("pareto", pareto);
         Map<String, Object> run = result.toMap();
+        if (relativeTo != null) {
+            run.put("relativeTo", RunCommand.relative(relativeTo, result,
+                    baselines.get(point.scenario().withDma(relativeTo))));
+        }
         if (as == OutputFormat.csv) {
             row.putAll(OutputFormat.csvRow(run));
         } else {
@@ -343,14 +375,22 @@ final class SweepCommand implements Callable<Integer> {
         return row;
     }
 
-    private static String table(List<SweepAxis> parsed, List<Point> points, List<RunStats> results, boolean[] frontier) {
+    private String table(List<SweepAxis> parsed, List<Point> points, List<RunStats> results, boolean[] frontier) {
         TextTable t = new TextTable();
         parsed.forEach(axis -> t.left(axis.name()));
-        t.right("IOPS").right("stale p99").right("stale max").right("frontier");
+        t.right("IOPS");
+        if (relativeTo != null) {
+            t.right("vs " + relativeTo.name());
+        }
+        t.right("stale p99").right("stale max").right("frontier");
         for (int i = 0; i < points.size(); i++) {
             RunStats r = results.get(i);
             List<Object> row = new ArrayList<>(points.get(i).values());
             row.add(Units.count(Math.round(r.throughput().iops())));
+            if (relativeTo != null) {
+                RunStats base = baselines.get(points.get(i).scenario().withDma(relativeTo));
+                row.add(String.format(java.util.Locale.ROOT, "%.2fx", r.throughput().iops() / base.throughput().iops()));
+            }
             row.add(window(r, r.staleWindow().p99Ns()));
             row.add(window(r, r.staleWindow().maxNs()));
             row.add(frontier[i] ? "*" : "");

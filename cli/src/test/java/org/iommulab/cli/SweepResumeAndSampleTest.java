@@ -94,6 +94,26 @@ class SweepResumeAndSampleTest {
         assertThat(refused.err().strip()).isEqualTo("iommu-lab: " + bad + ": unknown key 'runs'; allowed: axes, run, sample");
     }
 
+    @Test
+    void relativeToRunsEachPointsBaselineAndGivesTheRatio() throws Exception {
+        CliRun sweep = new CliRun();
+        assertThat(sweep.run("sweep", "--platform", "kvm", "--cpus", "2", "--duration-ms", "10", "--axis",
+                "dma=lazy-single", "--axis", "fq-size=1024,4096", "--relative-to", "legacy", "--format", "json")).isZero();
+        CliRun legacy = new CliRun();
+        assertThat(legacy.run("run", "--platform", "kvm", "--cpus", "2", "--duration-ms", "10", "--dma", "legacy",
+                "--format", "json")).isZero();
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        double base = mapper.readTree(legacy.out()).path("throughput").path("iops").asDouble();
+        var rows = mapper.readTree(sweep.out());
+        assertThat(rows).hasSize(2);
+        for (var row : rows) {
+            var run = row.path("run");
+            assertThat(run.path("relativeTo").path("policy").asText()).isEqualTo("legacy");
+            assertThat(run.path("relativeTo").path("iops").asDouble())
+                    .isCloseTo(run.path("throughput").path("iops").asDouble() / base, org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
     private static String[] with(String[] base, String... more) {
         String[] out = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, out, base.length, more.length);
