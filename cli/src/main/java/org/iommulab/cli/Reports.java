@@ -100,11 +100,16 @@ final class Reports {
                 byMachine.computeIfAbsent(machine(results.get(i)), m -> new ArrayList<>()).add(i);
             }
         }
+        int policyAxis = axisNames.indexOf("dma");
         byMachine.forEach((machine, idx) -> {
+            Map<String, List<Integer>> byPolicy = new LinkedHashMap<>();
+            idx.forEach(i -> byPolicy.computeIfAbsent(policyAxis < 0 ? machine
+                    : machine + " " + values.get(i).get(policyAxis), k -> new ArrayList<>()).add(i));
+            byPolicy.forEach((name, group) -> ReportCharts.points(pareto, name,
+                    group.stream().map(i -> p99Ms(results.get(i))).toList(),
+                    group.stream().map(i -> results.get(i).throughput().iops()).toList()));
             List<Integer> front = idx.stream().filter(i -> frontier[i])
                     .sorted(java.util.Comparator.comparingLong(i -> results.get(i).staleWindow().p99Ns())).toList();
-            ReportCharts.points(pareto, machine, idx.stream().map(i -> p99Ms(results.get(i))).toList(),
-                    idx.stream().map(i -> results.get(i).throughput().iops()).toList());
             ReportCharts.line(pareto, machine + " frontier", front.stream().map(i -> p99Ms(results.get(i))).toList(),
                     front.stream().map(i -> results.get(i).throughput().iops()).toList());
         });
