@@ -9,6 +9,7 @@ import org.iommulab.report.Units;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.stats.RunStats;
 import org.iommulab.stats.StaleWindow;
+import org.iommulab.stats.Timeline;
 import org.knowm.xchart.XYChart;
 
 /** The HTML reports of {@code run}, {@code reproduce} and {@code sweep}: what each shows, from its results. */
@@ -16,7 +17,10 @@ final class Reports {
 
     private Reports() {}
 
-    /** One run: its headline figures, CPU time by category and its stale-window distribution. */
+    /**
+     * One run: its headline figures, CPU time by category, its stale-window distribution, and over
+     * time the invalidations issued and the pages reachable after unmap.
+     */
     static HtmlReport run(String title, RunStats r) {
         HtmlReport report = new HtmlReport("iommu-lab run: " + title);
         report.table(List.of(List.of("IOPS", "limited by", "CPU busy", "stale p50", "stale p99", "stale max"),
@@ -32,6 +36,25 @@ final class Reports {
         report.chart("cpu-by-category", ReportCharts.bars("CPU time by category, all CPUs", "ms", labels, ms, false));
         if (!r.staleWindow().cdfNs().isEmpty()) {
             report.chart("stale-window-cdf", ReportCharts.staleCdf("Stale windows", Map.of(title, r.staleWindow())));
+        }
+        Timeline.Snapshot t = r.timeline();
+        if (t.invalidations().length > 0) {
+            List<Double> at = new ArrayList<>();
+            List<Double> perMs = new ArrayList<>();
+            List<Double> pending = new ArrayList<>();
+            for (int i = 0; i < t.invalidations().length; i++) {
+                at.add(i * t.widthNs() / 1e6);
+                perMs.add(t.invalidations()[i] * 1e6 / t.widthNs());
+                pending.add((double) t.peakPendingPages()[i]);
+            }
+            XYChart flushes = ReportCharts.scatter("Invalidations over the run (per ms, in " + Units.duration(t.widthNs())
+                    + " steps)", "time (ms)", "invalidations per ms", false, false);
+            ReportCharts.line(flushes, "invalidations", at, perMs);
+            report.chart("flush-timeline", flushes);
+            XYChart reachable = ReportCharts.scatter("Pages reachable after unmap over the run (the most in each step)",
+                    "time (ms)", "pages", false, false);
+            ReportCharts.line(reachable, "pages", at, pending);
+            report.chart("reachable-timeline", reachable);
         }
         return report;
     }

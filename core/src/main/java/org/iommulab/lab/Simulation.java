@@ -131,7 +131,8 @@ public final class Simulation {
                 RunWarnings.of(s, machine, io, engine.costs()),
                 LimitedBy.of(resources, cpu, virtualNs),
                 virtualNs,
-                (System.nanoTime() - wallStart) / 1_000_000);
+                (System.nanoTime() - wallStart) / 1_000_000,
+                tracker.timeline(virtualNs));
     }
 
     /** Every cause, 0 where it never happened, so that every run has the same keys. */

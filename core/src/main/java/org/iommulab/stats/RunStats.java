@@ -21,6 +21,8 @@ import org.iommulab.sim.virtual.VirtualResourceStats;
  * @param virtualTimeNs simulated time the run covered; rates are per second of it
  * @param wallTimeMs wall-clock time the simulation took (the one field that differs between
  *     identical runs)
+ * @param timeline invalidations and pages reachable after unmap over the run, for a report's
+ *     chart; not part of the JSON
  */
 public record RunStats(
         Map<String, Object> config,
@@ -38,7 +40,8 @@ public record RunStats(
         List<String> warnings,
         LimitedBy limitedBy,
         long virtualTimeNs,
-        long wallTimeMs) {
+        long wallTimeMs,
+        Timeline.Snapshot timeline) {
 
     public RunStats {
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));

@@ -27,6 +27,7 @@ public final class StaleWindowTracker implements IommuTrace {
     private static final int WORDS = CHUNK_PAGES / Long.SIZE;
 
     private final Histogram windowsNs = new Histogram(3);
+    private final Timeline timeline = new Timeline();
     private final List<Chunk> chunks = new ArrayList<>();
     private long[] tableKeys = new long[64];
     private Chunk[] tableChunks = new Chunk[64];
@@ -69,11 +70,13 @@ public final class StaleWindowTracker implements IommuTrace {
         }
         pendingPages += pages;
         peakPendingPages = Math.max(peakPendingPages, pendingPages);
+        timeline.pending(nowNs, pendingPages);
     }
 
     /** The device can no longer reach {@code [firstPfn, firstPfn + pages)} from {@code nowNs} on. */
     @Override
     public synchronized void invalidated(long nowNs, long firstPfn, long pages) {
+        timeline.invalidation(nowNs);
         if (pages <= 0 || pendingPages == 0) {
             return;
         }
@@ -104,6 +107,7 @@ public final class StaleWindowTracker implements IommuTrace {
     /** The device can no longer reach any unmapped page from {@code nowNs} on (a global flush). */
     @Override
     public synchronized void invalidatedAll(long nowNs) {
+        timeline.invalidation(nowNs);
         if (pendingPages == 0) {
             return;
         }
@@ -247,6 +251,11 @@ public final class StaleWindowTracker implements IommuTrace {
     }
 
     /** Pages unmapped but still reachable now. */
+    /** Invalidations and pages reachable after unmap over the run, up to {@code endNs}. */
+    public synchronized Timeline.Snapshot timeline(long endNs) {
+        return timeline.snapshot(endNs);
+    }
+
     public synchronized long pendingPages() {
         return pendingPages;
     }

@@ -51,7 +51,30 @@ class RunStatsTest {
                 StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 0, 40, 40, 5, 4, 4, 0, 7), new DeviceCounts(6, 0),
                 new MemoryUse(4096, 8192),
                 engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
-                LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12);
+                LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12,
+                tracker.timeline(1_000_000));
+    }
+
+    @Test
+    void theTimelineCountsInvalidationsAndThePeakOfReachablePagesPerBucketAndWidensAsTheRunGoesOn() {
+        StaleWindowTracker tracker = new StaleWindowTracker();
+        tracker.unmapped(100, 10, 3);
+        tracker.invalidated(500_000, 10, 3); // bucket 0 (1 ms wide)
+        tracker.unmapped(1_500_000, 20, 5);
+        tracker.invalidatedAll(1_600_000); // bucket 1
+        Timeline.Snapshot early = tracker.timeline(2_000_000);
+        assertThat(early.widthNs()).isEqualTo(1_000_000);
+        assertThat(early.invalidations()).containsExactly(1, 1, 0);
+        assertThat(early.peakPendingPages()).containsExactly(3, 5, 0);
+
+        tracker.invalidatedAll(300_000_000); // past 256 ms: buckets double to 2 ms
+        Timeline.Snapshot late = tracker.timeline(300_000_000);
+        assertThat(late.widthNs()).isEqualTo(2_000_000);
+        assertThat(late.invalidations()).hasSize(151);
+        assertThat(late.invalidations()[0]).isEqualTo(2);
+        assertThat(late.peakPendingPages()[0]).isEqualTo(5);
+        assertThat(late.invalidations()[150]).isEqualTo(1);
+        assertThat(java.util.Arrays.stream(late.invalidations()).sum()).isEqualTo(3);
     }
 
     @Test
