@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommulab.lab.Scenario;
+import org.iommulab.policy.Policies;
 import org.iommulab.report.Units;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.stats.RunStats;
@@ -87,6 +88,25 @@ final class Reports {
         }
         report.table(rows);
         report.chart("iops", ReportCharts.bars("IOPS by platform and policy", "IOPS (log)", labels, iops, true));
+        Map<String, Double> legacy = new LinkedHashMap<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            if (scenarios.get(i).dma() == Policies.LEGACY) {
+                legacy.put(machine(results.get(i)), results.get(i).throughput().iops());
+            }
+        }
+        List<String> vsLabels = new ArrayList<>();
+        List<Double> vsOld = new ArrayList<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+            Double base = legacy.get(machine(results.get(i)));
+            if (base != null && base > 0 && scenarios.get(i).dma() != Policies.LEGACY) {
+                vsLabels.add(machine(results.get(i)) + " / " + scenarios.get(i).dma().name());
+                vsOld.add(results.get(i).throughput().iops() / base);
+            }
+        }
+        if (!vsOld.isEmpty()) {
+            report.chart("iops-vs-legacy", ReportCharts.bars("IOPS relative to the old s390 scheme on the same platform",
+                    "x legacy", vsLabels, vsOld, false));
+        }
         if (!p99.isEmpty()) {
             report.chart("stale-p99", ReportCharts.bars("Stale window p99 (a lower bound where pages were still"
                     + " reachable at the end)", "us (log)", staleLabels, p99, true));
