@@ -11,7 +11,7 @@ import picocli.CommandLine;
         version = "iommu-lab 0.1.0",
         description = "What IOMMU invalidation policies cost: strict, per-CPU flush queues, the single"
                 + " flush queue and the old s390 scheme, on LPAR, z/VM, KVM, virtio-iommu and x86.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReproduceCommand.class, ParamsCommand.class, PoliciesCommand.class, SweepCommand.class, MergeCommand.class, RecommendCommand.class, CompareCommand.class, CalibrateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReproduceCommand.class, ParamsCommand.class, PoliciesCommand.class, SweepCommand.class, MergeCommand.class, RecommendCommand.class, CompareCommand.class, CalibrateCommand.class, ReplayCommand.class,
             BenchCommand.class, StressCommand.class})
 public final class Main implements Runnable {
 

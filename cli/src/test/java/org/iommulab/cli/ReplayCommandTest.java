@@ -1,0 +1,60 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayCommandTest {
+
+    private static final String CAPTURE = """
+            # tracer: nop
+                         fio-2231    [003] ..... 5123.000100: dma_map_phys: 0000:01:00.0 dir=FROM_DEVICE dma_addr=fffff000 size=4096 phys_addr=1a2b3000 attrs=
+                      <idle>-0       [003] d.h1. 5123.000900: dma_unmap_phys: 0000:01:00.0 dir=FROM_DEVICE dma_addr=fffff000 size=4096 attrs=
+                      <idle>-0       [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0 iova=0x00000000fffff040 flags=0x0000
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonHoldsTheCountsTheDevicesAndEachFindingWithItsLines() throws Exception {
+        Path trace = Files.writeString(dir.resolve("t.txt"), CAPTURE);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("replay", trace.toString(), "--format", "json")).isZero();
+        JsonNode out = new ObjectMapper().readTree(cli.out());
+        assertThat(out.path("events").path("parsed").asLong()).isEqualTo(3);
+        assertThat(out.path("events").path("skipped").asLong()).isEqualTo(1);
+        assertThat(out.path("devices").get(0).asText()).isEqualTo("0000:01:00.0");
+        JsonNode f = out.path("findings").get(0);
+        assertThat(f.path("kind").asText()).isEqualTo("fault-after-unmap");
+        assertThat(f.path("iova").asText()).isEqualTo("0xfffff040");
+        assertThat(f.path("lines").toString()).isEqualTo("[3,4]");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        CliRun missing = new CliRun();
+        assertThat(missing.run("replay", dir.resolve("none.txt").toString())).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("iommu-lab: " + dir.resolve("none.txt") + ": no such file");
+
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        CliRun empty = new CliRun();
+        assertThat(empty.run("replay", notes.toString())).isEqualTo(2);
+        assertThat(empty.err()).contains("holds no trace record in 1 lines");
+
+        Path trace = Files.writeString(dir.resolve("t.txt"), CAPTURE);
+        CliRun strict = new CliRun();
+        assertThat(strict.run("replay", trace.toString(), "--strict")).isEqualTo(2);
+        assertThat(strict.err().strip()).isEqualTo("iommu-lab: " + trace + " line 1: comment or header (--strict)");
+
+        Path broken = Files.write(dir.resolve("broken.gz"), new byte[] {0x1f, (byte) 0x8b, 3, 0, 1, 2});
+        CliRun gz = new CliRun();
+        assertThat(gz.run("replay", broken.toString())).isEqualTo(2);
+        assertThat(gz.err()).startsWith("iommu-lab: " + broken + " cannot be read");
+    }
+}

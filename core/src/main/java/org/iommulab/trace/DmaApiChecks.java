@@ -1,0 +1,114 @@
+package org.iommulab.trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The checks of CONFIG_DMA_API_DEBUG (kernel/dma/debug.c) on a capture's {@code dma:*} events, per
+ * device: every unmap must match a live map of the same address, size and direction, and nothing
+ * may stay mapped. A trace also shows what the debug code cannot: a device faulting on an IOVA it
+ * had mapped and unmapped before, an access after unmap, reported with how long after the unmap it
+ * came. Memory is bounded by the live mappings and by one record per address unmapped.
+ */
+public final class DmaApiChecks {
+
+    /** A map of one device still live, or the last unmap of an address. */
+    private record Mapping(long size, String dir, long line, long timeNs) {}
+
+    private final Map<String, TreeMap<Long, Mapping>> live = new LinkedHashMap<>();
+    private final Map<String, TreeMap<Long, Mapping>> unmapped = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+
+    /** Takes the capture's next event, in the capture's order. */
+    public void accept(TraceEvent event) {
+        if (event instanceof TraceEvent.DmaMap m) {
+            live.computeIfAbsent(m.device(), d -> new TreeMap<>()).put(m.dmaAddr(),
+                    new Mapping(m.size(), m.dir(), m.line(), m.timeNs()));
+            TreeMap<Long, Mapping> gone = unmapped.get(m.device());
+            if (gone != null) {
+                gone.remove(m.dmaAddr());
+            }
+        } else if (event instanceof TraceEvent.DmaUnmap u) {
+            unmap(u);
+        } else if (event instanceof TraceEvent.IoPageFault f) {
+            fault(f);
+        }
+    }
+
+    private void unmap(TraceEvent.DmaUnmap u) {
+        TreeMap<Long, Mapping> maps = live.computeIfAbsent(u.device(), d -> new TreeMap<>());
+        Mapping m = maps.remove(u.dmaAddr());
+        if (m == null) {
+            Mapping before = unmapped.getOrDefault(u.device(), new TreeMap<>()).get(u.dmaAddr());
+            if (before != null) {
+                findings.add(new Finding(Finding.Kind.DOUBLE_UNMAP, u.device(), u.dmaAddr(), u.size(),
+                        List.of(before.line(), u.line()), "unmapped again; its last unmap was at line " + before.line()));
+            } else {
+                findings.add(new Finding(Finding.Kind.UNMAP_UNKNOWN, u.device(), u.dmaAddr(), u.size(), List.of(u.line()),
+                        "the device has no mapping at this address"));
+            }
+            return;
+        }
+        if (m.size() != u.size()) {
+            findings.add(new Finding(Finding.Kind.SIZE_MISMATCH, u.device(), u.dmaAddr(), u.size(),
+                    List.of(m.line(), u.line()), "mapped with size " + m.size() + ", unmapped with " + u.size()));
+        }
+        if (!m.dir().equals(u.dir())) {
+            findings.add(new Finding(Finding.Kind.DIRECTION_MISMATCH, u.device(), u.dmaAddr(), u.size(),
+                    List.of(m.line(), u.line()), "mapped " + m.dir() + ", unmapped " + u.dir()));
+        }
+        unmapped.computeIfAbsent(u.device(), d -> new TreeMap<>()).put(u.dmaAddr(),
+                new Mapping(m.size(), m.dir(), u.line(), u.timeNs()));
+    }
+
+    private void fault(TraceEvent.IoPageFault f) {
+        if (covering(live.get(f.device()), f.iova()) != null) {
+            return; // a fault on a live mapping is a permission or hardware matter, not a lifetime one
+        }
+        Map.Entry<Long, Mapping> gone = covering(unmapped.get(f.device()), f.iova());
+        if (gone != null) {
+            Mapping m = gone.getValue();
+            findings.add(new Finding(Finding.Kind.FAULT_AFTER_UNMAP, f.device(), f.iova(), m.size(),
+                    List.of(m.line(), f.line()), String.format(java.util.Locale.ROOT,
+                            "the device used 0x%x %.3f ms after its unmap at line %d", f.iova(),
+                            (f.timeNs() - m.timeNs()) / 1e6, m.line())));
+        } else {
+            findings.add(new Finding(Finding.Kind.FAULT_UNMAPPED, f.device(), f.iova(), 0, List.of(f.line()),
+                    "the capture never shows this address mapped for the device"));
+        }
+    }
+
+    /** The entry of {@code maps} whose range holds {@code addr}, or null. */
+    private static Map.Entry<Long, Mapping> covering(TreeMap<Long, Mapping> maps, long addr) {
+        if (maps == null) {
+            return null;
+        }
+        Map.Entry<Long, Mapping> e = maps.floorEntry(addr);
+        return e != null && addr - e.getKey() < Math.max(1, e.getValue().size()) ? e : null;
+    }
+
+    /** Every finding so far and, per device, what is still mapped as a leak. */
+    public List<Finding> findings() {
+        List<Finding> out = new ArrayList<>(findings);
+        live.forEach((device, maps) -> {
+            if (!maps.isEmpty()) {
+                Map.Entry<Long, Mapping> first = maps.firstEntry();
+                long bytes = maps.values().stream().mapToLong(Mapping::size).sum();
+                out.add(new Finding(Finding.Kind.LEAK, device, first.getKey(), bytes, List.of(first.getValue().line()),
+                        maps.size() + " mapping(s), " + bytes + " bytes, still mapped when the capture ends; the first"
+                                + " from line " + first.getValue().line()));
+            }
+        });
+        return out;
+    }
+
+    /** The devices the capture names, in the order they first appeared. */
+    public List<String> devices() {
+        List<String> out = new ArrayList<>(live.keySet());
+        unmapped.keySet().stream().filter(d -> !out.contains(d)).forEach(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,60 @@
+package org.iommulab.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class FtraceParserTest {
+
+    private static TraceEvent event(String line) {
+        FtraceParser.Result r = FtraceParser.parse(line, 7);
+        assertThat(r).as(line).isInstanceOf(FtraceParser.Result.Event.class);
+        return ((FtraceParser.Result.Event) r).event();
+    }
+
+    @Test
+    void aTracefsRecordWithItsFiveCharacterFlagsColumn() {
+        assertThat(event("             fio-2231    [003] ..... 5123.000100: dma_map_phys: 0000:01:00.0 dir=FROM_DEVICE"
+                + " dma_addr=fffff000 size=4096 phys_addr=1a2b3000 attrs="))
+                .isEqualTo(new TraceEvent.DmaMap(7, 5_123_000_100_000L, "0000:01:00.0", "FROM_DEVICE", 0xfffff000L, 4096));
+    }
+
+    @Test
+    void flagsColumnsOfFourAndSevenCharactersATgidColumnOrNoTaskColumnsAtAll() {
+        String body = "dma_unmap_page: 0000:02:00.0 dir=TO_DEVICE dma_addr=1000 size=512 attrs=SKIP_CPU_SYNC";
+        TraceEvent.DmaUnmap expected = new TraceEvent.DmaUnmap(7, 12_500_000_000L, "0000:02:00.0", "TO_DEVICE", 0x1000, 512);
+        assertThat(event("  kworker/u16:3-881   [000] d..1 12.500000: " + body)).isEqualTo(expected);
+        assertThat(event("  kworker/u16:3-881   [000] dNh2.1. 12.500000: " + body)).isEqualTo(expected);
+        assertThat(event("  kworker/u16:3-881   (  881) [000] ..... 12.500000: " + body)).isEqualTo(expected);
+        assertThat(event("  kworker/u16:3-881   [000] 12.500000: " + body)).as("no flags column").isEqualTo(expected);
+        assertThat(event("12.500000: " + body)).as("no task, pid or cpu").isEqualTo(expected);
+        assertThat(event("  <idle>-0 [000] ..... 12.500000: dma:" + body)).as("system-qualified name").isEqualTo(expected);
+    }
+
+    @Test
+    void theEventNamesOfEveryKernelEraAndTheFaultForm() {
+        String rest = " 0000:01:00.0 dir=BIDIRECTIONAL dma_addr=ffff0000 size=4096 phys_addr=1000 attrs=";
+        assertThat(event("1.000001: dma_map_page:" + rest)).isInstanceOf(TraceEvent.DmaMap.class);
+        assertThat(event("1.000001: dma_map_phys:" + rest)).isInstanceOf(TraceEvent.DmaMap.class);
+        assertThat(event("1.000001: dma_map_resource:" + rest)).isInstanceOf(TraceEvent.DmaMap.class);
+        assertThat(event("1.000001: dma_unmap_resource: 0000:01:00.0 dir=BIDIRECTIONAL dma_addr=ffff0000 size=4096 attrs="))
+                .isInstanceOf(TraceEvent.DmaUnmap.class);
+        assertThat(event("  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0"
+                + " iova=0x00000000fffff040 flags=0x0000"))
+                .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, "0000:01:00.0", 0xfffff040L));
+    }
+
+    @Test
+    void linesThatAreNoRecordOrACutOffRecordSayWhy() {
+        assertThat(FtraceParser.parse("# tracer: nop", 1)).isEqualTo(new FtraceParser.Result.Skipped("comment or header"));
+        assertThat(FtraceParser.parse("", 1)).isEqualTo(new FtraceParser.Result.Skipped("blank"));
+        assertThat(FtraceParser.parse("[  512.334455] nvme nvme0: I/O 12 QID 3 timeout", 1))
+                .isEqualTo(new FtraceParser.Result.Skipped("not a trace record"));
+        assertThat(FtraceParser.parse("  fio-1 [000] ..... 1.000000: dma_map_phys: 0000:01:00.0 dir=FROM_DEV", 1))
+                .isInstanceOf(FtraceParser.Result.Skipped.class);
+        assertThat(FtraceParser.parse("  fio-1 [000] ..... 1.000000: sched_switch: prev_comm=fio", 1))
+                .isEqualTo(new FtraceParser.Result.Other("sched_switch"));
+        assertThat(FtraceParser.parse("99999999999999999999.000000: dma_map_phys: d dir=TO_DEVICE dma_addr=1 size=1", 1))
+                .isInstanceOf(FtraceParser.Result.Skipped.class);
+    }
+}
