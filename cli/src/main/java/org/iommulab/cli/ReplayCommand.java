@@ -11,10 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.iommulab.lab.Scenario;
+import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.platform.PlatformKind;
+import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.report.TextTable;
+import org.iommulab.stats.RepeatedRuns;
+import org.iommulab.stats.RunStats;
 import org.iommulab.trace.CaptureCheck;
+import org.iommulab.trace.DmaApiChecks;
 import org.iommulab.trace.Finding;
+import org.iommulab.workload.ReplayOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,14 +31,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code iommu-lab replay TRACE}: reads an ftrace capture of a machine's DMA and reports what the
- * kernel's DMA-API debugging would, plus accesses after unmap. Replaying the capture's DMA through
- * the model under other policies is not built yet; this command reads and checks.
+ * kernel's DMA-API debugging would, plus accesses after unmap; with {@code --dma}, replays one
+ * device's maps and unmaps through the model under each policy asked for, side by side.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Read an ftrace capture (tracefs 'trace' or 'trace-cmd report' text, gzip or plain) of dma:*"
                 + " and iommu:io_page_fault events and report DMA-API misuse (unmap-unknown, double-unmap,"
                 + " size-mismatch, direction-mismatch, leak) and faults after unmap.",
-            "Replaying the capture under other policies is not built yet."})
+            "With --dma, replay one device's dma_map/unmap events, at the capture's times and CPUs, through the"
+                + " model under each policy on --platform, side by side."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -41,12 +51,30 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "make the first line that is no event read here an error")
     private boolean strict;
 
+    @Option(names = "--dma", split = ",", paramLabel = "POLICY[,POLICY...]", converter = PolicyNames.class,
+            description = "replay the capture under each of these policies (see 'iommu-lab policies')")
+    private List<InvalidationPolicy> policies = new ArrayList<>();
+
+    @Option(names = "--platform", defaultValue = "kvm", paramLabel = "PLATFORM", converter = PlatformNames.class,
+            description = "the platform the replay runs on (default: ${DEFAULT-VALUE})")
+    private PlatformKind platform;
+
+    @Option(names = "--device", paramLabel = "NAME",
+            description = "the device to replay, by its name in the capture (default: the one with most maps and unmaps)")
+    private String device;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPUs of the replay; the capture's CPU n runs on n mod N (default: ${DEFAULT-VALUE})")
+    private int cpus;
+
+    @Mixin
+    private CostOptions costs;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (format == OutputFormat.csv) {
             throw new IllegalArgumentException("--format csv is not offered by replay; give table or json");
         }
@@ -58,10 +86,58 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(trace + " cannot be read: " + e.getMessage());
         }
+        List<Scenario> scenarios = scenarios(report);
+        List<RunStats> results = Runs.all("replay", scenarios);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format == OutputFormat.json ? OutputFormat.json(json(report)) : table(report));
+        if (format == OutputFormat.json) {
+            Map<String, Object> json = json(report);
+            List<Map<String, Object>> replays = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("policy", scenarios.get(i).dma().name());
+                entry.putAll(results.get(i).toMap());
+                replays.add(entry);
+            }
+            json.put("replay", replays);
+            out.print(OutputFormat.json(json));
+        } else {
+            out.print(table(report));
+            if (!results.isEmpty()) {
+                out.print("\nreplay of " + scenarios.get(0).workload().deviceName() + " ("
+                        + results.get(0).io().completed() + " maps and unmaps):\n");
+                out.print(ReproduceTable.render(scenarios, results.stream().map(r -> RepeatedRuns.of(List.of(r))).toList(),
+                        null));
+            }
+        }
         out.flush();
+        RunCommand.warn(spec.commandLine().getErr(), "replay", results);
         return 0;
+    }
+
+    /** One run per policy asked for, replaying the chosen device over the capture's span. */
+    private List<Scenario> scenarios(CaptureCheck.Report report) {
+        if (policies.isEmpty()) {
+            return List.of();
+        }
+        Map<String, DmaApiChecks.DeviceSpan> spans = report.spans();
+        if (spans.isEmpty()) {
+            throw new IllegalArgumentException(trace + " has no dma:* map or unmap event to replay");
+        }
+        String chosen = device != null ? device : spans.entrySet().stream()
+                .max(java.util.Comparator.comparingLong(e -> e.getValue().events())).orElseThrow().getKey();
+        DmaApiChecks.DeviceSpan span = spans.get(chosen);
+        if (span == null) {
+            throw new IllegalArgumentException("--device " + chosen + " has no map or unmap in " + trace + "; it has "
+                    + String.join(", ", spans.keySet()));
+        }
+        long durationMs = (span.lastNs() - span.firstNs()) / 1_000_000 + 1;
+        WorkloadSpec workload = new WorkloadSpec.ReplaySpec(new ReplayOptions(trace.toString(), chosen));
+        List<Scenario> out = new ArrayList<>();
+        for (InvalidationPolicy p : policies) {
+            out.add(new Scenario(platform, null, Scenario.DEFAULT_GUEST_MEMORY_GIB, p, 0, 0, workload, cpus, durationMs,
+                    1, costs.overrides()));
+        }
+        return out;
     }
 
     private static Map<String, Object> json(CaptureCheck.Report r) {

@@ -37,6 +37,39 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayDrivesTheDevicesMapsAndUnmapsThroughEachPolicy() throws Exception {
+        StringBuilder capture = new StringBuilder("# tracer: nop\n");
+        for (int i = 0; i < 50; i++) {
+            long addr = 0xfff00000L - i * 4096L;
+            capture.append(String.format("  fio-1 [%03d] ..... 100.%06d: dma_map_phys: 0000:01:00.0 dir=FROM_DEVICE"
+                    + " dma_addr=%x size=4096 phys_addr=1000 attrs=%n", i % 2, i * 20, addr));
+            capture.append(String.format("  fio-1 [%03d] ..... 100.%06d: dma_unmap_phys: 0000:01:00.0 dir=FROM_DEVICE"
+                    + " dma_addr=%x size=4096 attrs=%n", i % 2, i * 20 + 10, addr));
+        }
+        capture.append("  fio-1 [000] ..... 100.002000: dma_map_phys: 0000:02:00.0 dir=TO_DEVICE dma_addr=1000 size=512"
+                + " phys_addr=1000 attrs=\n");
+        Path trace = Files.writeString(dir.resolve("pairs.txt"), capture);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("replay", trace.toString(), "--platform", "x86", "--cpus", "2", "--dma", "strict,lazy-percpu",
+                "--format", "json")).isZero();
+        JsonNode replay = new ObjectMapper().readTree(cli.out()).path("replay");
+        assertThat(replay).hasSize(2);
+        assertThat(replay.get(0).path("policy").asText()).isEqualTo("strict");
+        assertThat(replay.get(0).path("config").path("workloadOptions").path("device").asText()).isEqualTo("0000:01:00.0");
+        for (JsonNode r : replay) {
+            assertThat(r.path("io").path("completed").asLong()).as("every map and unmap pair replayed").isEqualTo(50);
+            assertThat(r.path("pages").path("unmapped").asLong()).isEqualTo(50);
+        }
+        assertThat(replay.get(0).path("staleWindowNs").path("max").asLong())
+                .as("strict invalidates at each unmap").isLessThan(replay.get(1).path("staleWindowNs").path("max").asLong());
+
+        CliRun unknown = new CliRun();
+        assertThat(unknown.run("replay", trace.toString(), "--dma", "strict", "--device", "eth9")).isEqualTo(2);
+        assertThat(unknown.err().strip()).isEqualTo("iommu-lab: --device eth9 has no map or unmap in " + trace
+                + "; it has 0000:01:00.0, 0000:02:00.0");
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         CliRun missing = new CliRun();
         assertThat(missing.run("replay", dir.resolve("none.txt").toString())).isEqualTo(2);

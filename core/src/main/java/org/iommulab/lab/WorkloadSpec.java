@@ -10,6 +10,8 @@ import org.iommulab.workload.MapBench;
 import org.iommulab.workload.MapBenchOptions;
 import org.iommulab.workload.Netperf;
 import org.iommulab.workload.NetperfOptions;
+import org.iommulab.workload.ReplayOptions;
+import org.iommulab.workload.TraceReplay;
 import org.iommulab.workload.Workload;
 
 /** Which workload a scenario runs, with its options. */
@@ -133,6 +135,30 @@ public sealed interface WorkloadSpec {
         @Override
         public String deviceName() {
             return "pci0";
+        }
+    }
+
+    /** A capture's DMA of one device, replayed ({@code iommu-lab replay}). */
+    record ReplaySpec(ReplayOptions options) implements WorkloadSpec {
+        @Override
+        public Workload create(long seed) {
+            return new TraceReplay(options);
+        }
+
+        @Override
+        public String name() {
+            return "replay";
+        }
+
+        /** Unknown before the capture is read: the most a capture of a busy device plausibly holds. */
+        @Override
+        public InFlight inFlight(int cpus) {
+            return new InFlight(65_536, 16, "the capture's live mappings");
+        }
+
+        @Override
+        public String deviceName() {
+            return options.device();
         }
     }
 }

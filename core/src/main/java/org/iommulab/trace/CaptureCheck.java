@@ -1,16 +1,12 @@
 package org.iommulab.trace;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a whole capture, streaming (gzip or plain text), through {@link FtraceParser} into
@@ -35,7 +31,8 @@ public final class CaptureCheck {
      *     or blank, which every capture has
      */
     public record Report(long lines, long events, long skipped, Map<String, Long> skippedByWhy,
-            List<SkippedLine> firstSkipped, List<String> devices, List<Finding> findings) {}
+            List<SkippedLine> firstSkipped, List<String> devices, List<Finding> findings,
+            Map<String, DmaApiChecks.DeviceSpan> spans) {}
 
     private CaptureCheck() {}
 
@@ -44,10 +41,6 @@ public final class CaptureCheck {
      * @throws IllegalArgumentException when {@code strict} meets such a line, or no line is a record
      */
     public static Report read(InputStream raw, String name, boolean strict) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw);
-        in.mark(2);
-        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-        in.reset();
         DmaApiChecks checks = new DmaApiChecks();
         List<SkippedLine> first = new ArrayList<>();
         Map<String, Long> byWhy = new TreeMap<>();
@@ -55,8 +48,7 @@ public final class CaptureCheck {
         long events = 0;
         long skipped = 0;
         long records = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(in) : in,
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader r = CaptureEvents.reader(raw)) {
             for (String text = r.readLine(); text != null; text = r.readLine()) {
                 lines++;
                 FtraceParser.Result result = FtraceParser.parse(text, lines);
@@ -87,6 +79,6 @@ public final class CaptureCheck {
             throw new IllegalArgumentException(name + " holds no trace record in " + lines
                     + " lines; give the text of tracefs 'trace' or 'trace-cmd report'");
         }
-        return new Report(lines, events, skipped, byWhy, first, checks.devices(), checks.findings());
+        return new Report(lines, events, skipped, byWhy, first, checks.devices(), checks.findings(), checks.spans());
     }
 }

@@ -21,9 +21,18 @@ public final class DmaApiChecks {
     private final Map<String, TreeMap<Long, Mapping>> live = new LinkedHashMap<>();
     private final Map<String, TreeMap<Long, Mapping>> unmapped = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
+    private final Map<String, DeviceSpan> spans = new LinkedHashMap<>();
+
+    /** A device's {@code dma:*} map and unmap events: how many, and the first's and last's times. */
+    public record DeviceSpan(long events, long firstNs, long lastNs) {}
 
     /** Takes the capture's next event, in the capture's order. */
     public void accept(TraceEvent event) {
+        if (event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap) {
+            String device = event instanceof TraceEvent.DmaMap m ? m.device() : ((TraceEvent.DmaUnmap) event).device();
+            spans.merge(device, new DeviceSpan(1, event.timeNs(), event.timeNs()), (a, b) ->
+                    new DeviceSpan(a.events() + 1, Math.min(a.firstNs(), b.firstNs()), Math.max(a.lastNs(), b.lastNs())));
+        }
         if (event instanceof TraceEvent.DmaMap m) {
             live.computeIfAbsent(m.device(), d -> new TreeMap<>()).put(m.dmaAddr(),
                     new Mapping(m.size(), m.dir(), m.line(), m.timeNs()));
@@ -103,6 +112,11 @@ public final class DmaApiChecks {
             }
         });
         return out;
+    }
+
+    /** Each device's map and unmap events, in the order the devices first appeared. */
+    public Map<String, DeviceSpan> spans() {
+        return new LinkedHashMap<>(spans);
     }
 
     /** The devices the capture names, in the order they first appeared. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class FtraceParser {
 
     private static final Pattern RECORD = Pattern.compile(
-            "^\\s*(?:.+?-\\d+\\s+(?:\\(\\s*[\\d-]+\\)\\s+)?\\[\\d+\\]\\s+)?(?:[\\w.:]{4,7}\\s+)?"
+            "^\\s*(?:.+?-\\d+\\s+(?:\\(\\s*[\\d-]+\\)\\s+)?\\[(?<cpu>\\d+)\\]\\s+)?(?:[\\w.:]{4,7}\\s+)?"
                     + "(?<sec>\\d+)\\.(?<frac>\\d{1,9}):\\s+(?:(?<system>\\w+):)?(?<event>\\w+):\\s*(?<body>.*)$");
     private static final Pattern DMA = Pattern.compile(
             "^(?<device>\\S+) dir=(?<dir>\\w+) dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
@@ -47,15 +47,16 @@ public final class FtraceParser {
         }
         String event = m.group("event");
         String body = m.group("body");
+        int cpu = m.group("cpu") == null || m.group("cpu").length() > 6 ? -1 : Integer.parseInt(m.group("cpu"));
         return switch (event) {
-            case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, true, event);
-            case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, false, event);
-            case "io_page_fault" -> fault(body, line, timeNs);
+            case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, cpu, true, event);
+            case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
+            case "io_page_fault" -> fault(body, line, timeNs, cpu);
             default -> new Result.Other(event);
         };
     }
 
-    private static Result dma(String body, long line, long timeNs, boolean map, String event) {
+    private static Result dma(String body, long line, long timeNs, int cpu, boolean map, String event) {
         Matcher m = DMA.matcher(body);
         if (!m.matches()) {
             return new Result.Skipped(event + " without device, dir, dma_addr and size (cut off?)");
@@ -68,17 +69,17 @@ public final class FtraceParser {
         } catch (NumberFormatException e) {
             return new Result.Skipped(event + " with an address or size out of range");
         }
-        return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, m.group("device"), m.group("dir"), addr, size)
-                : new TraceEvent.DmaUnmap(line, timeNs, m.group("device"), m.group("dir"), addr, size));
+        return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size)
+                : new TraceEvent.DmaUnmap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size));
     }
 
-    private static Result fault(String body, long line, long timeNs) {
+    private static Result fault(String body, long line, long timeNs, int cpu) {
         Matcher m = FAULT.matcher(body);
         if (!m.matches()) {
             return new Result.Skipped("io_page_fault without device and iova (cut off?)");
         }
         try {
-            return new Result.Event(new TraceEvent.IoPageFault(line, timeNs, m.group("device"),
+            return new Result.Event(new TraceEvent.IoPageFault(line, timeNs, cpu, m.group("device"),
                     Long.parseUnsignedLong(m.group("iova"), 16)));
         } catch (NumberFormatException e) {
             return new Result.Skipped("io_page_fault with an iova out of range");

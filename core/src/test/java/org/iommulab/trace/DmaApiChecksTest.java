@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class DmaApiChecksTest {
 
     private static final String DEV = "0000:01:00.0";
+    private static final int CPU = 0;
 
     private static CaptureCheck.Report sample() throws IOException {
         try (InputStream in = DmaApiChecksTest.class.getResourceAsStream("/trace/tracefs-nvme-fault-after-unmap.txt")) {
@@ -47,12 +48,12 @@ class DmaApiChecksTest {
     @Test
     void aCleanCaptureHasNoFinding() {
         DmaApiChecks checks = new DmaApiChecks();
-        checks.accept(new TraceEvent.DmaMap(1, 0, DEV, "TO_DEVICE", 0x1000, 8192));
-        checks.accept(new TraceEvent.IoPageFault(2, 10, DEV, 0x1800)); // a fault on a live mapping: not a lifetime matter
-        checks.accept(new TraceEvent.DmaUnmap(3, 20, DEV, "TO_DEVICE", 0x1000, 8192));
-        checks.accept(new TraceEvent.DmaMap(4, 30, DEV, "TO_DEVICE", 0x1000, 4096)); // the address mapped again
-        checks.accept(new TraceEvent.DmaUnmap(5, 40, DEV, "TO_DEVICE", 0x1000, 4096));
-        checks.accept(new TraceEvent.IoPageFault(6, 50, "0000:02:00.0", 0x1000)); // another device's fault
+        checks.accept(new TraceEvent.DmaMap(1, 0, CPU, DEV, "TO_DEVICE", 0x1000, 8192));
+        checks.accept(new TraceEvent.IoPageFault(2, 10, CPU, DEV, 0x1800)); // a fault on a live mapping: not a lifetime matter
+        checks.accept(new TraceEvent.DmaUnmap(3, 20, CPU, DEV, "TO_DEVICE", 0x1000, 8192));
+        checks.accept(new TraceEvent.DmaMap(4, 30, CPU, DEV, "TO_DEVICE", 0x1000, 4096)); // the address mapped again
+        checks.accept(new TraceEvent.DmaUnmap(5, 40, CPU, DEV, "TO_DEVICE", 0x1000, 4096));
+        checks.accept(new TraceEvent.IoPageFault(6, 50, CPU, "0000:02:00.0", 0x1000)); // another device's fault
         assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-unmapped");
         assertThat(checks.findings().get(0).device()).isEqualTo("0000:02:00.0");
     }
@@ -60,10 +61,10 @@ class DmaApiChecksTest {
     @Test
     void aFaultPastTheUnmappedRangeIsNotAnAccessAfterUnmap() {
         DmaApiChecks checks = new DmaApiChecks();
-        checks.accept(new TraceEvent.DmaMap(1, 0, DEV, "FROM_DEVICE", 0x1000, 4096));
-        checks.accept(new TraceEvent.DmaUnmap(2, 10, DEV, "FROM_DEVICE", 0x1000, 4096));
-        checks.accept(new TraceEvent.IoPageFault(3, 20, DEV, 0x2000));
-        checks.accept(new TraceEvent.IoPageFault(4, 1_000_020, DEV, 0x1fff));
+        checks.accept(new TraceEvent.DmaMap(1, 0, CPU, DEV, "FROM_DEVICE", 0x1000, 4096));
+        checks.accept(new TraceEvent.DmaUnmap(2, 10, CPU, DEV, "FROM_DEVICE", 0x1000, 4096));
+        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x2000));
+        checks.accept(new TraceEvent.IoPageFault(4, 1_000_020, CPU, DEV, 0x1fff));
         assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-unmapped", "fault-after-unmap");
         assertThat(checks.findings().get(1).detail()).contains("1.000 ms after its unmap at line 2");
     }

@@ -16,18 +16,19 @@ class FtraceParserTest {
     void aTracefsRecordWithItsFiveCharacterFlagsColumn() {
         assertThat(event("             fio-2231    [003] ..... 5123.000100: dma_map_phys: 0000:01:00.0 dir=FROM_DEVICE"
                 + " dma_addr=fffff000 size=4096 phys_addr=1a2b3000 attrs="))
-                .isEqualTo(new TraceEvent.DmaMap(7, 5_123_000_100_000L, "0000:01:00.0", "FROM_DEVICE", 0xfffff000L, 4096));
+                .isEqualTo(new TraceEvent.DmaMap(7, 5_123_000_100_000L, 3, "0000:01:00.0", "FROM_DEVICE", 0xfffff000L, 4096));
     }
 
     @Test
     void flagsColumnsOfFourAndSevenCharactersATgidColumnOrNoTaskColumnsAtAll() {
         String body = "dma_unmap_page: 0000:02:00.0 dir=TO_DEVICE dma_addr=1000 size=512 attrs=SKIP_CPU_SYNC";
-        TraceEvent.DmaUnmap expected = new TraceEvent.DmaUnmap(7, 12_500_000_000L, "0000:02:00.0", "TO_DEVICE", 0x1000, 512);
+        TraceEvent.DmaUnmap expected = new TraceEvent.DmaUnmap(7, 12_500_000_000L, 0, "0000:02:00.0", "TO_DEVICE", 0x1000, 512);
         assertThat(event("  kworker/u16:3-881   [000] d..1 12.500000: " + body)).isEqualTo(expected);
         assertThat(event("  kworker/u16:3-881   [000] dNh2.1. 12.500000: " + body)).isEqualTo(expected);
         assertThat(event("  kworker/u16:3-881   (  881) [000] ..... 12.500000: " + body)).isEqualTo(expected);
         assertThat(event("  kworker/u16:3-881   [000] 12.500000: " + body)).as("no flags column").isEqualTo(expected);
-        assertThat(event("12.500000: " + body)).as("no task, pid or cpu").isEqualTo(expected);
+        assertThat(event("12.500000: " + body)).as("no task, pid or cpu")
+                .isEqualTo(new TraceEvent.DmaUnmap(7, 12_500_000_000L, -1, "0000:02:00.0", "TO_DEVICE", 0x1000, 512));
         assertThat(event("  <idle>-0 [000] ..... 12.500000: dma:" + body)).as("system-qualified name").isEqualTo(expected);
     }
 
@@ -41,7 +42,7 @@ class FtraceParserTest {
                 .isInstanceOf(TraceEvent.DmaUnmap.class);
         assertThat(event("  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0"
                 + " iova=0x00000000fffff040 flags=0x0000"))
-                .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, "0000:01:00.0", 0xfffff040L));
+                .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, 3, "0000:01:00.0", 0xfffff040L));
     }
 
     @Test

@@ -1,0 +1,153 @@
+package org.iommulab.workload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
+import org.iommulab.sim.Cpu;
+import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.trace.CaptureEvents;
+import org.iommulab.trace.TraceEvent;
+
+/**
+ * A capture's DMA replayed through the model: each {@code dma:*} map of one device is a
+ * {@code dma_map_page} at the capture's time (relative to its first event) on the capture's CPU,
+ * and its unmap a {@code dma_unmap_page} of the address the model gave, so the platform and policy
+ * beneath decide what the capture's pattern costs. The capture is read as the replay goes, so memory
+ * follows the live mappings, not the capture's length.
+ *
+ * <p>An I/O is a map and its unmap: it counts when the unmap is replayed, with the time between them
+ * as its latency, or when the map fails. Unmaps of addresses the replay has not mapped (the capture
+ * began after the map, or a misuse {@code replay} reports) are passed over and counted; mappings the
+ * capture never unmaps stay mapped. Buffers are placed at physical addresses derived from the
+ * capture's DMA addresses (its physical addresses do not change what the model charges).
+ */
+public final class TraceReplay implements Workload {
+
+    private static final long PHYS_MASK = (1L << 34) - 1;
+
+    private record Live(long iova, long size, DmaDirection dir, long mappedNs) {}
+
+    private final ReplayOptions options;
+    private final IoCounters counters = new IoCounters();
+    private final Map<Long, Live> live = new HashMap<>();
+    private final StopFlag stop = new StopFlag();
+    private VirtualEngine engine;
+    private Device dev;
+    private CaptureEvents events;
+    private long firstNs = -1;
+    private long unmatchedUnmaps;
+
+    public TraceReplay(ReplayOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return "replay";
+    }
+
+    @Override
+    public void start(VirtualEngine engine, Device... devices) {
+        if (this.engine != null) {
+            throw new IllegalStateException("replay already started");
+        }
+        Devices.requireDmaOps(name(), devices);
+        this.engine = engine;
+        this.dev = devices[0];
+        dev.setDmaMaskBits(64);
+        try {
+            events = CaptureEvents.open(Path.of(options.trace()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        postNext();
+    }
+
+    /**
+     * Posts the device's next map or unmap at its time in the capture, on its CPU (which runs it
+     * then, or when it gets free), or closes the capture at its end.
+     */
+    private void postNext() {
+        for (TraceEvent e = events.next(); e != null; e = events.next()) {
+            String device = e instanceof TraceEvent.DmaMap m ? m.device()
+                    : e instanceof TraceEvent.DmaUnmap u ? u.device() : null;
+            if (!options.device().equals(device)) {
+                continue;
+            }
+            if (firstNs < 0) {
+                firstNs = e.timeNs();
+            }
+            TraceEvent event = e;
+            int cpu = Math.max(0, e.cpu()) % engine.nrCpus();
+            engine.post(cpu, e.timeNs() - firstNs, c -> replay(c, event));
+            return;
+        }
+        try {
+            events.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void replay(Cpu cpu, TraceEvent e) {
+        if (stop.stopped()) {
+            return;
+        }
+        if (e instanceof TraceEvent.DmaMap m) {
+            DmaDirection dir = direction(m.dir());
+            long iova = dev.dmaOps().mapPage(cpu, dev, m.dmaAddr() & PHYS_MASK, m.size(), dir, 0);
+            if (iova == DmaOps.DMA_MAPPING_ERROR) {
+                counters.submit();
+                counters.mapError();
+                counters.fail();
+            } else {
+                live.put(m.dmaAddr(), new Live(iova, m.size(), dir, cpu.nowNs()));
+            }
+        } else if (e instanceof TraceEvent.DmaUnmap u) {
+            Live l = live.remove(u.dmaAddr());
+            if (l == null) {
+                unmatchedUnmaps++;
+            } else {
+                dev.dmaOps().unmapPage(cpu, dev, l.iova(), l.size(), l.dir(), 0);
+                counters.submit();
+                counters.complete(l.size(), cpu.nowNs() - l.mappedNs());
+            }
+        }
+        postNext();
+    }
+
+    private static DmaDirection direction(String dir) {
+        try {
+            return DmaDirection.valueOf(dir.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return DmaDirection.BIDIRECTIONAL;
+        }
+    }
+
+    @Override
+    public void stop() {
+        stop.stop();
+    }
+
+    /** Every I/O ends at its unmap or its failed map, so none is ever in flight. */
+    @Override
+    public IoResult result() {
+        return counters.snapshot(0);
+    }
+
+    /** Unmaps of addresses the replay had not mapped, passed over. */
+    public long unmatchedUnmaps() {
+        return unmatchedUnmaps;
+    }
+
+    /** Mappings replayed and not unmapped so far. */
+    public long liveMappings() {
+        return live.size();
+    }
+}
