@@ -5,21 +5,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.Simulation;
 import org.iommulab.lab.WorkloadSpec;
+import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
-import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.workload.FioOptions;
-import org.iommulab.workload.NvmeDrive;
 import org.iommulab.workload.MapBenchOptions;
 import org.iommulab.workload.NetperfOptions;
+import org.iommulab.workload.NvmeDrive;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,6 +117,11 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private ReportOptions report;
 
+    @Option(names = "--trace-out", paramLabel = "FILE",
+            description = "write every DMA call of the run to FILE as the kernel's dma:* tracepoints print them"
+                    + " (tracefs text), for 'iommu-lab replay' or a diff")
+    private Path traceOut;
+
     @Override
     public Integer call() throws InterruptedException {
         Scenario scenario = scenario();
@@ -127,8 +132,9 @@ final class RunCommand implements Callable<Integer> {
         if (seeds.size() == 1) {
             RunStats stats;
             try (ProgressBar bar = scenario.durationMs() >= LONG_RUN_MS ? Runs.progress("run", 100) : null) {
-                stats = Simulation.run(scenario, bar == null ? Simulation.Progress.NONE
-                        : (done, total) -> bar.stepTo(done * 100 / total));
+                Simulation.Progress progress = bar == null ? Simulation.Progress.NONE
+                        : (done, total) -> bar.stepTo(done * 100 / total);
+                stats = traceOut == null ? Simulation.run(scenario, progress) : traced(scenario, progress);
             }
             runs = List.of(stats);
             Map<String, Object> result = stats.toMap();
@@ -140,6 +146,9 @@ final class RunCommand implements Callable<Integer> {
                 out.println("limited by " + stats.limitedBy().resource() + ": " + stats.limitedBy().detail());
             }
         } else {
+            if (traceOut != null) {
+                throw new IllegalArgumentException("--trace-out writes one run; give it without --repeat");
+            }
             if (relativeTo != null) {
                 throw new IllegalArgumentException("--relative-to with --repeat: use 'reproduce --repeat N --relative-to "
                         + relativeTo.name() + "', which gives each mean's ratio");
@@ -157,6 +166,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** The run's IOPS and CPU per I/O as ratios to the baseline's, which is named. */
+    /** The run, its DMA calls written to {@link #traceOut}. */
+    private RunStats traced(Scenario scenario, Simulation.Progress progress) {
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(traceOut)) {
+            return Simulation.run(scenario, progress, w);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("--trace-out " + traceOut + " cannot be written: " + e.getMessage());
+        }
+    }
+
     /** A run's figures relative to the same run under {@code policy}: {@code relativeTo.*} of a result. */
     static Map<String, Object> relative(InvalidationPolicy policy, RunStats stats, RunStats base) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -70,6 +70,24 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aRunsTraceReplayedUnderItsPlatformAndPolicyGivesItsMapUnmapAndFlushCounts() throws Exception {
+        Path trace = dir.resolve("mapbench.trace");
+        CliRun run = new CliRun();
+        assertThat(run.run("run", "--platform", "lpar", "--dma", "strict", "--workload", "mapbench", "--threads", "2",
+                "--dma-bits", "64", "--duration-ms", "3", "--trace-out", trace.toString(), "--format", "json")).isZero();
+        CliRun replay = new CliRun();
+        assertThat(replay.run("replay", trace.toString(), "--platform", "lpar", "--dma", "strict", "--format", "json"))
+                .isZero();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode ran = json.readTree(run.out());
+        JsonNode replayed = json.readTree(replay.out()).path("replay").get(0);
+        assertThat(ran.path("pages").path("mapped").asLong()).isGreaterThan(100);
+        assertThat(replayed.path("pages")).isEqualTo(ran.path("pages"));
+        assertThat(replayed.path("rpcit")).isEqualTo(ran.path("rpcit"));
+        assertThat(json.readTree(replay.out()).path("findings")).isEmpty();
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         CliRun missing = new CliRun();
         assertThat(missing.run("replay", dir.resolve("none.txt").toString())).isEqualTo(2);

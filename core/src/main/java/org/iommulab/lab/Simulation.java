@@ -1,25 +1,27 @@
 package org.iommulab.lab;
 
-import org.iommulab.kernel.Device;
-import org.iommulab.kernel.DeviceTranslation;
-import org.iommulab.stats.DeviceCounts;
+import java.io.Writer;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.iommulab.stats.CpuTime;
+import org.iommulab.stats.DeviceCounts;
 import org.iommulab.stats.IoCounts;
 import org.iommulab.stats.LimitedBy;
 import org.iommulab.stats.RunStats;
 import org.iommulab.stats.StaleWindow;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.stats.Throughput;
+import org.iommulab.trace.TracingDmaOps;
 import org.iommulab.workload.IoResult;
 import org.iommulab.workload.Workload;
 
@@ -63,7 +65,16 @@ public final class Simulation {
      * @throws IllegalArgumentException when it would not fit this JVM's heap, saying what to reduce
      */
     public static RunStats run(Scenario s, Progress progress) {
-        return run(s, progress, s.costs());
+        return run(s, progress, s.costs(), null);
+    }
+
+    /**
+     * Runs {@code s} as {@link #run(Scenario, Progress)} does, writing every DMA call of its
+     * workload to {@code traceOut} as the kernel's {@code dma:*} tracepoints print them.
+     */
+    public static RunStats run(Scenario s, Progress progress, Writer traceOut) {
+        TracingDmaOps.header(traceOut);
+        return run(s, progress, s.costs(), traceOut);
     }
 
     /**
@@ -72,7 +83,7 @@ public final class Simulation {
      */
     public static Set<Cost> costsCharged(Scenario s) {
         CostModel costs = s.costs();
-        run(s, Progress.NONE, costs);
+        run(s, Progress.NONE, costs, null);
         Set<Cost> out = EnumSet.noneOf(Cost.class);
         for (Cost c : Cost.values()) {
             if (costs.wasRead(c)) {
@@ -82,7 +93,7 @@ public final class Simulation {
         return out;
     }
 
-    private static RunStats run(Scenario s, Progress progress, CostModel costs) {
+    private static RunStats run(Scenario s, Progress progress, CostModel costs, Writer traceOut) {
         MemoryEstimate.check(s, Runtime.getRuntime().maxMemory());
         long wallStart = System.nanoTime();
         VirtualEngine engine = new VirtualEngine(s.cpus(), costs, s.timerWheel());
@@ -91,6 +102,9 @@ public final class Simulation {
         DeviceTranslation hardware = machine.plugDevice();
         for (Device d : machine.devices()) {
             d.setTranslation(hardware);
+            if (traceOut != null && d.dmaOps() != null) {
+                d.setDmaOps(new TracingDmaOps(d.dmaOps(), traceOut));
+            }
         }
         Workload workload = s.workload().create(s.seed());
         workload.start(engine, machine.devices());
