@@ -88,6 +88,25 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aFioRunsScatterGatherTraceReplaysToItsCountsToo() throws Exception {
+        Path trace = dir.resolve("fio.trace");
+        CliRun run = new CliRun();
+        assertThat(run.run("run", "--platform", "kvm", "--dma", "lazy-single", "--duration-ms", "10", "--trace-out",
+                trace.toString(), "--format", "json")).isZero();
+        assertThat(Files.readString(trace)).contains("dma_map_sg: nvme0 dir=FROM_DEVICE dma_addrs={0x");
+        CliRun replay = new CliRun();
+        assertThat(replay.run("replay", trace.toString(), "--platform", "kvm", "--dma", "lazy-single", "--format", "json"))
+                .isZero();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode ran = json.readTree(run.out());
+        JsonNode replayed = json.readTree(replay.out()).path("replay").get(0);
+        assertThat(ran.path("io").path("completed").asLong()).isGreaterThan(100);
+        assertThat(replayed.path("io").path("completed")).isEqualTo(ran.path("io").path("completed"));
+        assertThat(replayed.path("pages")).isEqualTo(ran.path("pages"));
+        assertThat(replayed.path("rpcit")).isEqualTo(ran.path("rpcit"));
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         CliRun missing = new CliRun();
         assertThat(missing.run("replay", dir.resolve("none.txt").toString())).isEqualTo(2);

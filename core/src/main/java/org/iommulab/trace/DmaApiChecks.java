@@ -22,15 +22,16 @@ public final class DmaApiChecks {
     private final Map<String, TreeMap<Long, Mapping>> unmapped = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     private final Map<String, DeviceSpan> spans = new LinkedHashMap<>();
+    /** Each device's live scatter-gather maps, by their physical segments. */
+    private final Map<String, Map<List<Long>, TraceEvent.DmaMapSg>> liveSg = new LinkedHashMap<>();
 
     /** A device's {@code dma:*} map and unmap events: how many, and the first's and last's times. */
     public record DeviceSpan(long events, long firstNs, long lastNs) {}
 
     /** Takes the capture's next event, in the capture's order. */
     public void accept(TraceEvent event) {
-        if (event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap) {
-            String device = event instanceof TraceEvent.DmaMap m ? m.device() : ((TraceEvent.DmaUnmap) event).device();
-            spans.merge(device, new DeviceSpan(1, event.timeNs(), event.timeNs()), (a, b) ->
+        if (!(event instanceof TraceEvent.IoPageFault)) {
+            spans.merge(event.device(), new DeviceSpan(1, event.timeNs(), event.timeNs()), (a, b) ->
                     new DeviceSpan(a.events() + 1, Math.min(a.firstNs(), b.firstNs()), Math.max(a.lastNs(), b.lastNs())));
         }
         if (event instanceof TraceEvent.DmaMap m) {
@@ -42,6 +43,18 @@ public final class DmaApiChecks {
             }
         } else if (event instanceof TraceEvent.DmaUnmap u) {
             unmap(u);
+        } else if (event instanceof TraceEvent.DmaMapSg m) {
+            liveSg.computeIfAbsent(m.device(), d -> new LinkedHashMap<>()).put(m.physAddrs(), m);
+            TreeMap<Long, Mapping> maps = live.computeIfAbsent(m.device(), d -> new TreeMap<>());
+            for (int i = 0; i < m.dmaAddrs().size(); i++) {
+                maps.put(m.dmaAddrs().get(i), new Mapping(m.sizes().get(i), m.dir(), m.line(), m.timeNs()));
+                TreeMap<Long, Mapping> gone = unmapped.get(m.device());
+                if (gone != null) {
+                    gone.remove(m.dmaAddrs().get(i));
+                }
+            }
+        } else if (event instanceof TraceEvent.DmaUnmapSg u) {
+            unmapSg(u);
         } else if (event instanceof TraceEvent.IoPageFault f) {
             fault(f);
         }
@@ -71,6 +84,27 @@ public final class DmaApiChecks {
         }
         unmapped.computeIfAbsent(u.device(), d -> new TreeMap<>()).put(u.dmaAddr(),
                 new Mapping(m.size(), m.dir(), u.line(), u.timeNs()));
+    }
+
+    private void unmapSg(TraceEvent.DmaUnmapSg u) {
+        TraceEvent.DmaMapSg m = liveSg.getOrDefault(u.device(), Map.of()).get(u.physAddrs());
+        if (m == null) {
+            findings.add(new Finding(Finding.Kind.SG_UNMAP_UNMATCHED, u.device(), u.physAddrs().get(0), 0,
+                    List.of(u.line()), "no live dma_map_sg of the device has these " + u.physAddrs().size()
+                            + " physical segments"));
+            return;
+        }
+        liveSg.get(u.device()).remove(u.physAddrs());
+        if (!m.dir().equals(u.dir())) {
+            findings.add(new Finding(Finding.Kind.DIRECTION_MISMATCH, u.device(), m.dmaAddrs().get(0), m.bytes(),
+                    List.of(m.line(), u.line()), "mapped " + m.dir() + ", unmapped " + u.dir()));
+        }
+        TreeMap<Long, Mapping> maps = live.get(u.device());
+        TreeMap<Long, Mapping> gone = unmapped.computeIfAbsent(u.device(), d -> new TreeMap<>());
+        for (int i = 0; i < m.dmaAddrs().size(); i++) {
+            maps.remove(m.dmaAddrs().get(i));
+            gone.put(m.dmaAddrs().get(i), new Mapping(m.sizes().get(i), m.dir(), u.line(), u.timeNs()));
+        }
     }
 
     private void fault(TraceEvent.IoPageFault f) {

@@ -18,6 +18,8 @@ public record Finding(Kind kind, String device, long iova, long size, List<Long>
         SIZE_MISMATCH("size-mismatch"),
         /** An unmap whose direction differs from its map's. */
         DIRECTION_MISMATCH("direction-mismatch"),
+        /** A {@code dma_unmap_sg} whose physical segments no live {@code dma_map_sg} of the device has. */
+        SG_UNMAP_UNMATCHED("sg-unmap-unmatched"),
         /** Mappings still live when the capture ends, one finding per device. */
         LEAK("leak"),
         /** A fault on an IOVA the device had mapped and unmapped earlier: an access after unmap. */

@@ -1,5 +1,7 @@
 package org.iommulab.trace;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,9 @@ public final class FtraceParser {
                     + "(?<sec>\\d+)\\.(?<frac>\\d{1,9}):\\s+(?:(?<system>\\w+):)?(?<event>\\w+):\\s*(?<body>.*)$");
     private static final Pattern DMA = Pattern.compile(
             "^(?<device>\\S+) dir=(?<dir>\\w+) dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
+    private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) dma_addrs=\\{(?<dma>[^}]*)\\}"
+            + " sizes=\\{(?<sizes>[^}]*)\\} phys_addrs=\\{(?<phys>[^}]*)\\}.*");
+    private static final Pattern UNMAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) phys_addrs=\\{(?<phys>[^}]*)\\}.*");
     private static final Pattern FAULT = Pattern.compile(
             "^IOMMU:\\s*(?:\\S+\\s+)?(?<device>\\S+) iova=0x(?<iova>[0-9a-fA-F]+)\\b.*");
 
@@ -51,6 +56,8 @@ public final class FtraceParser {
         return switch (event) {
             case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, cpu, true, event);
             case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
+            case "dma_map_sg" -> mapSg(body, line, timeNs, cpu);
+            case "dma_unmap_sg" -> unmapSg(body, line, timeNs, cpu);
             case "io_page_fault" -> fault(body, line, timeNs, cpu);
             default -> new Result.Other(event);
         };
@@ -71,6 +78,44 @@ public final class FtraceParser {
         }
         return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size)
                 : new TraceEvent.DmaUnmap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size));
+    }
+
+    private static Result mapSg(String body, long line, long timeNs, int cpu) {
+        Matcher m = MAP_SG.matcher(body);
+        if (!m.matches() || body.endsWith("[TRUNCATED]")) {
+            return new Result.Skipped("dma_map_sg without its dma_addrs, sizes and phys_addrs (cut off?)");
+        }
+        List<Long> dma = array(m.group("dma"));
+        List<Long> sizes = array(m.group("sizes"));
+        List<Long> phys = array(m.group("phys"));
+        if (dma == null || sizes == null || phys == null || dma.size() != sizes.size() || dma.isEmpty() || phys.isEmpty()) {
+            return new Result.Skipped("dma_map_sg with arrays that do not read as addresses and sizes");
+        }
+        return new Result.Event(new TraceEvent.DmaMapSg(line, timeNs, cpu, m.group("device"), m.group("dir"), dma, sizes,
+                phys));
+    }
+
+    private static Result unmapSg(String body, long line, long timeNs, int cpu) {
+        Matcher m = UNMAP_SG.matcher(body);
+        List<Long> phys = m.matches() ? array(m.group("phys")) : null;
+        if (phys == null || phys.isEmpty() || body.endsWith("[TRUNCATED]")) {
+            return new Result.Skipped("dma_unmap_sg without its phys_addrs (cut off?)");
+        }
+        return new Result.Event(new TraceEvent.DmaUnmapSg(line, timeNs, cpu, m.group("device"), m.group("dir"), phys));
+    }
+
+    /** {@code __print_array}'s {@code {0x1,0x2}} contents, or null when an element is no number. */
+    private static List<Long> array(String text) {
+        List<Long> out = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            String v = item.strip();
+            try {
+                out.add(v.startsWith("0x") ? Long.parseUnsignedLong(v.substring(2), 16) : Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return out;
     }
 
     private static Result fault(String body, long line, long timeNs, int cpu) {

@@ -1,5 +1,7 @@
 package org.iommulab.trace;
 
+import java.util.List;
+
 /**
  * One event of a capture that the checks read, with the line it came from and its time.
  */
@@ -14,11 +16,40 @@ public sealed interface TraceEvent {
     /** The CPU the event was recorded on, or -1 when the capture has no CPU column. */
     int cpu();
 
+    /** The device, by the name the capture gives it ({@code dev_name}). */
+    String device();
+
     /** {@code dma:dma_map_page}, {@code dma_map_phys} or {@code dma_map_resource}. */
     record DmaMap(long line, long timeNs, int cpu, String device, String dir, long dmaAddr, long size) implements TraceEvent {}
 
     /** {@code dma:dma_unmap_page}, {@code dma_unmap_phys} or {@code dma_unmap_resource}. */
     record DmaUnmap(long line, long timeNs, int cpu, String device, String dir, long dmaAddr, long size) implements TraceEvent {}
+
+    /**
+     * {@code dma:dma_map_sg}: the DMA segments the mapping made ({@code dma_addrs}, {@code sizes})
+     * and the physical segments it mapped ({@code phys_addrs}), whose lengths the event omits.
+     */
+    record DmaMapSg(long line, long timeNs, int cpu, String device, String dir, List<Long> dmaAddrs, List<Long> sizes,
+            List<Long> physAddrs) implements TraceEvent {
+        public DmaMapSg {
+            dmaAddrs = List.copyOf(dmaAddrs);
+            sizes = List.copyOf(sizes);
+            physAddrs = List.copyOf(physAddrs);
+        }
+
+        /** The bytes the mapping covers. */
+        public long bytes() {
+            return sizes.stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** {@code dma:dma_unmap_sg}: it names only the physical segments, so it matches its map by them. */
+    record DmaUnmapSg(long line, long timeNs, int cpu, String device, String dir, List<Long> physAddrs)
+            implements TraceEvent {
+        public DmaUnmapSg {
+            physAddrs = List.copyOf(physAddrs);
+        }
+    }
 
     /** {@code iommu:io_page_fault}: the device's access to {@code iova} found no translation. */
     record IoPageFault(long line, long timeNs, int cpu, String device, long iova) implements TraceEvent {}

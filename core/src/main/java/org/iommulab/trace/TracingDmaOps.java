@@ -58,7 +58,7 @@ public final class TracingDmaOps implements DmaOps {
             StringBuilder sizes = new StringBuilder();
             for (int i = 0; i < sg.dmaNents(); i++) {
                 addrs.append(i == 0 ? "" : ",").append("0x").append(Long.toHexString(sg.dmaAddress(i)));
-                sizes.append(i == 0 ? "" : ",").append(sg.dmaLength(i));
+                sizes.append(i == 0 ? "" : ",").append("0x").append(Integer.toHexString(sg.dmaLength(i)));
             }
             record(cpu, "dma_map_sg", String.format(Locale.ROOT, "%s dir=%s dma_addrs={%s} sizes={%s} phys_addrs=%s attrs=",
                     dev.name(), dir, addrs, sizes, physAddrs(sg)));

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
+import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.trace.CaptureEvents;
@@ -16,8 +18,9 @@ import org.iommulab.trace.TraceEvent;
 
 /**
  * A capture's DMA replayed through the model: each {@code dma:*} map of one device is a
- * {@code dma_map_page} at the capture's time (relative to its first event) on the capture's CPU,
- * and its unmap a {@code dma_unmap_page} of the address the model gave, so the platform and policy
+ * {@code dma_map_page} (or {@code dma_map_sg}) at the capture's time (relative to its first event)
+ * on the capture's CPU, and its unmap a {@code dma_unmap_page} of the address the model gave (or
+ * the {@code dma_unmap_sg} of the same physical segments), so the platform and policy
  * beneath decide what the capture's pattern costs. The capture is read as the replay goes, so memory
  * follows the live mappings, not the capture's length.
  *
@@ -33,9 +36,12 @@ public final class TraceReplay implements Workload {
 
     private record Live(long iova, long size, DmaDirection dir, long mappedNs) {}
 
+    private record LiveSg(ScatterList sg, long bytes, DmaDirection dir, long mappedNs) {}
+
     private final ReplayOptions options;
     private final IoCounters counters = new IoCounters();
     private final Map<Long, Live> live = new HashMap<>();
+    private final Map<List<Long>, LiveSg> liveSg = new HashMap<>();
     private final StopFlag stop = new StopFlag();
     private VirtualEngine engine;
     private Device dev;
@@ -75,9 +81,7 @@ public final class TraceReplay implements Workload {
      */
     private void postNext() {
         for (TraceEvent e = events.next(); e != null; e = events.next()) {
-            String device = e instanceof TraceEvent.DmaMap m ? m.device()
-                    : e instanceof TraceEvent.DmaUnmap u ? u.device() : null;
-            if (!options.device().equals(device)) {
+            if (e instanceof TraceEvent.IoPageFault || !options.device().equals(e.device())) {
                 continue;
             }
             if (firstNs < 0) {
@@ -109,6 +113,17 @@ public final class TraceReplay implements Workload {
             } else {
                 live.put(m.dmaAddr(), new Live(iova, m.size(), dir, cpu.nowNs()));
             }
+        } else if (e instanceof TraceEvent.DmaMapSg m) {
+            mapSg(cpu, m);
+        } else if (e instanceof TraceEvent.DmaUnmapSg u) {
+            LiveSg l = liveSg.remove(u.physAddrs());
+            if (l == null) {
+                unmatchedUnmaps++;
+            } else {
+                dev.dmaOps().unmapSg(cpu, dev, l.sg(), l.dir(), 0);
+                counters.submit();
+                counters.complete(l.bytes(), cpu.nowNs() - l.mappedNs());
+            }
         } else if (e instanceof TraceEvent.DmaUnmap u) {
             Live l = live.remove(u.dmaAddr());
             if (l == null) {
@@ -120,6 +135,30 @@ public final class TraceReplay implements Workload {
             }
         }
         postNext();
+    }
+
+    /**
+     * A scatter-gather map: the event gives the physical segments but not their lengths, so each
+     * runs to the end of its page, the last taking what is left of the mapping's bytes.
+     */
+    private void mapSg(Cpu cpu, TraceEvent.DmaMapSg m) {
+        List<Long> phys = m.physAddrs();
+        ScatterList sg = new ScatterList(phys.size());
+        long left = m.bytes();
+        for (int i = 0; i < phys.size() && left > 0; i++) {
+            long p = phys.get(i) & PHYS_MASK;
+            long len = i == phys.size() - 1 ? left : Math.min(left, RandomPages.PAGE_SIZE - (p & (RandomPages.PAGE_SIZE - 1)));
+            sg.add(p, (int) Math.min(len, Integer.MAX_VALUE));
+            left -= len;
+        }
+        DmaDirection dir = direction(m.dir());
+        if (dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) <= 0) {
+            counters.submit();
+            counters.mapError();
+            counters.fail();
+        } else {
+            liveSg.put(phys, new LiveSg(sg, m.bytes(), dir, cpu.nowNs()));
+        }
     }
 
     private static DmaDirection direction(String dir) {
@@ -148,6 +187,6 @@ public final class TraceReplay implements Workload {
 
     /** Mappings replayed and not unmapped so far. */
     public long liveMappings() {
-        return live.size();
+        return live.size() + liveSg.size();
     }
 }

@@ -99,6 +99,20 @@ class DmaApiChecksTest {
     }
 
     @Test
+    void scatterGatherUnmapsMatchTheirMapsByPhysicalSegmentsAndFaultsAfterThemAreSeen() {
+        DmaApiChecks checks = new DmaApiChecks();
+        checks.accept(new TraceEvent.DmaMapSg(1, 0, CPU, DEV, "FROM_DEVICE", List.of(0x10000L), List.of(0x2000L),
+                List.of(0x500000L, 0x700000L)));
+        checks.accept(new TraceEvent.DmaUnmapSg(2, 10, CPU, DEV, "FROM_DEVICE", List.of(0x500000L, 0x700000L)));
+        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x11000));
+        checks.accept(new TraceEvent.DmaUnmapSg(4, 30, CPU, DEV, "FROM_DEVICE", List.of(0x500000L, 0x700000L)));
+        assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-after-unmap",
+                "sg-unmap-unmatched");
+        assertThat(checks.findings().get(0).lines()).containsExactly(2L, 3L);
+        assertThat(checks.spans().get(DEV).events()).isEqualTo(3);
+    }
+
+    @Test
     void findingsKeepTheirOrderAndLinesImmutable() {
         Finding f = new Finding(Finding.Kind.LEAK, DEV, 1, 2, new java.util.ArrayList<>(List.of(1L)), "x");
         assertThat(f.lines()).isUnmodifiable();

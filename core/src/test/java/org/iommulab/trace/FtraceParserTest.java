@@ -2,6 +2,7 @@ package org.iommulab.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FtraceParserTest {
@@ -43,6 +44,21 @@ class FtraceParserTest {
         assertThat(event("  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0"
                 + " iova=0x00000000fffff040 flags=0x0000"))
                 .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, 3, "0000:01:00.0", 0xfffff040L));
+    }
+
+    @Test
+    void scatterGatherMapsWithTheirArraysAndUnmapsByPhysicalSegments() {
+        assertThat(event("  fio-1 [002] ..... 1.000001: dma_map_sg: nvme0 dir=FROM_DEVICE dma_addrs={0x10fffe000}"
+                + " sizes={0x2000} phys_addrs={0x39c4d1000,0x12000} attrs="))
+                .isEqualTo(new TraceEvent.DmaMapSg(7, 1_000_001_000L, 2, "nvme0", "FROM_DEVICE", List.of(0x10fffe000L),
+                        List.of(0x2000L), List.of(0x39c4d1000L, 0x12000L)));
+        assertThat(event("  fio-1 [002] ..... 1.000009: dma_unmap_sg: nvme0 dir=FROM_DEVICE phys_addrs={0x39c4d1000,0x12000}"
+                + " attrs=")).isEqualTo(new TraceEvent.DmaUnmapSg(7, 1_000_009_000L, 2, "nvme0", "FROM_DEVICE",
+                        List.of(0x39c4d1000L, 0x12000L)));
+        assertThat(FtraceParser.parse("1.0: dma_map_sg: nvme0 dir=FROM_DEVICE dma_addrs={0x1,zz} sizes={0x2,0x3}"
+                + " phys_addrs={0x1} attrs=", 1)).isInstanceOf(FtraceParser.Result.Skipped.class);
+        assertThat(FtraceParser.parse("1.0: dma_unmap_sg: nvme0 dir=FROM_DEVICE phys_addrs={0x1,0x2 [TRUNCATED]", 1))
+                .isInstanceOf(FtraceParser.Result.Skipped.class);
     }
 
     @Test
