@@ -14,9 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class FtraceParser {
 
-    private static final Pattern RECORD = Pattern.compile(
-            "^\\s*(?:.+?-\\d+\\s+(?:\\(\\s*[\\d-]+\\)\\s+)?\\[(?<cpu>\\d+)\\]\\s+)?(?:[\\w.:]{4,7}\\s+)?"
-                    + "(?<sec>\\d+)\\.(?<frac>\\d{1,9}):\\s+(?:(?<system>\\w+):)?(?<event>\\w+):\\s*(?<body>.*)$");
     private static final Pattern DMA = Pattern.compile(
             "^(?<device>\\S+) dir=(?<dir>\\w+) dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
     private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) dma_addrs=\\{(?<dma>[^}]*)\\}"
@@ -39,20 +36,35 @@ public final class FtraceParser {
     private FtraceParser() {}
 
     public static Result parse(String text, long line) {
-        Matcher m = RECORD.matcher(text);
-        if (!m.matches()) {
+        int colon = timestampEnd(text);
+        if (colon < 0) {
             return new Result.Skipped(text.isBlank() ? "blank" : text.startsWith("#") ? "comment or header" : "not a trace record");
         }
-        String frac = (m.group("frac") + "000000000").substring(0, 9);
+        int tsStart = colon;
+        while (tsStart > 0 && text.charAt(tsStart - 1) != ' ' && text.charAt(tsStart - 1) != '\t') {
+            tsStart--;
+        }
+        int dot = text.indexOf('.', tsStart);
         long timeNs;
         try {
-            timeNs = Math.multiplyExact(Long.parseLong(m.group("sec")), 1_000_000_000L) + Long.parseLong(frac);
+            String frac = (text.substring(dot + 1, colon) + "000000000").substring(0, 9);
+            timeNs = Math.multiplyExact(Long.parseLong(text, tsStart, dot, 10), 1_000_000_000L) + Long.parseLong(frac);
         } catch (ArithmeticException | NumberFormatException e) {
             return new Result.Skipped("timestamp out of range");
         }
-        String event = m.group("event");
-        String body = m.group("body");
-        int cpu = m.group("cpu") == null || m.group("cpu").length() > 6 ? -1 : Integer.parseInt(m.group("cpu"));
+        int nameStart = skipSpaces(text, colon + 2);
+        int nameEnd = wordEnd(text, nameStart);
+        if (nameEnd == nameStart || nameEnd >= text.length() || text.charAt(nameEnd) != ':') {
+            return new Result.Skipped("not a trace record");
+        }
+        int afterSystem = wordEnd(text, nameEnd + 1);
+        if (afterSystem > nameEnd + 1 && afterSystem < text.length() && text.charAt(afterSystem) == ':') {
+            nameStart = nameEnd + 1; // "system:event:"
+            nameEnd = afterSystem;
+        }
+        String event = text.substring(nameStart, nameEnd);
+        String body = text.substring(skipSpaces(text, nameEnd + 1));
+        int cpu = cpu(text, tsStart);
         return switch (event) {
             case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, cpu, true, event);
             case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
@@ -61,6 +73,61 @@ public final class FtraceParser {
             case "io_page_fault" -> fault(body, line, timeNs, cpu);
             default -> new Result.Other(event);
         };
+    }
+
+    /**
+     * Where the record's timestamp ends: the first ": " after a token of digits, a dot and digits;
+     * -1 when the line has none, so is no record.
+     */
+    private static int timestampEnd(String text) {
+        for (int colon = text.indexOf(": "); colon >= 0; colon = text.indexOf(": ", colon + 1)) {
+            int i = colon - 1;
+            int fraction = 0;
+            while (i >= 0 && Character.isDigit(text.charAt(i))) {
+                i--;
+                fraction++;
+            }
+            if (fraction == 0 || fraction > 9 || i < 1 || text.charAt(i) != '.') {
+                continue;
+            }
+            int dot = i--;
+            while (i >= 0 && Character.isDigit(text.charAt(i))) {
+                i--;
+            }
+            if (dot - i > 1 && (i < 0 || text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                return colon;
+            }
+        }
+        return -1;
+    }
+
+    /** The number in the last {@code [cpu]} column before the timestamp, or -1 when there is none. */
+    private static int cpu(String text, int tsStart) {
+        int open = text.lastIndexOf('[', tsStart);
+        int close = open < 0 ? -1 : text.indexOf(']', open);
+        if (close < 0 || close > tsStart || close - open < 2 || close - open > 7) {
+            return -1;
+        }
+        for (int i = open + 1; i < close; i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(text, open + 1, close, 10);
+    }
+
+    private static int skipSpaces(String text, int i) {
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int wordEnd(String text, int i) {
+        while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
+            i++;
+        }
+        return i;
     }
 
     private static Result dma(String body, long line, long timeNs, int cpu, boolean map, String event) {
