@@ -30,7 +30,8 @@ public final class DmaApiChecks {
 
     /** Takes the capture's next event, in the capture's order. */
     public void accept(TraceEvent event) {
-        if (!(event instanceof TraceEvent.IoPageFault)) {
+        if (event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap
+                || event instanceof TraceEvent.DmaMapSg || event instanceof TraceEvent.DmaUnmapSg) {
             spans.merge(event.device(), new DeviceSpan(1, event.timeNs(), event.timeNs()), (a, b) ->
                     new DeviceSpan(a.events() + 1, Math.min(a.firstNs(), b.firstNs()), Math.max(a.lastNs(), b.lastNs())));
         }
@@ -55,6 +56,11 @@ public final class DmaApiChecks {
             }
         } else if (event instanceof TraceEvent.DmaUnmapSg u) {
             unmapSg(u);
+        } else if (event instanceof TraceEvent.IommuMap m) {
+            live.computeIfAbsent(m.device(), d -> new TreeMap<>()).put(m.iova(),
+                    new Mapping(m.size(), "", m.line(), m.timeNs()));
+        } else if (event instanceof TraceEvent.IommuUnmap u) {
+            iommuUnmap(u);
         } else if (event instanceof TraceEvent.IoPageFault f) {
             fault(f);
         }
@@ -84,6 +90,46 @@ public final class DmaApiChecks {
         }
         unmapped.computeIfAbsent(u.device(), d -> new TreeMap<>()).put(u.dmaAddr(),
                 new Mapping(m.size(), m.dir(), u.line(), u.timeNs()));
+    }
+
+    /**
+     * An IOMMU-API unmap covers a range, which may hold several maps (map_sg maps segment by
+     * segment, the unmap takes the whole buffer): every map inside it ends; one that the range
+     * cuts is a size mismatch; a range that holds none is an unknown unmap. A fault on a device
+     * name the iommu stream cannot know is not matched against it.
+     */
+    private void iommuUnmap(TraceEvent.IommuUnmap u) {
+        TreeMap<Long, Mapping> maps = live.computeIfAbsent(u.device(), d -> new TreeMap<>());
+        long end = u.iova() + u.size();
+        Map.Entry<Long, Mapping> below = maps.lowerEntry(u.iova());
+        boolean cutsBelow = below != null && below.getKey() + below.getValue().size() > u.iova();
+        if (cutsBelow) {
+            findings.add(new Finding(Finding.Kind.SIZE_MISMATCH, u.device(), u.iova(), u.size(),
+                    List.of(below.getValue().line(), u.line()), "the unmap starts inside the map at 0x"
+                            + Long.toHexString(below.getKey()) + " of size " + below.getValue().size()));
+        }
+        Map<Long, Mapping> inside = maps.subMap(u.iova(), true, end, false);
+        if (inside.isEmpty() && cutsBelow) {
+            return;
+        }
+        if (inside.isEmpty()) {
+            Mapping before = unmapped.getOrDefault(u.device(), new TreeMap<>()).get(u.iova());
+            findings.add(before != null
+                    ? new Finding(Finding.Kind.DOUBLE_UNMAP, u.device(), u.iova(), u.size(), List.of(before.line(), u.line()),
+                            "unmapped again; its last unmap was at line " + before.line())
+                    : new Finding(Finding.Kind.UNMAP_UNKNOWN, u.device(), u.iova(), u.size(), List.of(u.line()),
+                            "no map lies in this range"));
+            return;
+        }
+        Map.Entry<Long, Mapping> last = maps.floorEntry(end - 1);
+        if (last != null && last.getKey() + last.getValue().size() > end) {
+            findings.add(new Finding(Finding.Kind.SIZE_MISMATCH, u.device(), u.iova(), u.size(),
+                    List.of(last.getValue().line(), u.line()), "the unmap ends inside the map at 0x"
+                            + Long.toHexString(last.getKey()) + " of size " + last.getValue().size()));
+        }
+        TreeMap<Long, Mapping> gone = unmapped.computeIfAbsent(u.device(), d -> new TreeMap<>());
+        inside.forEach((iova, m) -> gone.put(iova, new Mapping(m.size(), "", u.line(), u.timeNs())));
+        inside.clear();
     }
 
     private void unmapSg(TraceEvent.DmaUnmapSg u) {
@@ -148,7 +194,7 @@ public final class DmaApiChecks {
         return out;
     }
 
-    /** Each device's map and unmap events, in the order the devices first appeared. */
+    /** Each device's {@code dma:*} map and unmap events, in the order the devices first appeared. */
     public Map<String, DeviceSpan> spans() {
         return new LinkedHashMap<>(spans);
     }

@@ -19,6 +19,10 @@ public final class FtraceParser {
     private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) dma_addrs=\\{(?<dma>[^}]*)\\}"
             + " sizes=\\{(?<sizes>[^}]*)\\} phys_addrs=\\{(?<phys>[^}]*)\\}.*");
     private static final Pattern UNMAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) phys_addrs=\\{(?<phys>[^}]*)\\}.*");
+    private static final Pattern IOMMU_MAP = Pattern.compile(
+            "^IOMMU: iova=0x(?<iova>[0-9a-fA-F]+)(?: - 0x[0-9a-fA-F]+)? paddr=0x[0-9a-fA-F]+ size=(?<size>\\d+)\\b.*");
+    private static final Pattern IOMMU_UNMAP = Pattern.compile(
+            "^IOMMU: iova=0x(?<iova>[0-9a-fA-F]+)(?: - 0x[0-9a-fA-F]+)? size=(?<size>\\d+) unmapped_size=\\d+\\b.*");
     private static final Pattern FAULT = Pattern.compile(
             "^IOMMU:\\s*(?:\\S+\\s+)?(?<device>\\S+) iova=0x(?<iova>[0-9a-fA-F]+)\\b.*");
 
@@ -70,6 +74,8 @@ public final class FtraceParser {
             case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
             case "dma_map_sg" -> mapSg(body, line, timeNs, cpu);
             case "dma_unmap_sg" -> unmapSg(body, line, timeNs, cpu);
+            case "map" -> iommu(IOMMU_MAP, body, line, timeNs, cpu, true);
+            case "unmap" -> iommu(IOMMU_UNMAP, body, line, timeNs, cpu, false);
             case "io_page_fault" -> fault(body, line, timeNs, cpu);
             default -> new Result.Other(event);
         };
@@ -183,6 +189,21 @@ public final class FtraceParser {
             }
         }
         return out;
+    }
+
+    private static Result iommu(Pattern form, String body, long line, long timeNs, int cpu, boolean map) {
+        Matcher m = form.matcher(body);
+        if (!m.matches()) {
+            return new Result.Skipped("iommu " + (map ? "map" : "unmap") + " without iova and size (cut off?)");
+        }
+        try {
+            long iova = Long.parseUnsignedLong(m.group("iova"), 16);
+            long size = Long.parseLong(m.group("size"));
+            return new Result.Event(map ? new TraceEvent.IommuMap(line, timeNs, cpu, TraceEvent.IOMMU_STREAM, iova, size)
+                    : new TraceEvent.IommuUnmap(line, timeNs, cpu, TraceEvent.IOMMU_STREAM, iova, size));
+        } catch (NumberFormatException e) {
+            return new Result.Skipped("iommu event with an iova or size out of range");
+        }
     }
 
     private static Result fault(String body, long line, long timeNs, int cpu) {

@@ -51,6 +51,18 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * {@code iommu:map}, in the form of v5.17 on ({@code iova=START - END}) or before: the IOMMU API
+     * level, which names no device; {@link #device} is {@link #IOMMU_STREAM}.
+     */
+    record IommuMap(long line, long timeNs, int cpu, String device, long iova, long size) implements TraceEvent {}
+
+    /** {@code iommu:unmap}: one range, which may cover several maps (dma-iommu unmaps a whole buffer at once). */
+    record IommuUnmap(long line, long timeNs, int cpu, String device, long iova, long size) implements TraceEvent {}
+
+    /** The device name of {@code iommu:map} and {@code unmap} events, which carry none. */
+    String IOMMU_STREAM = "iommu";
+
     /** {@code iommu:io_page_fault}: the device's access to {@code iova} found no translation. */
     record IoPageFault(long line, long timeNs, int cpu, String device, long iova) implements TraceEvent {}
 }

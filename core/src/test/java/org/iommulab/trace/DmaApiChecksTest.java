@@ -113,6 +113,24 @@ class DmaApiChecksTest {
     }
 
     @Test
+    void anIommuUnmapEndsEveryMapInItsRangeAndARangeThatCutsAMapIsASizeMismatch() {
+        String io = TraceEvent.IOMMU_STREAM;
+        DmaApiChecks checks = new DmaApiChecks();
+        checks.accept(new TraceEvent.IommuMap(1, 0, CPU, io, 0x10000, 0x1000));
+        checks.accept(new TraceEvent.IommuMap(2, 0, CPU, io, 0x11000, 0x1000)); // map_sg: segment by segment
+        checks.accept(new TraceEvent.IommuUnmap(3, 10, CPU, io, 0x10000, 0x2000)); // the whole buffer at once
+        assertThat(checks.findings()).as("a clean map_sg and its unmap").isEmpty();
+        checks.accept(new TraceEvent.IommuUnmap(4, 20, CPU, io, 0x10000, 0x2000));
+        checks.accept(new TraceEvent.IommuMap(5, 30, CPU, io, 0x20000, 0x4000));
+        checks.accept(new TraceEvent.IommuUnmap(6, 40, CPU, io, 0x21000, 0x1000));
+        checks.accept(new TraceEvent.IommuUnmap(7, 50, CPU, io, 0x40000, 0x1000));
+        assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("double-unmap", "size-mismatch",
+                "unmap-unknown", "leak");
+        assertThat(checks.findings().get(1).lines()).containsExactly(5L, 6L);
+        assertThat(checks.spans()).as("the IOMMU stream is no device to replay").isEmpty();
+    }
+
+    @Test
     void findingsKeepTheirOrderAndLinesImmutable() {
         Finding f = new Finding(Finding.Kind.LEAK, DEV, 1, 2, new java.util.ArrayList<>(List.of(1L)), "x");
         assertThat(f.lines()).isUnmodifiable();

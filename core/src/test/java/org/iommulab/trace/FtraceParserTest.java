@@ -62,6 +62,20 @@ class FtraceParserTest {
     }
 
     @Test
+    void iommuMapAndUnmapInTheirFormsBeforeAndSinceTheRangeWasPrinted() {
+        TraceEvent.IommuMap map = new TraceEvent.IommuMap(7, 2_000_000L, 1, TraceEvent.IOMMU_STREAM, 0xfffff000L, 8192);
+        assertThat(event("  kworker-9 [001] ..... 0.002000: map: IOMMU: iova=0x00000000fffff000 - 0x0000000100001000"
+                + " paddr=0x000000012345a000 size=8192")).isEqualTo(map);
+        assertThat(event("  kworker-9 [001] ..... 0.002000: map: IOMMU: iova=0x00000000fffff000"
+                + " paddr=0x000000012345a000 size=8192")).as("before v5.17").isEqualTo(map);
+        TraceEvent.IommuUnmap unmap = new TraceEvent.IommuUnmap(7, 2_000_000L, 1, TraceEvent.IOMMU_STREAM, 0xfffff000L, 8192);
+        assertThat(event("  kworker-9 [001] ..... 0.002000: unmap: IOMMU: iova=0x00000000fffff000 - 0x0000000100001000"
+                + " size=8192 unmapped_size=8192")).isEqualTo(unmap);
+        assertThat(event("  kworker-9 [001] ..... 0.002000: iommu:unmap: IOMMU: iova=0x00000000fffff000 size=8192"
+                + " unmapped_size=8192")).as("before v5.17").isEqualTo(unmap);
+    }
+
+    @Test
     void linesThatAreNoRecordOrACutOffRecordSayWhy() {
         assertThat(FtraceParser.parse("# tracer: nop", 1)).isEqualTo(new FtraceParser.Result.Skipped("comment or header"));
         assertThat(FtraceParser.parse("", 1)).isEqualTo(new FtraceParser.Result.Skipped("blank"));
