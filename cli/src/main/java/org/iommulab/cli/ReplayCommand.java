@@ -95,6 +95,7 @@ final class ReplayCommand implements Callable<Integer> {
             for (int i = 0; i < results.size(); i++) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("policy", scenarios.get(i).dma().name());
+                entry.put("accessesAfterUnmap", results.get(i).workloadNotes());
                 entry.putAll(results.get(i).toMap());
                 replays.add(entry);
             }
@@ -107,6 +108,11 @@ final class ReplayCommand implements Callable<Integer> {
                         + results.get(0).io().completed() + " maps and unmaps):\n");
                 out.print(ReproduceTable.render(scenarios, results.stream().map(r -> RepeatedRuns.of(List.of(r))).toList(),
                         null));
+                for (int i = 0; i < results.size(); i++) {
+                    for (String note : results.get(i).workloadNotes()) {
+                        out.println(scenarios.get(i).dma().name() + ": " + note);
+                    }
+                }
             }
         }
         out.flush();

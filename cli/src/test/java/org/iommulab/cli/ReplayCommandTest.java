@@ -107,6 +107,26 @@ class ReplayCommandTest {
     }
 
     @Test
+    void anAccessAfterUnmapInTheCaptureReachesThePageUnderALazyPolicyAndFaultsUnderStrict() throws Exception {
+        Path trace = Files.writeString(dir.resolve("fault.txt"), """
+                # tracer: nop
+                  fio-1 [003] ..... 5123.000100: dma_map_phys: 0000:01:00.0 dir=FROM_DEVICE dma_addr=fffff000 size=4096 phys_addr=1a2b3000 attrs=
+                  fio-1 [003] ..... 5123.000900: dma_unmap_phys: 0000:01:00.0 dir=FROM_DEVICE dma_addr=fffff000 size=4096 attrs=
+                  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0 iova=0x00000000fffff040 flags=0x0001
+                """);
+        for (String platform : new String[] {"x86", "smmuv3", "kvm"}) {
+            CliRun cli = new CliRun();
+            assertThat(cli.run("replay", trace.toString(), "--platform", platform, "--dma", "strict,lazy-percpu",
+                    "--format", "json")).isZero();
+            JsonNode replay = new ObjectMapper().readTree(cli.out()).path("replay");
+            assertThat(replay.get(0).path("accessesAfterUnmap").get(0).asText()).as(platform + " strict")
+                    .startsWith("the access after unmap at line 4").endsWith("faulted");
+            assertThat(replay.get(1).path("accessesAfterUnmap").get(0).asText()).as(platform + " lazy-percpu")
+                    .endsWith("would still have reached the unmapped page");
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
         CliRun missing = new CliRun();
         assertThat(missing.run("replay", dir.resolve("none.txt").toString())).isEqualTo(2);

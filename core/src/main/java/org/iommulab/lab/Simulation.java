@@ -146,7 +146,8 @@ public final class Simulation {
                 LimitedBy.of(resources, cpu, virtualNs),
                 virtualNs,
                 (System.nanoTime() - wallStart) / 1_000_000,
-                tracker.timeline(virtualNs));
+                tracker.timeline(virtualNs),
+                workload.notes());
     }
 
     /** Every cause, 0 where it never happened, so that every run has the same keys. */

@@ -23,6 +23,8 @@ import org.iommulab.sim.virtual.VirtualResourceStats;
  *     identical runs)
  * @param timeline invalidations and pages reachable after unmap over the run, for a report's
  *     chart; not part of the JSON
+ * @param workloadNotes what only the workload can tell (a replay: whether each access after unmap
+ *     in the capture would have reached its page); not part of the JSON, whose keys every run shares
  */
 public record RunStats(
         Map<String, Object> config,
@@ -41,12 +43,14 @@ public record RunStats(
         LimitedBy limitedBy,
         long virtualTimeNs,
         long wallTimeMs,
-        Timeline.Snapshot timeline) {
+        Timeline.Snapshot timeline,
+        List<String> workloadNotes) {
 
     public RunStats {
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
         locks = List.copyOf(locks);
         warnings = List.copyOf(warnings);
+        workloadNotes = List.copyOf(workloadNotes);
     }
 
     /** The nested JSON-ready form: maps keep key order; values are numbers, strings, booleans, maps, lists. */

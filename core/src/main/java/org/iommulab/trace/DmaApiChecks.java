@@ -25,15 +25,20 @@ public final class DmaApiChecks {
     /** Each device's live scatter-gather maps, by their physical segments. */
     private final Map<String, Map<List<Long>, TraceEvent.DmaMapSg>> liveSg = new LinkedHashMap<>();
 
-    /** A device's {@code dma:*} map and unmap events: how many, and the first's and last's times. */
+    /**
+     * A device's {@code dma:*} map and unmap events, how many, and the times of its first and last
+     * event, faults included.
+     */
     public record DeviceSpan(long events, long firstNs, long lastNs) {}
 
     /** Takes the capture's next event, in the capture's order. */
     public void accept(TraceEvent event) {
-        if (event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap
-                || event instanceof TraceEvent.DmaMapSg || event instanceof TraceEvent.DmaUnmapSg) {
-            spans.merge(event.device(), new DeviceSpan(1, event.timeNs(), event.timeNs()), (a, b) ->
-                    new DeviceSpan(a.events() + 1, Math.min(a.firstNs(), b.firstNs()), Math.max(a.lastNs(), b.lastNs())));
+        boolean dma = event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap
+                || event instanceof TraceEvent.DmaMapSg || event instanceof TraceEvent.DmaUnmapSg;
+        if (dma || event instanceof TraceEvent.IoPageFault) { // a replay runs up to the device's last fault too
+            spans.merge(event.device(), new DeviceSpan(dma ? 1 : 0, event.timeNs(), event.timeNs()), (a, b) ->
+                    new DeviceSpan(a.events() + b.events(), Math.min(a.firstNs(), b.firstNs()),
+                            Math.max(a.lastNs(), b.lastNs())));
         }
         if (event instanceof TraceEvent.DmaMap m) {
             live.computeIfAbsent(m.device(), d -> new TreeMap<>()).put(m.dmaAddr(),

@@ -24,7 +24,7 @@ public final class FtraceParser {
     private static final Pattern IOMMU_UNMAP = Pattern.compile(
             "^IOMMU: iova=0x(?<iova>[0-9a-fA-F]+)(?: - 0x[0-9a-fA-F]+)? size=(?<size>\\d+) unmapped_size=\\d+\\b.*");
     private static final Pattern FAULT = Pattern.compile(
-            "^IOMMU:\\s*(?:\\S+\\s+)?(?<device>\\S+) iova=0x(?<iova>[0-9a-fA-F]+)\\b.*");
+            "^IOMMU:\\s*(?:\\S+\\s+)?(?<device>\\S+) iova=0x(?<iova>[0-9a-fA-F]+)(?: flags=0x(?<flags>[0-9a-fA-F]{1,8}))?\\b.*");
 
     /** What a line gave: an event, or why it is not one. */
     public sealed interface Result {
@@ -212,8 +212,9 @@ public final class FtraceParser {
             return new Result.Skipped("io_page_fault without device and iova (cut off?)");
         }
         try {
+            boolean write = m.group("flags") != null && (Long.parseLong(m.group("flags"), 16) & 1) != 0;
             return new Result.Event(new TraceEvent.IoPageFault(line, timeNs, cpu, m.group("device"),
-                    Long.parseUnsignedLong(m.group("iova"), 16)));
+                    Long.parseUnsignedLong(m.group("iova"), 16), write));
         } catch (NumberFormatException e) {
             return new Result.Skipped("io_page_fault with an iova out of range");
         }

@@ -63,6 +63,9 @@ public sealed interface TraceEvent {
     /** The device name of {@code iommu:map} and {@code unmap} events, which carry none. */
     String IOMMU_STREAM = "iommu";
 
-    /** {@code iommu:io_page_fault}: the device's access to {@code iova} found no translation. */
-    record IoPageFault(long line, long timeNs, int cpu, String device, long iova) implements TraceEvent {}
+    /**
+     * {@code iommu:io_page_fault}: the device's access to {@code iova} found no translation;
+     * {@code write} is the flags' {@code IOMMU_FAULT_WRITE} bit.
+     */
+    record IoPageFault(long line, long timeNs, int cpu, String device, long iova, boolean write) implements TraceEvent {}
 }

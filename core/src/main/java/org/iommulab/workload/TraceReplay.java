@@ -28,7 +28,10 @@ import org.iommulab.trace.TraceEvent;
  * as its latency, or when the map fails. Unmaps of addresses the replay has not mapped (the capture
  * began after the map, or a misuse {@code replay} reports) are passed over and counted; mappings the
  * capture never unmaps stay mapped. Buffers are placed at physical addresses derived from the
- * capture's DMA addresses (its physical addresses do not change what the model charges).
+ * capture's DMA addresses (its physical addresses do not change what the model charges). The
+ * device touches each mapped page once when it is mapped (its DMA, which the capture does not
+ * show), and a fault of the capture on an address unmapped before is made again in the model: it
+ * reaches the old page if the policy has not invalidated its cached translation yet ({@link #notes}).
  */
 public final class TraceReplay implements Workload {
 
@@ -36,11 +39,16 @@ public final class TraceReplay implements Workload {
 
     private record Live(long iova, long size, DmaDirection dir, long mappedNs) {}
 
-    private record LiveSg(ScatterList sg, long bytes, DmaDirection dir, long mappedNs) {}
+    private record LiveSg(ScatterList sg, long bytes, DmaDirection dir, long mappedNs, List<Long> traceAddrs) {}
+
+    private record Unmapped(long iova, long size, long unmappedNs, long line) {}
 
     private final ReplayOptions options;
     private final IoCounters counters = new IoCounters();
     private final Map<Long, Live> live = new HashMap<>();
+    /** Each capture address last unmapped: where the model had it, and when it was unmapped. */
+    private final java.util.TreeMap<Long, Unmapped> unmapped = new java.util.TreeMap<>();
+    private final List<String> notes = new java.util.ArrayList<>();
     private final Map<List<Long>, LiveSg> liveSg = new HashMap<>();
     private final StopFlag stop = new StopFlag();
     private VirtualEngine engine;
@@ -81,7 +89,7 @@ public final class TraceReplay implements Workload {
      */
     private void postNext() {
         for (TraceEvent e = events.next(); e != null; e = events.next()) {
-            if (e instanceof TraceEvent.IoPageFault || !options.device().equals(e.device())) {
+            if (!options.device().equals(e.device())) {
                 continue;
             }
             if (firstNs < 0) {
@@ -112,7 +120,10 @@ public final class TraceReplay implements Workload {
                 counters.fail();
             } else {
                 live.put(m.dmaAddr(), new Live(iova, m.size(), dir, cpu.nowNs()));
+                touch(iova, m.size(), dir);
             }
+        } else if (e instanceof TraceEvent.IoPageFault f) {
+            accessAfterUnmap(cpu, f);
         } else if (e instanceof TraceEvent.DmaMapSg m) {
             mapSg(cpu, m);
         } else if (e instanceof TraceEvent.DmaUnmapSg u) {
@@ -120,6 +131,10 @@ public final class TraceReplay implements Workload {
             if (l == null) {
                 unmatchedUnmaps++;
             } else {
+                for (int i = 0; i < Math.min(l.sg().dmaNents(), l.traceAddrs().size()); i++) {
+                    unmapped.put(l.traceAddrs().get(i), new Unmapped(l.sg().dmaAddress(i), l.sg().dmaLength(i),
+                            cpu.nowNs(), u.line()));
+                }
                 dev.dmaOps().unmapSg(cpu, dev, l.sg(), l.dir(), 0);
                 counters.submit();
                 counters.complete(l.bytes(), cpu.nowNs() - l.mappedNs());
@@ -129,6 +144,7 @@ public final class TraceReplay implements Workload {
             if (l == null) {
                 unmatchedUnmaps++;
             } else {
+                unmapped.put(u.dmaAddr(), new Unmapped(l.iova(), l.size(), cpu.nowNs(), u.line()));
                 dev.dmaOps().unmapPage(cpu, dev, l.iova(), l.size(), l.dir(), 0);
                 counters.submit();
                 counters.complete(l.size(), cpu.nowNs() - l.mappedNs());
@@ -157,8 +173,46 @@ public final class TraceReplay implements Workload {
             counters.mapError();
             counters.fail();
         } else {
-            liveSg.put(phys, new LiveSg(sg, m.bytes(), dir, cpu.nowNs()));
+            liveSg.put(phys, new LiveSg(sg, m.bytes(), dir, cpu.nowNs(), m.dmaAddrs()));
+            for (int i = 0; i < sg.dmaNents(); i++) {
+                touch(sg.dmaAddress(i), sg.dmaLength(i), dir);
+            }
         }
+    }
+
+    /**
+     * The device's DMA into a mapped buffer, each page once, as it happened between the capture's
+     * map and unmap: it leaves the translations in the device's IOTLB, where an invalidation that
+     * has not come yet leaves them reachable.
+     */
+    private void touch(long iova, long size, DmaDirection dir) {
+        long page = RandomPages.PAGE_SIZE;
+        for (long a = iova & -page; a < iova + size; a += page) {
+            dev.translation().translate(a, dir.deviceWrites());
+        }
+    }
+
+    /**
+     * The capture's device faulted on an address it had unmapped: the same access made now in the
+     * model, through the device's translation, either still reaches the page (the policy had not
+     * invalidated it yet) or faults. One note per such access says which.
+     */
+    private void accessAfterUnmap(Cpu cpu, TraceEvent.IoPageFault f) {
+        Map.Entry<Long, Unmapped> e = unmapped.floorEntry(f.iova());
+        if (e == null || f.iova() - e.getKey() >= Math.max(1, e.getValue().size())) {
+            return;
+        }
+        Unmapped u = e.getValue();
+        boolean reached = dev.translation().translate(u.iova() + (f.iova() - e.getKey()), f.write()) >= 0;
+        notes.add(String.format(Locale.ROOT, "the access after unmap at line %d (%.3f ms after the unmap at line %d"
+                + " in the model) %s", f.line(), (cpu.nowNs() - u.unmappedNs()) / 1e6, u.line(),
+                reached ? "would still have reached the unmapped page" : "faulted"));
+    }
+
+    /** Whether each access after unmap in the capture reached its page in the model. */
+    @Override
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     private static DmaDirection direction(String dir) {

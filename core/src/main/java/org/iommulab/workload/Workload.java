@@ -1,5 +1,7 @@
 package org.iommulab.workload;
 
+import java.util.List;
+
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.virtual.VirtualEngine;
 
@@ -30,4 +32,9 @@ public interface Workload {
 
     /** What the workload did so far, with its accounting identity checked. */
     IoResult result();
+
+    /** What only this workload can tell about its run, one line each; none unless it says so. */
+    default List<String> notes() {
+        return List.of();
+    }
 }

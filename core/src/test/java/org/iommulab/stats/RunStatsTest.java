@@ -52,7 +52,7 @@ class RunStatsTest {
                 new MemoryUse(4096, 8192),
                 engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
                 LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12,
-                tracker.timeline(1_000_000));
+                tracker.timeline(1_000_000), List.of());
     }
 
     @Test

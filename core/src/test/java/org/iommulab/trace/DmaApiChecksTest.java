@@ -49,11 +49,11 @@ class DmaApiChecksTest {
     void aCleanCaptureHasNoFinding() {
         DmaApiChecks checks = new DmaApiChecks();
         checks.accept(new TraceEvent.DmaMap(1, 0, CPU, DEV, "TO_DEVICE", 0x1000, 8192));
-        checks.accept(new TraceEvent.IoPageFault(2, 10, CPU, DEV, 0x1800)); // a fault on a live mapping: not a lifetime matter
+        checks.accept(new TraceEvent.IoPageFault(2, 10, CPU, DEV, 0x1800, false)); // a fault on a live mapping: not a lifetime matter
         checks.accept(new TraceEvent.DmaUnmap(3, 20, CPU, DEV, "TO_DEVICE", 0x1000, 8192));
         checks.accept(new TraceEvent.DmaMap(4, 30, CPU, DEV, "TO_DEVICE", 0x1000, 4096)); // the address mapped again
         checks.accept(new TraceEvent.DmaUnmap(5, 40, CPU, DEV, "TO_DEVICE", 0x1000, 4096));
-        checks.accept(new TraceEvent.IoPageFault(6, 50, CPU, "0000:02:00.0", 0x1000)); // another device's fault
+        checks.accept(new TraceEvent.IoPageFault(6, 50, CPU, "0000:02:00.0", 0x1000, false)); // another device's fault
         assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-unmapped");
         assertThat(checks.findings().get(0).device()).isEqualTo("0000:02:00.0");
     }
@@ -63,8 +63,8 @@ class DmaApiChecksTest {
         DmaApiChecks checks = new DmaApiChecks();
         checks.accept(new TraceEvent.DmaMap(1, 0, CPU, DEV, "FROM_DEVICE", 0x1000, 4096));
         checks.accept(new TraceEvent.DmaUnmap(2, 10, CPU, DEV, "FROM_DEVICE", 0x1000, 4096));
-        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x2000));
-        checks.accept(new TraceEvent.IoPageFault(4, 1_000_020, CPU, DEV, 0x1fff));
+        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x2000, false));
+        checks.accept(new TraceEvent.IoPageFault(4, 1_000_020, CPU, DEV, 0x1fff, false));
         assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-unmapped", "fault-after-unmap");
         assertThat(checks.findings().get(1).detail()).contains("1.000 ms after its unmap at line 2");
     }
@@ -104,7 +104,7 @@ class DmaApiChecksTest {
         checks.accept(new TraceEvent.DmaMapSg(1, 0, CPU, DEV, "FROM_DEVICE", List.of(0x10000L), List.of(0x2000L),
                 List.of(0x500000L, 0x700000L)));
         checks.accept(new TraceEvent.DmaUnmapSg(2, 10, CPU, DEV, "FROM_DEVICE", List.of(0x500000L, 0x700000L)));
-        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x11000));
+        checks.accept(new TraceEvent.IoPageFault(3, 20, CPU, DEV, 0x11000, false));
         checks.accept(new TraceEvent.DmaUnmapSg(4, 30, CPU, DEV, "FROM_DEVICE", List.of(0x500000L, 0x700000L)));
         assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("fault-after-unmap",
                 "sg-unmap-unmatched");

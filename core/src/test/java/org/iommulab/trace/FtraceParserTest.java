@@ -43,7 +43,10 @@ class FtraceParserTest {
                 .isInstanceOf(TraceEvent.DmaUnmap.class);
         assertThat(event("  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0"
                 + " iova=0x00000000fffff040 flags=0x0000"))
-                .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, 3, "0000:01:00.0", 0xfffff040L));
+                .isEqualTo(new TraceEvent.IoPageFault(7, 5_123_002_400_000L, 3, "0000:01:00.0", 0xfffff040L, false));
+        assertThat(event("  <idle>-0 [003] d.h1. 5123.002400: io_page_fault: IOMMU:nvme 0000:01:00.0"
+                + " iova=0x00000000fffff040 flags=0x0021")).extracting(e -> ((TraceEvent.IoPageFault) e).write())
+                .as("IOMMU_FAULT_WRITE").isEqualTo(true);
     }
 
     @Test
