@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Read an ftrace capture (tracefs 'trace' or 'trace-cmd report' text, gzip or plain) of dma:*,"
                 + " iommu:map/unmap and iommu:io_page_fault events and report DMA-API misuse (unmap-unknown,"
-                + " double-unmap, size-mismatch, direction-mismatch, sg-unmap-unmatched, leak) and faults after unmap.",
+                + " double-unmap, size-mismatch, direction-mismatch, sg-unmap-unmatched, free-unknown, sync-unmapped,"
+                + " leak) and faults after unmap.",
             "With --dma, replay one device's dma_map/unmap events, at the capture's times and CPUs, through the"
                 + " model under each policy on --platform, side by side."})
 final class ReplayCommand implements Callable<Integer> {

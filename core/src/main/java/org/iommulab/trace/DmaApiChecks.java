@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * The checks of CONFIG_DMA_API_DEBUG (kernel/dma/debug.c) on a capture's {@code dma:*} events, per
- * device: every unmap must match a live map of the same address, size and direction, and nothing
- * may stay mapped. A trace also shows what the debug code cannot: a device faulting on an IOVA it
+ * device: every unmap must match a live map of the same address, size and direction, every free a
+ * coherent allocation of the same size, every sync a live mapping, and nothing streaming may stay
+ * mapped (coherent memory is held for a driver's life, so it is no leak). A trace also shows what the debug code cannot: a device faulting on an IOVA it
  * had mapped and unmapped before, an access after unmap, reported with how long after the unmap it
  * came. Memory is bounded by the live mappings and by one record per address unmapped.
  */
@@ -22,6 +23,8 @@ public final class DmaApiChecks {
     private final Map<String, TreeMap<Long, Mapping>> unmapped = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     private final Map<String, DeviceSpan> spans = new LinkedHashMap<>();
+    /** Each device's coherent allocations, by DMA address (held for a driver's life: no leak at the end). */
+    private final Map<String, Map<Long, Long>> coherent = new LinkedHashMap<>();
     /** Each device's live scatter-gather maps, by their physical segments. */
     private final Map<String, Map<List<Long>, TraceEvent.DmaMapSg>> liveSg = new LinkedHashMap<>();
 
@@ -66,6 +69,24 @@ public final class DmaApiChecks {
                     new Mapping(m.size(), "", m.line(), m.timeNs()));
         } else if (event instanceof TraceEvent.IommuUnmap u) {
             iommuUnmap(u);
+        } else if (event instanceof TraceEvent.DmaAlloc a) {
+            coherent.computeIfAbsent(a.device(), d -> new LinkedHashMap<>()).put(a.dmaAddr(), a.size());
+        } else if (event instanceof TraceEvent.DmaFree f) {
+            Long size = coherent.getOrDefault(f.device(), Map.of()).get(f.dmaAddr());
+            if (size == null || size != f.size()) {
+                findings.add(new Finding(Finding.Kind.FREE_UNKNOWN, f.device(), f.dmaAddr(), f.size(), List.of(f.line()),
+                        size == null ? "the device has no coherent allocation at this address"
+                                : "allocated with size " + size + ", freed with " + f.size()));
+            }
+            if (size != null) {
+                coherent.get(f.device()).remove(f.dmaAddr());
+            }
+        } else if (event instanceof TraceEvent.DmaSync s) {
+            boolean coherentHere = coherent.getOrDefault(s.device(), Map.of()).containsKey(s.dmaAddr());
+            if (!coherentHere && covering(live.get(s.device()), s.dmaAddr()) == null) {
+                findings.add(new Finding(Finding.Kind.SYNC_UNMAPPED, s.device(), s.dmaAddr(), s.size(), List.of(s.line()),
+                        "the device syncs memory it has not mapped"));
+            }
         } else if (event instanceof TraceEvent.IoPageFault f) {
             fault(f);
         }

@@ -20,6 +20,10 @@ public record Finding(Kind kind, String device, long iova, long size, List<Long>
         DIRECTION_MISMATCH("direction-mismatch"),
         /** A {@code dma_unmap_sg} whose physical segments no live {@code dma_map_sg} of the device has. */
         SG_UNMAP_UNMATCHED("sg-unmap-unmatched"),
+        /** A {@code dma_free} of an address the device has not allocated, or of another size. */
+        FREE_UNKNOWN("free-unknown"),
+        /** A single sync of an address the device has not mapped. */
+        SYNC_UNMAPPED("sync-unmapped"),
         /** Mappings still live when the capture ends, one finding per device. */
         LEAK("leak"),
         /** A fault on an IOVA the device had mapped and unmapped earlier: an access after unmap. */

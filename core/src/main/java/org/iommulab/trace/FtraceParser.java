@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class FtraceParser {
 
     private static final Pattern DMA = Pattern.compile(
-            "^(?<device>\\S+) dir=(?<dir>\\w+) dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
+            "^(?<device>\\S+)(?: dir=(?<dir>\\w+))? dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
     private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) dma_addrs=\\{(?<dma>[^}]*)\\}"
             + " sizes=\\{(?<sizes>[^}]*)\\} phys_addrs=\\{(?<phys>[^}]*)\\}.*");
     private static final Pattern UNMAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) phys_addrs=\\{(?<phys>[^}]*)\\}.*");
@@ -72,6 +72,8 @@ public final class FtraceParser {
         return switch (event) {
             case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, cpu, true, event);
             case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
+            case "dma_alloc", "dma_alloc_pages", "dma_free", "dma_free_pages", "dma_sync_single_for_cpu",
+                    "dma_sync_single_for_device" -> coherentOrSync(body, line, timeNs, cpu, event);
             case "dma_map_sg" -> mapSg(body, line, timeNs, cpu);
             case "dma_unmap_sg" -> unmapSg(body, line, timeNs, cpu);
             case "map" -> iommu(IOMMU_MAP, body, line, timeNs, cpu, true);
@@ -149,8 +151,29 @@ public final class FtraceParser {
         } catch (NumberFormatException e) {
             return new Result.Skipped(event + " with an address or size out of range");
         }
-        return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size)
-                : new TraceEvent.DmaUnmap(line, timeNs, cpu, m.group("device"), m.group("dir"), addr, size));
+        String dir = m.group("dir") == null ? "BIDIRECTIONAL" : m.group("dir");
+        return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, cpu, m.group("device"), dir, addr, size)
+                : new TraceEvent.DmaUnmap(line, timeNs, cpu, m.group("device"), dir, addr, size));
+    }
+
+    /** {@code dma_alloc*}, {@code dma_free*} (with or without {@code dir=}) and the single syncs. */
+    private static Result coherentOrSync(String body, long line, long timeNs, int cpu, String event) {
+        Matcher m = DMA.matcher(body);
+        if (!m.matches()) {
+            return new Result.Skipped(event + " without device, dma_addr and size (cut off?)");
+        }
+        long addr;
+        long size;
+        try {
+            addr = Long.parseUnsignedLong(m.group("addr"), 16);
+            size = Long.parseLong(m.group("size"));
+        } catch (NumberFormatException e) {
+            return new Result.Skipped(event + " with an address or size out of range");
+        }
+        String device = m.group("device");
+        return new Result.Event(event.startsWith("dma_alloc") ? new TraceEvent.DmaAlloc(line, timeNs, cpu, device, addr, size)
+                : event.startsWith("dma_free") ? new TraceEvent.DmaFree(line, timeNs, cpu, device, addr, size)
+                : new TraceEvent.DmaSync(line, timeNs, cpu, device, addr, size));
     }
 
     private static Result mapSg(String body, long line, long timeNs, int cpu) {

@@ -25,6 +25,15 @@ public sealed interface TraceEvent {
     /** {@code dma:dma_unmap_page}, {@code dma_unmap_phys} or {@code dma_unmap_resource}. */
     record DmaUnmap(long line, long timeNs, int cpu, String device, String dir, long dmaAddr, long size) implements TraceEvent {}
 
+    /** {@code dma:dma_alloc} or {@code dma_alloc_pages}: coherent memory, mapped for its whole life. */
+    record DmaAlloc(long line, long timeNs, int cpu, String device, long dmaAddr, long size) implements TraceEvent {}
+
+    /** {@code dma:dma_free} or {@code dma_free_pages}. */
+    record DmaFree(long line, long timeNs, int cpu, String device, long dmaAddr, long size) implements TraceEvent {}
+
+    /** {@code dma:dma_sync_single_for_cpu} or {@code _for_device}. */
+    record DmaSync(long line, long timeNs, int cpu, String device, long dmaAddr, long size) implements TraceEvent {}
+
     /**
      * {@code dma:dma_map_sg}: the DMA segments the mapping made ({@code dma_addrs}, {@code sizes})
      * and the physical segments it mapped ({@code phys_addrs}), whose lengths the event omits.

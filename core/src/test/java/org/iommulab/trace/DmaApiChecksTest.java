@@ -131,6 +131,25 @@ class DmaApiChecksTest {
     }
 
     @Test
+    void coherentMemoryIsNoLeakButAFreeOfTheUnknownIsAndASyncMustHitAMapping() {
+        DmaApiChecks checks = new DmaApiChecks();
+        checks.accept(new TraceEvent.DmaAlloc(1, 0, CPU, DEV, 0xffe00000L, 16384));
+        checks.accept(new TraceEvent.DmaAlloc(2, 0, CPU, DEV, 0xffd00000L, 4096)); // a ring, held to the end
+        checks.accept(new TraceEvent.DmaMap(3, 0, CPU, DEV, "FROM_DEVICE", 0x1000, 8192));
+        checks.accept(new TraceEvent.DmaSync(4, 0, CPU, DEV, 0x2000, 64)); // inside a live map
+        checks.accept(new TraceEvent.DmaSync(5, 0, CPU, DEV, 0xffe00000L, 64)); // coherent
+        checks.accept(new TraceEvent.DmaUnmap(6, 0, CPU, DEV, "FROM_DEVICE", 0x1000, 8192));
+        checks.accept(new TraceEvent.DmaFree(7, 0, CPU, DEV, 0xffe00000L, 16384));
+        assertThat(checks.findings()).as("clean").isEmpty();
+        checks.accept(new TraceEvent.DmaSync(8, 0, CPU, DEV, 0x1000, 64)); // after its unmap
+        checks.accept(new TraceEvent.DmaFree(9, 0, CPU, DEV, 0xffe00000L, 16384)); // freed twice
+        checks.accept(new TraceEvent.DmaFree(10, 0, CPU, DEV, 0xffd00000L, 8192)); // wrong size
+        assertThat(checks.findings()).extracting(f -> f.kind().key()).containsExactly("sync-unmapped", "free-unknown",
+                "free-unknown");
+        assertThat(checks.findings().get(2).detail()).isEqualTo("allocated with size 4096, freed with 8192");
+    }
+
+    @Test
     void findingsKeepTheirOrderAndLinesImmutable() {
         Finding f = new Finding(Finding.Kind.LEAK, DEV, 1, 2, new java.util.ArrayList<>(List.of(1L)), "x");
         assertThat(f.lines()).isUnmodifiable();

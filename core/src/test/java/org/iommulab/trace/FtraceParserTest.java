@@ -79,6 +79,25 @@ class FtraceParserTest {
     }
 
     @Test
+    void coherentAllocationsWithAndWithoutDirAndSingleSyncs() {
+        assertThat(event("1.000001: dma_alloc: 0000:01:00.0 dir=BIDIRECTIONAL dma_addr=ffe00000 size=16384"
+                + " virt_addr=00000000deadbeef flags=GFP_KERNEL attrs="))
+                .isEqualTo(new TraceEvent.DmaAlloc(7, 1_000_001_000L, -1, "0000:01:00.0", 0xffe00000L, 16384));
+        assertThat(event("1.000001: dma_alloc: 0000:01:00.0 dma_addr=ffe00000 size=16384 virt_addr=00000000deadbeef"
+                + " flags=GFP_KERNEL attrs=")).as("before dir= was printed").isInstanceOf(TraceEvent.DmaAlloc.class);
+        assertThat(event("1.000001: dma_alloc_pages: 0000:01:00.0 dir=FROM_DEVICE dma_addr=ffe00000 size=4096"
+                + " virt_addr=00000000deadbeef flags=GFP_KERNEL attrs=")).isInstanceOf(TraceEvent.DmaAlloc.class);
+        assertThat(event("1.000002: dma_free: 0000:01:00.0 dma_addr=ffe00000 size=16384 virt_addr=00000000deadbeef attrs="))
+                .isEqualTo(new TraceEvent.DmaFree(7, 1_000_002_000L, -1, "0000:01:00.0", 0xffe00000L, 16384));
+        assertThat(event("1.000002: dma_free_pages: 0000:01:00.0 dir=FROM_DEVICE dma_addr=ffe00000 size=4096"
+                + " virt_addr=00000000deadbeef attrs=")).isInstanceOf(TraceEvent.DmaFree.class);
+        assertThat(event("1.000003: dma_sync_single_for_cpu: 0000:01:00.0 dir=FROM_DEVICE dma_addr=fffff000 size=4096"))
+                .isEqualTo(new TraceEvent.DmaSync(7, 1_000_003_000L, -1, "0000:01:00.0", 0xfffff000L, 4096));
+        assertThat(event("1.000003: dma_sync_single_for_device: 0000:01:00.0 dir=TO_DEVICE dma_addr=fffff000 size=64"))
+                .isInstanceOf(TraceEvent.DmaSync.class);
+    }
+
+    @Test
     void linesThatAreNoRecordOrACutOffRecordSayWhy() {
         assertThat(FtraceParser.parse("# tracer: nop", 1)).isEqualTo(new FtraceParser.Result.Skipped("comment or header"));
         assertThat(FtraceParser.parse("", 1)).isEqualTo(new FtraceParser.Result.Skipped("blank"));
