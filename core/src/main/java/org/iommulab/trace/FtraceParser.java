@@ -70,10 +70,9 @@ public final class FtraceParser {
         String body = text.substring(skipSpaces(text, nameEnd + 1));
         int cpu = cpu(text, tsStart);
         return switch (event) {
-            case "dma_map_page", "dma_map_phys", "dma_map_resource" -> dma(body, line, timeNs, cpu, true, event);
-            case "dma_unmap_page", "dma_unmap_phys", "dma_unmap_resource" -> dma(body, line, timeNs, cpu, false, event);
-            case "dma_alloc", "dma_alloc_pages", "dma_free", "dma_free_pages", "dma_sync_single_for_cpu",
-                    "dma_sync_single_for_device" -> coherentOrSync(body, line, timeNs, cpu, event);
+            case "dma_map_page", "dma_map_phys", "dma_map_resource", "dma_unmap_page", "dma_unmap_phys",
+                    "dma_unmap_resource", "dma_alloc", "dma_alloc_pages", "dma_free", "dma_free_pages",
+                    "dma_sync_single_for_cpu", "dma_sync_single_for_device" -> single(body, line, timeNs, cpu, event);
             case "dma_map_sg" -> mapSg(body, line, timeNs, cpu);
             case "dma_unmap_sg" -> unmapSg(body, line, timeNs, cpu);
             case "map" -> iommu(IOMMU_MAP, body, line, timeNs, cpu, true);
@@ -138,26 +137,12 @@ public final class FtraceParser {
         return i;
     }
 
-    private static Result dma(String body, long line, long timeNs, int cpu, boolean map, String event) {
-        Matcher m = DMA.matcher(body);
-        if (!m.matches()) {
-            return new Result.Skipped(event + " without device, dir, dma_addr and size (cut off?)");
-        }
-        long addr;
-        long size;
-        try {
-            addr = Long.parseUnsignedLong(m.group("addr"), 16);
-            size = Long.parseLong(m.group("size"));
-        } catch (NumberFormatException e) {
-            return new Result.Skipped(event + " with an address or size out of range");
-        }
-        String dir = m.group("dir") == null ? "BIDIRECTIONAL" : m.group("dir");
-        return new Result.Event(map ? new TraceEvent.DmaMap(line, timeNs, cpu, m.group("device"), dir, addr, size)
-                : new TraceEvent.DmaUnmap(line, timeNs, cpu, m.group("device"), dir, addr, size));
-    }
-
-    /** {@code dma_alloc*}, {@code dma_free*} (with or without {@code dir=}) and the single syncs. */
-    private static Result coherentOrSync(String body, long line, long timeNs, int cpu, String event) {
+    /**
+     * A single-address event ({@code dma_map_page}, {@code dma_unmap_phys}, {@code dma_alloc},
+     * {@code dma_free_pages}, {@code dma_sync_single_for_cpu}, ...): the device, an optional
+     * {@code dir=}, {@code dma_addr=} and {@code size=}.
+     */
+    private static Result single(String body, long line, long timeNs, int cpu, String event) {
         Matcher m = DMA.matcher(body);
         if (!m.matches()) {
             return new Result.Skipped(event + " without device, dma_addr and size (cut off?)");
@@ -171,9 +156,20 @@ public final class FtraceParser {
             return new Result.Skipped(event + " with an address or size out of range");
         }
         String device = m.group("device");
-        return new Result.Event(event.startsWith("dma_alloc") ? new TraceEvent.DmaAlloc(line, timeNs, cpu, device, addr, size)
-                : event.startsWith("dma_free") ? new TraceEvent.DmaFree(line, timeNs, cpu, device, addr, size)
-                : new TraceEvent.DmaSync(line, timeNs, cpu, device, addr, size));
+        String dir = m.group("dir") == null ? "BIDIRECTIONAL" : m.group("dir");
+        TraceEvent e;
+        if (event.startsWith("dma_map")) {
+            e = new TraceEvent.DmaMap(line, timeNs, cpu, device, dir, addr, size);
+        } else if (event.startsWith("dma_unmap")) {
+            e = new TraceEvent.DmaUnmap(line, timeNs, cpu, device, dir, addr, size);
+        } else if (event.startsWith("dma_alloc")) {
+            e = new TraceEvent.DmaAlloc(line, timeNs, cpu, device, addr, size);
+        } else if (event.startsWith("dma_free")) {
+            e = new TraceEvent.DmaFree(line, timeNs, cpu, device, addr, size);
+        } else {
+            e = new TraceEvent.DmaSync(line, timeNs, cpu, device, addr, size);
+        }
+        return new Result.Event(e);
     }
 
     private static Result mapSg(String body, long line, long timeNs, int cpu) {
