@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +99,6 @@ final class HtmlReport {
         } catch (IOException e) {
             throw new IllegalArgumentException("--png " + dir + " cannot be written: " + e.getMessage());
         }
-    }
-
-    /** The names of the charts, in the page's order. */
-    List<String> chartNames() {
-        return new ArrayList<>(charts.keySet());
     }
 
     private static String svg(Chart<?, ?> chart) {

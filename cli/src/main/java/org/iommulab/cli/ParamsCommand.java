@@ -47,7 +47,7 @@ final class ParamsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(reference ? Reference.text() : render(format));
+        out.print(reference ? Reference.fileText() : render(format));
         out.flush();
         return 0;
     }

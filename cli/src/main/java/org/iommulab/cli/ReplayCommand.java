@@ -96,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
             for (int i = 0; i < results.size(); i++) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("policy", scenarios.get(i).dma().name());
-                entry.put("accessesAfterUnmap", results.get(i).workloadNotes());
+                entry.put("notes", results.get(i).workloadNotes());
                 entry.putAll(results.get(i).toMap());
                 replays.add(entry);
             }

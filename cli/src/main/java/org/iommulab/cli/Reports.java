@@ -1,8 +1,10 @@
 package org.iommulab.cli;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.iommulab.lab.Scenario;
 import org.iommulab.policy.Policies;
@@ -31,7 +33,7 @@ final class Reports {
         List<String> labels = new ArrayList<>();
         List<Double> ms = new ArrayList<>();
         for (CostCategory c : CostCategory.values()) {
-            labels.add(c.name().toLowerCase(java.util.Locale.ROOT));
+            labels.add(c.name().toLowerCase(Locale.ROOT));
             ms.add(r.cpu().byCategoryNs().get(c) / 1e6);
         }
         report.chart("cpu-by-category", ReportCharts.bars("CPU time by category, all CPUs", "ms", labels, ms, false));
@@ -152,7 +154,7 @@ final class Reports {
                     group.stream().map(i -> p99Ms(results.get(i))).toList(),
                     group.stream().map(i -> results.get(i).throughput().iops()).toList()));
             List<Integer> front = idx.stream().filter(i -> frontier[i])
-                    .sorted(java.util.Comparator.comparingLong(i -> results.get(i).staleWindow().p99Ns())).toList();
+                    .sorted(Comparator.comparingLong(i -> results.get(i).staleWindow().p99Ns())).toList();
             ReportCharts.line(pareto, machine + " frontier", front.stream().map(i -> p99Ms(results.get(i))).toList(),
                     front.stream().map(i -> results.get(i).throughput().iops()).toList());
         });

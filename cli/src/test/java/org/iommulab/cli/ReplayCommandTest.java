@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,39 +73,41 @@ class ReplayCommandTest {
 
     @Test
     void aRunsTraceReplayedUnderItsPlatformAndPolicyGivesItsMapUnmapAndFlushCounts() throws Exception {
-        Path trace = dir.resolve("mapbench.trace");
-        CliRun run = new CliRun();
-        assertThat(run.run("run", "--platform", "lpar", "--dma", "strict", "--workload", "mapbench", "--threads", "2",
-                "--dma-bits", "64", "--duration-ms", "3", "--trace-out", trace.toString(), "--format", "json")).isZero();
-        CliRun replay = new CliRun();
-        assertThat(replay.run("replay", trace.toString(), "--platform", "lpar", "--dma", "strict", "--format", "json"))
-                .isZero();
-        ObjectMapper json = new ObjectMapper();
-        JsonNode ran = json.readTree(run.out());
-        JsonNode replayed = json.readTree(replay.out()).path("replay").get(0);
-        assertThat(ran.path("pages").path("mapped").asLong()).isGreaterThan(100);
-        assertThat(replayed.path("pages")).isEqualTo(ran.path("pages"));
-        assertThat(replayed.path("rpcit")).isEqualTo(ran.path("rpcit"));
-        assertThat(json.readTree(replay.out()).path("findings")).isEmpty();
+        JsonNode[] both = roundTrip("mapbench.trace", "lpar", "strict", "--workload", "mapbench", "--threads", "2",
+                "--dma-bits", "64", "--duration-ms", "3");
+        assertThat(both[0].path("pages").path("mapped").asLong()).isGreaterThan(100);
+        assertThat(both[1].path("pages")).isEqualTo(both[0].path("pages"));
+        assertThat(both[1].path("rpcit")).isEqualTo(both[0].path("rpcit"));
+        assertThat(both[2].path("findings")).isEmpty();
     }
 
     @Test
     void aFioRunsScatterGatherTraceReplaysToItsCountsToo() throws Exception {
-        Path trace = dir.resolve("fio.trace");
+        JsonNode[] both = roundTrip("fio.trace", "kvm", "lazy-single", "--duration-ms", "10");
+        assertThat(Files.readString(dir.resolve("fio.trace"))).contains("dma_map_sg: nvme0 dir=FROM_DEVICE dma_addrs={0x");
+        assertThat(both[0].path("io").path("completed").asLong()).isGreaterThan(100);
+        assertThat(both[1].path("io").path("completed")).isEqualTo(both[0].path("io").path("completed"));
+        assertThat(both[1].path("pages")).isEqualTo(both[0].path("pages"));
+        assertThat(both[1].path("rpcit")).isEqualTo(both[0].path("rpcit"));
+    }
+
+    /**
+     * Runs {@code run --trace-out} on {@code platform} under {@code dma} with {@code runArgs}, then
+     * replays the trace the same way: the run's JSON, the replay's entry, the replay's whole JSON.
+     */
+    private JsonNode[] roundTrip(String file, String platform, String dma, String... runArgs) throws Exception {
+        Path trace = dir.resolve(file);
+        List<String> args = new ArrayList<>(List.of("run", "--platform", platform, "--dma", dma));
+        args.addAll(List.of(runArgs));
+        args.addAll(List.of("--trace-out", trace.toString(), "--format", "json"));
         CliRun run = new CliRun();
-        assertThat(run.run("run", "--platform", "kvm", "--dma", "lazy-single", "--duration-ms", "10", "--trace-out",
-                trace.toString(), "--format", "json")).isZero();
-        assertThat(Files.readString(trace)).contains("dma_map_sg: nvme0 dir=FROM_DEVICE dma_addrs={0x");
+        assertThat(run.run(args.toArray(String[]::new))).as(run.err()).isZero();
         CliRun replay = new CliRun();
-        assertThat(replay.run("replay", trace.toString(), "--platform", "kvm", "--dma", "lazy-single", "--format", "json"))
-                .isZero();
+        assertThat(replay.run("replay", trace.toString(), "--platform", platform, "--dma", dma, "--format", "json"))
+                .as(replay.err()).isZero();
         ObjectMapper json = new ObjectMapper();
-        JsonNode ran = json.readTree(run.out());
-        JsonNode replayed = json.readTree(replay.out()).path("replay").get(0);
-        assertThat(ran.path("io").path("completed").asLong()).isGreaterThan(100);
-        assertThat(replayed.path("io").path("completed")).isEqualTo(ran.path("io").path("completed"));
-        assertThat(replayed.path("pages")).isEqualTo(ran.path("pages"));
-        assertThat(replayed.path("rpcit")).isEqualTo(ran.path("rpcit"));
+        JsonNode whole = json.readTree(replay.out());
+        return new JsonNode[] {json.readTree(run.out()), whole.path("replay").get(0), whole};
     }
 
     @Test
@@ -119,11 +123,23 @@ class ReplayCommandTest {
             assertThat(cli.run("replay", trace.toString(), "--platform", platform, "--dma", "strict,lazy-percpu",
                     "--format", "json")).isZero();
             JsonNode replay = new ObjectMapper().readTree(cli.out()).path("replay");
-            assertThat(replay.get(0).path("accessesAfterUnmap").get(0).asText()).as(platform + " strict")
+            assertThat(replay.get(0).path("notes").get(0).asText()).as(platform + " strict")
                     .startsWith("the access after unmap at line 4").endsWith("faulted");
-            assertThat(replay.get(1).path("accessesAfterUnmap").get(0).asText()).as(platform + " lazy-percpu")
+            assertThat(replay.get(1).path("notes").get(0).asText()).as(platform + " lazy-percpu")
                     .endsWith("would still have reached the unmapped page");
         }
+    }
+
+    @Test
+    void whatTheReplayPassesOverIsSaid() throws Exception {
+        Path trace = Files.writeString(dir.resolve("over.txt"), """
+                  fio-1 [000] ..... 1.000100: dma_unmap_phys: 0000:01:00.0 dir=TO_DEVICE dma_addr=2000 size=4096 attrs=
+                  fio-1 [000] ..... 1.000200: dma_map_phys: 0000:01:00.0 dir=TO_DEVICE dma_addr=3000 size=4096 phys_addr=3000 attrs=
+                """);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("replay", trace.toString(), "--platform", "x86", "--dma", "strict", "--format", "json")).isZero();
+        assertThat(new ObjectMapper().readTree(cli.out()).path("replay").get(0).path("notes").toString())
+                .contains("1 unmaps of addresses the replay had not mapped").contains("1 mappings the capture never unmaps");
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Reference {
     private Reference() {}
 
     /** The file as it is, comments included, for {@code iommu-lab params --reference}. */
-    public static String text() {
+    public static String fileText() {
         return TEXT;
     }
 

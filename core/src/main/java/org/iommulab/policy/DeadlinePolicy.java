@@ -71,8 +71,8 @@ final class DeadlinePolicy implements InvalidationPolicy {
             case X86_CM -> new RangeFlushCost(costs.ns(Cost.X86_INV_DESC) + costs.ns(Cost.VTD_EXIT)
                     + costs.ns(Cost.VTD_INV_LOCKED), costs.ns(Cost.VTD_WALK_ENTRY));
             case VIRTIO -> new RangeFlushCost(costs.ns(Cost.VIRTIO_KICK) + costs.ns(Cost.VIRTIO_REQUEST), 0);
-            case SMMUV3 -> new RangeFlushCost(2 * costs.ns(Cost.SMMU_CMD_WRITE) + costs.ns(Cost.SMMU_PROD_WRITE)
-                    + costs.ns(Cost.SMMU_CMD_EXEC) + costs.ns(Cost.SMMU_SYNC), 0);
+            case SMMUV3 -> new RangeFlushCost(3 * costs.ns(Cost.SMMU_CMDQ_ATOMIC) + 2 * costs.ns(Cost.SMMU_CMD_WRITE)
+                    + costs.ns(Cost.SMMU_PROD_WRITE) + costs.ns(Cost.SMMU_CMD_EXEC) + costs.ns(Cost.SMMU_SYNC), 0);
         };
     }
 

@@ -53,9 +53,5 @@ public final class Timeline {
      * @param invalidations invalidations issued in each bucket
      * @param peakPendingPages the most pages reachable after unmap within each bucket
      */
-    public record Snapshot(long widthNs, long[] invalidations, long[] peakPendingPages) {
-
-        /** A run that tracked nothing. */
-        public static final Snapshot NONE = new Snapshot(1, new long[0], new long[0]);
-    }
+    public record Snapshot(long widthNs, long[] invalidations, long[] peakPendingPages) {}
 }

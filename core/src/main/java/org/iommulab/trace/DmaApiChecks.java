@@ -3,6 +3,7 @@ package org.iommulab.trace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -187,7 +188,7 @@ public final class DmaApiChecks {
         if (gone != null) {
             Mapping m = gone.getValue();
             findings.add(new Finding(Finding.Kind.FAULT_AFTER_UNMAP, f.device(), f.iova(), m.size(),
-                    List.of(m.line(), f.line()), String.format(java.util.Locale.ROOT,
+                    List.of(m.line(), f.line()), String.format(Locale.ROOT,
                             "the device used 0x%x %.3f ms after its unmap at line %d", f.iova(),
                             (f.timeNs() - m.timeNs()) / 1e6, m.line())));
         } else {

@@ -3,10 +3,12 @@ package org.iommulab.workload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
@@ -47,8 +49,8 @@ public final class TraceReplay implements Workload {
     private final IoCounters counters = new IoCounters();
     private final Map<Long, Live> live = new HashMap<>();
     /** Each capture address last unmapped: where the model had it, and when it was unmapped. */
-    private final java.util.TreeMap<Long, Unmapped> unmapped = new java.util.TreeMap<>();
-    private final List<String> notes = new java.util.ArrayList<>();
+    private final TreeMap<Long, Unmapped> unmapped = new TreeMap<>();
+    private final List<String> notes = new ArrayList<>();
     private final Map<List<Long>, LiveSg> liveSg = new HashMap<>();
     private final StopFlag stop = new StopFlag();
     private VirtualEngine engine;
@@ -209,10 +211,21 @@ public final class TraceReplay implements Workload {
                 reached ? "would still have reached the unmapped page" : "faulted"));
     }
 
-    /** Whether each access after unmap in the capture reached its page in the model. */
+    /**
+     * Whether each access after unmap in the capture reached its page in the model, and what the
+     * replay passed over: unmaps of addresses it had not mapped, mappings the capture never unmaps.
+     */
     @Override
     public List<String> notes() {
-        return List.copyOf(notes);
+        List<String> out = new ArrayList<>(notes);
+        if (unmatchedUnmaps > 0) {
+            out.add(unmatchedUnmaps + " unmaps of addresses the replay had not mapped (mapped before the capture"
+                    + " began, or a misuse) were passed over");
+        }
+        if (!live.isEmpty() || !liveSg.isEmpty()) {
+            out.add((live.size() + liveSg.size()) + " mappings the capture never unmaps stayed mapped");
+        }
+        return out;
     }
 
     private static DmaDirection direction(String dir) {
@@ -232,15 +245,5 @@ public final class TraceReplay implements Workload {
     @Override
     public IoResult result() {
         return counters.snapshot(0);
-    }
-
-    /** Unmaps of addresses the replay had not mapped, passed over. */
-    public long unmatchedUnmaps() {
-        return unmatchedUnmaps;
-    }
-
-    /** Mappings replayed and not unmapped so far. */
-    public long liveMappings() {
-        return live.size() + liveSg.size();
     }
 }

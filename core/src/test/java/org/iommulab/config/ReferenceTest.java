@@ -53,6 +53,6 @@ class ReferenceTest {
 
     @Test
     void theTextIsTheFileWithItsComments() {
-        assertThat(Reference.text()).startsWith("# The reference configuration of iommu-lab").contains("costs:");
+        assertThat(Reference.fileText()).startsWith("# The reference configuration of iommu-lab").contains("costs:");
     }
 }
