@@ -130,7 +130,7 @@ final class StressWorker implements Runnable {
                 unmap(mine.remove(rnd.nextInt(mine.size())));
             }
             if (rnd.nextInt(8) == 0) {
-                NativeMapBench.busyWait(rnd.nextLong(MAX_DELAY_NS));
+                busyWait(rnd.nextLong(MAX_DELAY_NS));
             }
             if (++step % 8 == 0) {
                 sweep();
@@ -330,5 +330,13 @@ final class StressWorker implements Runnable {
         long base = physCursor;
         physCursor += (pages + 1) * PAGE;
         return base;
+    }
+
+    /** {@code ndelay}: spins, keeping the CPU busy as a driver waiting on its device does. */
+    private static void busyWait(long ns) {
+        long until = System.nanoTime() + ns;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
     }
 }

@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.KTimer;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * One blk-mq hardware queue ({@code struct blk_mq_hw_ctx}, block/blk-mq.c, v6.7) and the NVMe
@@ -30,7 +30,7 @@ import org.iommulab.sim.virtual.VirtualEngine;
  */
 final class BlkMqHwCtx {
 
-    private final VirtualEngine engine;
+    private final Scheduler engine;
     private final int cpuId;
     private final Device dev;
     private final RequestSource source;
@@ -46,7 +46,7 @@ final class BlkMqHwCtx {
     /** A run is issuing the head of the dispatch list. */
     private boolean running;
 
-    BlkMqHwCtx(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
+    BlkMqHwCtx(Scheduler engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
             MapRetry retry, int depth, int maxSegments, BlockLimits limits, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;

@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cost;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * fio's random block I/O on NVMe-like drives ({@link NvmeModel}) through blk-mq and the NVMe
@@ -27,7 +27,7 @@ import org.iommulab.sim.virtual.VirtualEngine;
 public final class Fio implements Workload {
 
     private final FioOptions options;
-    private final IoCounters counters = new IoCounters();
+    private final PerCpuIoCounters counters = new PerCpuIoCounters();
     private final List<BlkMqHwCtx> queues = new ArrayList<>();
     private final StopFlag stop = new StopFlag();
 
@@ -41,7 +41,7 @@ public final class Fio implements Workload {
     }
 
     @Override
-    public void start(VirtualEngine engine, Device... devices) {
+    public void start(Scheduler engine, Device... devices) {
         if (!queues.isEmpty()) {
             throw new IllegalStateException("fio already started");
         }
@@ -61,7 +61,8 @@ public final class Fio implements Workload {
         for (int j = 0; j < jobs; j++) {
             Job job = new Job(seeds.split(), drives[j % devices.length]);
             Device dev = devices[j % devices.length];
-            queues.add(new BlkMqHwCtx(engine, j % engine.nrCpus(), dev, job, counters,
+            int cpu = j % engine.nrCpus();
+            queues.add(new BlkMqHwCtx(engine, cpu, dev, job, counters.on(cpu),
                     options.retry(), options.iodepth(), segments, BlockLimits.nvme(dev), stop));
         }
         queues.forEach(BlkMqHwCtx::start);

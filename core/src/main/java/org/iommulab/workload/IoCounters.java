@@ -5,7 +5,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The accounting of one workload's I/Os, as a driver's statistics would keep it: each I/O is
  * submitted once and ends completed or failed; mapping errors are counted per failed attempt.
- * Single-threaded, as everything in virtual time is.
+ * Single-threaded: on real threads each CPU keeps its own, added up when read ({@link #addTo}).
  *
  * <p>The identity submitted = completed + failed + in flight is checked against the workload's
  * own count of I/Os it still holds ({@link #snapshot}), so an I/O that was lost or ended twice
@@ -46,6 +46,17 @@ public final class IoCounters {
     /** One attempt to map an I/O's buffers returned an error. */
     void mapError() {
         mapErrors++;
+    }
+
+    /** Adds these counts into {@code total}. */
+    void addTo(IoCounters total) {
+        total.latencyNs.add(latencyNs);
+        total.submitted += submitted;
+        total.completed += completed;
+        total.failed += failed;
+        total.mapErrors += mapErrors;
+        total.bytes += bytes;
+        total.translationFaults += translationFaults;
     }
 
     /**

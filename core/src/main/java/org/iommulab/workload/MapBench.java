@@ -8,7 +8,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * The loop of kernel/dma/map_benchmark.c (v5.11 on): the device's DMA mask is set to
@@ -21,13 +21,15 @@ import org.iommulab.sim.virtual.VirtualEngine;
  * when the map fails; a thread inside its delay holds one in flight. Differs from the kernel: the
  * delay leaves the CPU idle instead of spinning in {@code ndelay}, so with more threads than
  * CPUs another thread may run in it; the buffer is not written before mapping.
+ *
+ * <p>The same code runs in virtual time and on real threads ({@link
+ * org.iommulab.nativebench.NativeMapBench}): each step is work posted to the thread's CPU, and
+ * each thread keeps its own counters.
  */
 public final class MapBench implements Workload {
 
     private final MapBenchOptions options;
     private final StopFlag stop = new StopFlag();
-    private final IoCounters counters = new IoCounters();
-    private final MapBenchStats stats = new MapBenchStats();
     private final List<BenchThread> threads = new ArrayList<>();
 
     public MapBench(MapBenchOptions options) {
@@ -40,7 +42,7 @@ public final class MapBench implements Workload {
     }
 
     @Override
-    public void start(VirtualEngine engine, Device... devices) {
+    public void start(Scheduler engine, Device... devices) {
         if (!threads.isEmpty()) {
             throw new IllegalStateException("mapbench already started");
         }
@@ -48,7 +50,7 @@ public final class MapBench implements Workload {
         if (devices.length != 1) {
             throw new IllegalArgumentException("mapbench drives exactly one device; got " + devices.length);
         }
-        if (options.delayNs() == 0 && engine.costs().ns(Cost.MAPBENCH_LOOP) == 0) {
+        if (engine.virtualTime() && options.delayNs() == 0 && engine.costs().ns(Cost.MAPBENCH_LOOP) == 0) {
             throw new IllegalArgumentException("mapbench with delayNs 0 needs " + Cost.MAPBENCH_LOOP.key()
                     + " > 0, or its loop takes no virtual time");
         }
@@ -69,17 +71,23 @@ public final class MapBench implements Workload {
 
     @Override
     public IoResult result() {
-        return counters.snapshot(threads.stream().filter(t -> t.mapped).count());
+        IoCounters total = new IoCounters();
+        threads.forEach(t -> t.counters.addTo(total));
+        return total.snapshot(threads.stream().filter(t -> t.mapped).count());
     }
 
     /** The kernel module's statistics so far. */
     public MapBenchResult stats() {
-        return stats.result();
+        MapBenchStats total = new MapBenchStats();
+        threads.forEach(t -> t.stats.addTo(total));
+        return total.result();
     }
 
-    /** One benchmark kthread. */
+    /** One benchmark kthread, with counters of its own so that threads on real CPUs share none. */
     private final class BenchThread {
-        private final VirtualEngine engine;
+        private final IoCounters counters = new IoCounters();
+        private final MapBenchStats stats = new MapBenchStats();
+        private final Scheduler engine;
         private final int cpuId;
         private final Device dev;
         private final long phys;
@@ -94,13 +102,14 @@ public final class MapBench implements Workload {
         private long startNs;
         private long mapCallNs;
 
-        BenchThread(VirtualEngine engine, int cpuId, Device dev, long phys, SplittableRandom random) {
+        BenchThread(Scheduler engine, int cpuId, Device dev, long phys, SplittableRandom random) {
             this.engine = engine;
             this.cpuId = cpuId;
             this.dev = dev;
             this.phys = phys;
             this.random = random;
-            this.jitterNs = engine.costs().ns(Cost.MAPBENCH_LOOP_JITTER);
+            // real threads have jitter of their own
+            this.jitterNs = engine.virtualTime() ? engine.costs().ns(Cost.MAPBENCH_LOOP_JITTER) : 0;
             this.size = (long) options.granule() * RandomPages.PAGE_SIZE;
         }
 

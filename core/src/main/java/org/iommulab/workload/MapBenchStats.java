@@ -5,7 +5,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Per-call latencies of dma_map_benchmark: as the kernel module keeps them (sums and sums of
  * squares in units of 100 ns, truncated per call, giving an integer mean and standard deviation)
- * and as HdrHistograms in ns for percentiles.
+ * and as HdrHistograms in ns for percentiles. One per benchmark thread, added up when read, so
+ * threads on real CPUs share nothing.
  */
 final class MapBenchStats {
 
@@ -28,6 +29,17 @@ final class MapBenchStats {
         loops++;
         mapNs.recordValue(mapCallNs);
         unmapNs.recordValue(unmapCallNs);
+    }
+
+    /** Adds this thread's counters into {@code total}. */
+    void addTo(MapBenchStats total) {
+        total.mapNs.add(mapNs);
+        total.unmapNs.add(unmapNs);
+        total.loops += loops;
+        total.sumMap100ns += sumMap100ns;
+        total.sumSqMap += sumSqMap;
+        total.sumUnmap100ns += sumUnmap100ns;
+        total.sumSqUnmap += sumSqUnmap;
     }
 
     /** The counters now. */

@@ -7,7 +7,7 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cost;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * netperf-like streaming through NIC-like ports ({@link NicModel}) and a NIC driver's DMA path,
@@ -30,8 +30,8 @@ public final class Netperf implements Workload {
 
     private final NetperfOptions options;
     private final StopFlag stop = new StopFlag();
-    private final IoCounters rx = new IoCounters();
-    private final IoCounters tx = new IoCounters();
+    private final PerCpuIoCounters rx = new PerCpuIoCounters();
+    private final PerCpuIoCounters tx = new PerCpuIoCounters();
     private final List<RxQueue> rxQueues = new ArrayList<>();
     private final List<RequestSlot> txSlots = new ArrayList<>();
     private boolean started;
@@ -46,7 +46,7 @@ public final class Netperf implements Workload {
     }
 
     @Override
-    public void start(VirtualEngine engine, Device... devices) {
+    public void start(Scheduler engine, Device... devices) {
         if (started) {
             throw new IllegalStateException("netperf already started");
         }
@@ -69,14 +69,14 @@ public final class Netperf implements Workload {
             if (options.traffic() != NetperfOptions.Traffic.TX) {
                 int queuesOnPort = (queues - d + devices.length - 1) / devices.length;
                 long frameNs = ports[d].frameNs(options.mtu());
-                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), random.split(), rx,
+                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), random.split(), rx.on(cpu),
                         options.rxRingSize(), options.mtu(), frameNs * queuesOnPort, frameNs * (q / devices.length),
                         stop));
             }
             if (options.traffic() != NetperfOptions.Traffic.RX) {
                 Sender sender = new Sender(new RandomPages(memoryBytes, random.split()), ports[d]);
                 for (int s = 0; s < options.txDepth(); s++) {
-                    txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx, options.retry(),
+                    txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx.on(cpu), options.retry(),
                             options.txFragments(),
                             options.txMapping() == NetperfOptions.TxMapping.MAP_PAGE_PER_FRAGMENT, stop));
                 }

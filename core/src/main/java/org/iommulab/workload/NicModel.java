@@ -1,7 +1,7 @@
 package org.iommulab.workload;
 
-import org.iommulab.sim.virtual.VirtualEngine;
-import org.iommulab.sim.virtual.VirtualSerialResource;
+import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.DeviceQueue;
 
 /**
  * A NIC port bounded by its line rate ({@link NetperfOptions#nicGbps}), full
@@ -17,12 +17,12 @@ final class NicModel {
     /** Header 14 + FCS 4 + preamble and start delimiter 8 + inter-frame gap 12 bytes (IEEE 802.3). */
     static final int ETH_WIRE_OVERHEAD = 38;
 
-    private final VirtualSerialResource tx;
+    private final DeviceQueue tx;
     private final int gbps;
 
-    NicModel(VirtualEngine engine, String name, int gbps) {
+    NicModel(Scheduler engine, String name, int gbps) {
         this.gbps = gbps;
-        this.tx = engine.newSerialResource(name + ".tx");
+        this.tx = engine.newDeviceQueue(name + ".tx");
     }
 
     /** The wire time of one received frame carrying an IP packet of {@code mtu} bytes. */

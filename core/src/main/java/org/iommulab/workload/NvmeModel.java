@@ -2,8 +2,8 @@ package org.iommulab.workload;
 
 import java.util.SplittableRandom;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.virtual.VirtualEngine;
-import org.iommulab.sim.virtual.VirtualSerialResource;
+import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.DeviceQueue;
 
 /**
  * An NVMe-like drive seen from the host ({@link NvmeDrive}): a command submitted at t completes
@@ -17,15 +17,15 @@ import org.iommulab.sim.virtual.VirtualSerialResource;
  */
 final class NvmeModel {
 
-    private final VirtualSerialResource controller;
-    private final VirtualSerialResource transfer;
+    private final DeviceQueue controller;
+    private final DeviceQueue transfer;
     private final long readLatencyNs;
     private final long writeLatencyNs;
     private final long commandNs;
     private final long pageTransferNs;
     private final long latencyJitterNs;
 
-    NvmeModel(VirtualEngine engine, String name, NvmeDrive drive) {
+    NvmeModel(Scheduler engine, String name, NvmeDrive drive) {
         CostModel costs = engine.costs();
         this.readLatencyNs = costs.ns(drive.readLatency);
         this.writeLatencyNs = costs.ns(drive.writeLatency);
@@ -37,8 +37,8 @@ final class NvmeModel {
                     + drive.writeLatency.key() + ", " + drive.command.key() + " and "
                     + drive.pageTransfer.key() + " leave an I/O taking 0 ns; give one a value > 0");
         }
-        this.controller = engine.newSerialResource(name + ".controller");
-        this.transfer = engine.newSerialResource(name + ".transfer");
+        this.controller = engine.newDeviceQueue(name + ".controller");
+        this.transfer = engine.newDeviceQueue(name + ".transfer");
     }
 
     /**

@@ -3,7 +3,7 @@ package org.iommulab.workload;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * One transmit slot of a NIC queue: it takes the next request, maps it ({@link SgRequest}),
@@ -17,7 +17,7 @@ import org.iommulab.sim.virtual.VirtualEngine;
  */
 final class RequestSlot {
 
-    private final VirtualEngine engine;
+    private final Scheduler engine;
     private final int cpuId;
     private final SgRequest request;
     private final MapRetry retry;
@@ -27,7 +27,7 @@ final class RequestSlot {
     private final TimerCallback issueFn = this::issue;
     private final TimerCallback completeFn = this::complete;
 
-    RequestSlot(VirtualEngine engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
+    RequestSlot(Scheduler engine, int cpuId, Device dev, RequestSource source, IoCounters counters,
             MapRetry retry, int maxSegments, boolean mapPerSegment, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;

@@ -7,7 +7,7 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.TimerCallback;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * One NIC receive queue and its NAPI poll on one CPU: a ring of page-sized buffers, each mapped
@@ -29,7 +29,7 @@ final class RxQueue {
     /** {@code NAPI_POLL_WEIGHT}: the frames one poll may handle (include/linux/netdevice.h). */
     static final int NAPI_POLL_WEIGHT = 64;
 
-    private final VirtualEngine engine;
+    private final Scheduler engine;
     private final int cpuId;
     private final Device dev;
     private final RandomPages pages;
@@ -55,7 +55,7 @@ final class RxQueue {
      * @param offsetNs when this queue's first frame arrives after its ring is first filled
      * @param random draws each frame's arrival up to {@link Cost#NIC_ARRIVAL_JITTER} off the schedule
      */
-    RxQueue(VirtualEngine engine, int cpuId, Device dev, RandomPages pages, SplittableRandom random, IoCounters counters,
+    RxQueue(Scheduler engine, int cpuId, Device dev, RandomPages pages, SplittableRandom random, IoCounters counters,
             int ringSize, int mtu, long intervalNs, long offsetNs, StopFlag stop) {
         this.engine = engine;
         this.cpuId = cpuId;

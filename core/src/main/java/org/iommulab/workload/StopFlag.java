@@ -6,7 +6,8 @@ package org.iommulab.workload;
  */
 final class StopFlag {
 
-    private boolean stopped;
+    /** Volatile: on real threads, the caller's stop reaches CPUs running the workload. */
+    private volatile boolean stopped;
 
     void stop() {
         stopped = true;

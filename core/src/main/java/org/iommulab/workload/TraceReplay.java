@@ -14,7 +14,7 @@ import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 import org.iommulab.trace.CaptureEvents;
 import org.iommulab.trace.TraceEvent;
 
@@ -53,7 +53,7 @@ public final class TraceReplay implements Workload {
     private final List<String> notes = new ArrayList<>();
     private final Map<List<Long>, LiveSg> liveSg = new HashMap<>();
     private final StopFlag stop = new StopFlag();
-    private VirtualEngine engine;
+    private Scheduler engine;
     private Device dev;
     private CaptureEvents events;
     private long firstNs = -1;
@@ -69,7 +69,7 @@ public final class TraceReplay implements Workload {
     }
 
     @Override
-    public void start(VirtualEngine engine, Device... devices) {
+    public void start(Scheduler engine, Device... devices) {
         if (this.engine != null) {
             throw new IllegalStateException("replay already started");
         }

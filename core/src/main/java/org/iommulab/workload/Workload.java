@@ -3,7 +3,7 @@ package org.iommulab.workload;
 import java.util.List;
 
 import org.iommulab.kernel.Device;
-import org.iommulab.sim.virtual.VirtualEngine;
+import org.iommulab.sim.Scheduler;
 
 /**
  * A load on top of the DMA API, as a driver and its benchmark put it there. It reaches the
@@ -22,7 +22,7 @@ public interface Workload {
      * @throws IllegalArgumentException when the devices do not fit the workload
      * @throws IllegalStateException when already started
      */
-    void start(VirtualEngine engine, Device... devices);
+    void start(Scheduler engine, Device... devices);
 
     /**
      * Ends the runtime: nothing new is submitted from now on, and what is in flight finishes as the

@@ -59,6 +59,13 @@ class LayeringTest {
             .because("a workload is a device driver: it sees struct device and the DMA API");
 
     @ArchTest
+    static final ArchRule workloadsRunOnEitherEngine = noClasses()
+            .that().resideInAPackage("org.iommulab.workload..")
+            .should().dependOnClassesThat(AN_ENGINE)
+            .because("a workload is written against the Scheduler, so the same one runs in virtual time and on"
+                    + " real threads");
+
+    @ArchTest
     static final ArchRule platformsDoNotReachIntoDmaIommu = noClasses()
             .that().resideInAPackage("org.iommulab.platform..")
             .should().dependOnClassesThat().resideInAPackage("org.iommulab.dma..")

@@ -1,5 +1,7 @@
 package org.iommulab.sim.threads;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.Engine;
+import org.iommulab.sim.DeviceQueue;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
@@ -21,10 +24,26 @@ import org.iommulab.sim.TimerCallback;
  * <p>Each CPU object must be used by one thread at a time, as a kernel CPU runs one context at a
  * time; the timer thread stands in for the CPU that armed the timer, which is safe because every
  * per-CPU structure in the model is guarded by its own lock, as in the kernel.
+ *
+ * <p>A workload runs on it as in virtual time: {@link #run} gives each CPU a thread that runs the
+ * work posted to it ({@link CpuLoop}), so the same workload code drives both engines.
  */
-public final class NativeEngine implements Engine, AutoCloseable {
+public final class NativeEngine implements Scheduler, AutoCloseable {
+
+    private static final VarHandle LAST_NOW;
+
+    static {
+        try {
+            LAST_NOW = MethodHandles.lookup().findVarHandle(NativeCpu.class, "lastNowNs", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final NativeCpu[] cpus;
+    private final CpuLoop[] loops;
+    private final Quiescence quiescence;
+    private boolean ran;
     private final CostModel costs;
     private final boolean emulateCosts;
     private final long base = System.nanoTime();
@@ -41,8 +60,11 @@ public final class NativeEngine implements Engine, AutoCloseable {
         this.costs = costs;
         this.emulateCosts = emulateCosts;
         this.cpus = new NativeCpu[nrCpus];
+        this.loops = new CpuLoop[nrCpus];
+        this.quiescence = new Quiescence(loops);
         for (int i = 0; i < nrCpus; i++) {
             cpus[i] = new NativeCpu(i);
+            loops[i] = new CpuLoop(cpus[i], quiescence);
         }
         this.timerThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "iommu-lab-timer");
@@ -82,17 +104,76 @@ public final class NativeEngine implements Engine, AutoCloseable {
         return new NativeTimer(callback);
     }
 
+    @Override
+    public void post(int cpuId, long atNs, TimerCallback action) {
+        if (cpuId < 0 || cpuId >= cpus.length) {
+            throw new IllegalArgumentException("cpu " + cpuId + " does not exist; 0 <= cpu < " + cpus.length);
+        }
+        loops[cpuId].post(atNs, action);
+    }
+
+    @Override
+    public DeviceQueue newDeviceQueue(String name) {
+        return new NativeDeviceQueue();
+    }
+
+    @Override
+    public boolean virtualTime() {
+        return false;
+    }
+
+    /**
+     * Runs the posted work, one thread per CPU, for {@code durationNs} of wall time; then calls
+     * {@code stop} (the workload's end of runtime) and returns once the work still posted has run;
+     * sooner if every CPU ran out of work before.
+     * A failure of the work is rethrown here. Runs once per engine.
+     */
+    public void run(long durationNs, Runnable stop) throws InterruptedException {
+        if (ran) {
+            throw new IllegalStateException("this engine has already run");
+        }
+        ran = true;
+        for (CpuLoop l : loops) {
+            l.start();
+        }
+        try {
+            quiescence.sleep(System.nanoTime() + durationNs);
+        } finally {
+            stop.run();
+            quiescence.stop();
+            for (CpuLoop l : loops) {
+                l.join();
+            }
+        }
+        Throwable failure = quiescence.failure();
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
+        } else if (failure instanceof InterruptedException e) {
+            throw e;
+        }
+    }
+
     /** Stops the timer thread; pending timers never run. */
     @Override
     public void close() {
         timerThread.shutdownNow();
     }
 
-    private final class NativeCpu implements Cpu {
+    /** A CPU on the monotonic clock; it remembers its last reading, which its {@link CpuLoop} reuses. */
+    final class NativeCpu implements Cpu {
         private final int id;
+        /** The last {@link #nowNs} read on this CPU; read and written opaquely, so never torn. */
+        private long lastNowNs;
 
         NativeCpu(int id) {
             this.id = id;
+        }
+
+        /** A time this CPU's clock has already passed, without reading the clock. */
+        long lastNowNs() {
+            return (long) LAST_NOW.getOpaque(this);
         }
 
         @Override
@@ -102,7 +183,9 @@ public final class NativeEngine implements Engine, AutoCloseable {
 
         @Override
         public long nowNs() {
-            return System.nanoTime() - base;
+            long now = System.nanoTime() - base;
+            LAST_NOW.setOpaque(this, now);
+            return now;
         }
 
         @Override
@@ -118,6 +201,18 @@ public final class NativeEngine implements Engine, AutoCloseable {
         @Override
         public String toString() {
             return "cpu" + id;
+        }
+    }
+
+    /** A device queue on real time: a job waits for the one before it, measured on the monotonic clock. */
+    private static final class NativeDeviceQueue implements DeviceQueue {
+        private long busyUntilNs;
+
+        @Override
+        public synchronized long reserve(long atNs, long durationNs) {
+            long start = Math.max(atNs, busyUntilNs);
+            busyUntilNs = start + durationNs;
+            return start;
         }
     }
 

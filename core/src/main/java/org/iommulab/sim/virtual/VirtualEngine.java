@@ -5,8 +5,9 @@ import java.util.List;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.Engine;
+import org.iommulab.sim.DeviceQueue;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.TimerWheel;
@@ -24,7 +25,7 @@ import org.iommulab.sim.TimerWheel;
  * is behind on cost nothing until it gets to them. Nothing on the path of queueing and running an
  * event allocates: both are primitive arrays.
  */
-public final class VirtualEngine implements Engine {
+public final class VirtualEngine implements Scheduler {
 
     private final VirtualCpu[] cpus;
     private final CostModel costs;
@@ -104,6 +105,16 @@ public final class VirtualEngine implements Engine {
     }
 
     @Override
+    public DeviceQueue newDeviceQueue(String name) {
+        return newSerialResource(name);
+    }
+
+    @Override
+    public boolean virtualTime() {
+        return true;
+    }
+
+    @Override
     public KTimer newTimer(String name, TimerCallback callback) {
         return new VirtualTimer(this, callback, wheel);
     }
@@ -118,6 +129,7 @@ public final class VirtualEngine implements Engine {
      * if it is busy then. A time before the engine's now is taken as now: events never run in the
      * past.
      */
+    @Override
     public void post(int cpuId, long atNs, TimerCallback action) {
         queue(cpuId, atNs, action);
     }

@@ -1,6 +1,7 @@
 package org.iommulab.sim.virtual;
 
 import org.iommulab.sim.CostCategory;
+import org.iommulab.sim.DeviceQueue;
 
 /**
  * Something only one user at a time can work on, in virtual time: a lock, a device queue, the
@@ -10,7 +11,7 @@ import org.iommulab.sim.CostCategory;
  * Counts uses, contended uses (those that waited), the total wait and the time it was busy, which
  * says whether it bounded a run.
  */
-public final class VirtualSerialResource {
+public final class VirtualSerialResource implements DeviceQueue {
 
     private final String name;
     private final VirtualEngine engine;
@@ -39,6 +40,7 @@ public final class VirtualSerialResource {
      *
      * @return the job's start time
      */
+    @Override
     public long reserve(long atNs, long durationNs) {
         if (durationNs < 0) {
             throw new IllegalArgumentException("duration " + durationNs + " ns of " + name + " is negative");
