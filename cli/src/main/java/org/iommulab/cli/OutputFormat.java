@@ -36,7 +36,8 @@ enum OutputFormat {
      * A run as one CSV row: every run has the same columns, so rows of many runs, platforms,
      * modes and workloads stack into one file. Configuration that varies in shape (the workload's
      * options, the cost overrides) is one column of {@code key=value} pairs; per-lock figures (a
-     * machine has dozens of locks, named per device and CPU) and the warnings stay in JSON.
+     * machine has dozens of locks, named per device and CPU), the counters only one platform
+     * publishes ({@code metrics}) and the warnings stay in JSON and the table.
      */
     static Map<String, Object> csvRow(Map<String, Object> run) {
         Map<String, Object> compact = new LinkedHashMap<>(run);
@@ -47,7 +48,7 @@ enum OutputFormat {
             compact.put("config", c);
         }
         Map<String, Object> row = FlatMetrics.flatten(compact);
-        row.keySet().removeIf(key -> key.startsWith("locks.") || key.startsWith("warnings."));
+        row.keySet().removeIf(key -> key.startsWith("locks.") || key.startsWith("metrics.") || key.startsWith("warnings."));
         return row;
     }
 

@@ -72,7 +72,8 @@ class RunCommandTest {
             headers.add(out.toString().lines().findFirst().orElseThrow());
         }
         assertThat(headers).as("one header for %d runs", runs.size()).hasSize(1);
-        assertThat(headers.iterator().next()).doesNotContain("locks.").doesNotContain("warnings.");
+        assertThat(headers.iterator().next()).doesNotContain("locks.").doesNotContain("metrics.")
+                .doesNotContain("warnings.");
     }
 
     @Test

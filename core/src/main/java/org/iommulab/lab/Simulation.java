@@ -141,6 +141,7 @@ public final class Simulation {
                 machine.hypervisor(),
                 new DeviceCounts(hardware.iotlbMisses(), r.translationFaults()),
                 machine.memory(),
+                engine.metrics().snapshot(),
                 resources,
                 RunWarnings.of(s, machine, io, engine.costs()),
                 LimitedBy.of(resources, cpu, virtualNs),

@@ -1,7 +1,8 @@
 package org.iommulab.sim;
 
 /**
- * What the kernel model gets from its environment: CPUs, spinlocks and timers. The algorithms
+ * What the kernel model gets from its environment: CPUs, spinlocks, timers and a place to publish
+ * counters. The algorithms
  * never know whether they run in virtual time or natively; they ask the engine.
  */
 public interface Engine {
@@ -46,4 +47,7 @@ public interface Engine {
 
     /** The cost model that prices {@link Cpu#spend}. */
     CostModel costs();
+
+    /** Where the layers running on this engine publish their counters. */
+    Metrics metrics();
 }

@@ -14,6 +14,8 @@ import org.iommulab.sim.virtual.VirtualResourceStats;
  * {@code staleWindowNs.p99}, ...). Nothing here depends on a JSON library.
  *
  * @param config the run's configuration as given (values: strings, numbers, booleans, maps)
+ * @param metrics the counters the platform's layers published ({@link org.iommulab.sim.Metrics}),
+ *     by name: what only that platform has, such as SMMUv3 commands or VT-d descriptors
  * @param locks every lock's and serial resource's counters, in creation order
  * @param warnings one line each for what a user must not miss: failed I/Os and why, nothing
  *     completed, a cost override nothing read
@@ -38,6 +40,7 @@ public record RunStats(
         HypervisorCounts hypervisor,
         DeviceCounts device,
         MemoryUse memory,
+        Map<String, Long> metrics,
         List<VirtualResourceStats> locks,
         List<String> warnings,
         LimitedBy limitedBy,
@@ -48,6 +51,7 @@ public record RunStats(
 
     public RunStats {
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         locks = List.copyOf(locks);
         warnings = List.copyOf(warnings);
         workloadNotes = List.copyOf(workloadNotes);
@@ -80,6 +84,7 @@ public record RunStats(
                 .put("hypervisor", hypervisor.toMap())
                 .put("device", device.toMap())
                 .put("memory", memory.toMap())
+                .put("metrics", metrics)
                 .put("locks", lockMaps)
                 .put("virtualTimeNs", virtualTimeNs)
                 .put("wallTimeMs", wallTimeMs)

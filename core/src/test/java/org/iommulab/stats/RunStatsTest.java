@@ -49,7 +49,7 @@ class RunStatsTest {
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
                 StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 0, 40, 40, 5, 4, 4, 0, 7), new DeviceCounts(6, 0),
-                new MemoryUse(4096, 8192),
+                new MemoryUse(4096, 8192), Map.of("smmu.cmdSyncs", 5L),
                 engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
                 LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12,
                 tracker.timeline(1_000_000), List.of());

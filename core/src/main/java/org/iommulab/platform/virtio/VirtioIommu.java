@@ -8,6 +8,7 @@ import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Engine;
+import org.iommulab.sim.Metrics;
 
 /**
  * The virtio-iommu guest driver (drivers/iommu/virtio-iommu.c, Linux 6.8) with the device it talks
@@ -42,6 +43,14 @@ public final class VirtioIommu implements IommuDriver {
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.host = new VirtioIommuHost(tracker);
         this.vq = new RequestVirtqueue(engine, config.queueSize(), host);
+        Metrics m = engine.metrics();
+        String unit = m.instance("virtio");
+        m.counter(unit + ".kicks", vq::kicks);
+        m.counter(unit + ".mapRequests", vq::mapRequests);
+        m.counter(unit + ".unmapRequests", vq::unmapRequests);
+        m.counter(unit + ".otherRequests", vq::otherRequests);
+        m.counter(unit + ".queueFullSyncs", vq::queueFullSyncs);
+        m.counter(unit + ".hostErrors", host::errors);
     }
 
     @Override

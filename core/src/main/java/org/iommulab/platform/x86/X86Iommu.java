@@ -9,6 +9,7 @@ import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.platform.pgtable.TaggedIotlb;
 import org.iommulab.sim.Engine;
+import org.iommulab.sim.Metrics;
 
 /**
  * An x86 IOMMU on bare metal, VT-d style (drivers/iommu/intel/iommu.c, v6.7; AMD-Vi's
@@ -46,6 +47,13 @@ public final class X86Iommu implements IommuDriver {
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.virtualVtd = config.cachingMode() ? new VirtualVtd(engine, this.tracker) : null;
         this.qi = new InvalidationQueue(engine, iotlb, virtualVtd);
+        Metrics m = engine.metrics();
+        String unit = m.instance("vtd");
+        m.counter(unit + ".psiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_PSI));
+        m.counter(unit + ".dsiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_DSI));
+        m.counter(unit + ".waitDescriptors", () -> qi.issued(InvDescriptor.Type.WAIT));
+        m.counter(unit + ".iotlbHits", iotlb::hits);
+        m.counter(unit + ".iotlbMisses", iotlb::misses);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Metrics;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
@@ -15,6 +16,8 @@ import org.iommulab.sim.TimerCallback;
  * of every cost spent so tests can see which work a path did.
  */
 public final class ManualEngine implements Engine {
+
+    private final Metrics metrics = new Metrics();
 
     private final ManualCpu[] cpus;
     private final CostModel costs;
@@ -46,6 +49,11 @@ public final class ManualEngine implements Engine {
     @Override
     public Cpu cpu(int id) {
         return cpus[id];
+    }
+
+    @Override
+    public Metrics metrics() {
+        return metrics;
     }
 
     @Override

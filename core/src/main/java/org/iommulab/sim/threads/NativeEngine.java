@@ -12,6 +12,7 @@ import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.DeviceQueue;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Metrics;
 import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
@@ -41,6 +42,7 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
     }
 
     private final NativeCpu[] cpus;
+    private final Metrics metrics = new Metrics();
     private final CpuLoop[] loops;
     private final Quiescence quiescence;
     private boolean ran;
@@ -87,6 +89,11 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
     @Override
     public Cpu cpu(int id) {
         return cpus[id];
+    }
+
+    @Override
+    public Metrics metrics() {
+        return metrics;
     }
 
     @Override

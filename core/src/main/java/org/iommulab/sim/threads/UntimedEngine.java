@@ -7,6 +7,7 @@ import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Metrics;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
@@ -18,6 +19,8 @@ import org.iommulab.sim.TimerCallback;
  * Any thread may use any CPU, as after a migration; every per-CPU structure has its own lock.
  */
 public final class UntimedEngine implements Engine {
+
+    private final Metrics metrics = new Metrics();
 
     private final Cpu[] cpus;
 
@@ -39,6 +42,11 @@ public final class UntimedEngine implements Engine {
     @Override
     public Cpu cpu(int id) {
         return cpus[id];
+    }
+
+    @Override
+    public Metrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.DeviceQueue;
 import org.iommulab.sim.KTimer;
+import org.iommulab.sim.Metrics;
 import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
@@ -26,6 +27,8 @@ import org.iommulab.sim.TimerWheel;
  * event allocates: both are primitive arrays.
  */
 public final class VirtualEngine implements Scheduler {
+
+    private final Metrics metrics = new Metrics();
 
     private final VirtualCpu[] cpus;
     private final CostModel costs;
@@ -72,6 +75,11 @@ public final class VirtualEngine implements Scheduler {
     @Override
     public VirtualCpu cpu(int id) {
         return cpus[id];
+    }
+
+    @Override
+    public Metrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -1,0 +1,45 @@
+package org.iommulab.sim;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Where the model's layers publish what they count, as kernel code exposes its counters in
+ * debugfs: the producer names each counter and says how to read it, the runner reads them all
+ * ({@link #snapshot}), and a new counter needs no code anywhere else. Names are dotted, the
+ * producer first ({@code smmu.cmdSyncs}); a counter reads 0 until its producer has counted.
+ */
+public final class Metrics {
+
+    private final Map<String, LongSupplier> counters = new LinkedHashMap<>();
+    private final Map<String, Integer> instances = new HashMap<>();
+
+    /**
+     * The prefix for one more instance of {@code producer}: the name itself for the first, then
+     * {@code producer1}, {@code producer2}, ... as the kernel numbers {@code dmar0}, {@code dmar1}.
+     */
+    public synchronized String instance(String producer) {
+        int n = instances.merge(producer, 1, Integer::sum) - 1;
+        return n == 0 ? producer : producer + n;
+    }
+
+    /**
+     * Publishes the counter {@code name}, read by {@code value} when a snapshot is taken.
+     *
+     * @throws IllegalArgumentException when {@code name} is already published
+     */
+    public synchronized void counter(String name, LongSupplier value) {
+        if (counters.putIfAbsent(name, value) != null) {
+            throw new IllegalArgumentException("metric " + name + " is published twice");
+        }
+    }
+
+    /** Every counter's value now, in the order published. */
+    public synchronized Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counters.forEach((name, value) -> out.put(name, value.getAsLong()));
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package org.iommulab.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+    @Test
+    void aSnapshotReadsEveryCounterNowInTheOrderPublished() {
+        Metrics metrics = new Metrics();
+        AtomicLong syncs = new AtomicLong();
+        metrics.counter("smmu.cmdSyncs", syncs::get);
+        metrics.counter("smmu.atcInv", () -> 7);
+        syncs.set(3);
+        assertThat(metrics.snapshot()).containsExactly(
+                org.assertj.core.api.Assertions.entry("smmu.cmdSyncs", 3L),
+                org.assertj.core.api.Assertions.entry("smmu.atcInv", 7L));
+        syncs.set(4);
+        assertThat(metrics.snapshot()).containsEntry("smmu.cmdSyncs", 4L);
+    }
+
+    @Test
+    void eachInstanceOfAProducerGetsItsOwnPrefix() {
+        Metrics metrics = new Metrics();
+        assertThat(metrics.instance("vtd")).isEqualTo("vtd");
+        assertThat(metrics.instance("smmu")).isEqualTo("smmu");
+        assertThat(metrics.instance("vtd")).isEqualTo("vtd1");
+        assertThat(metrics.instance("vtd")).isEqualTo("vtd2");
+    }
+
+    @Test
+    void aNameIsPublishedOnce() {
+        Metrics metrics = new Metrics();
+        metrics.counter("vtd.iotlbMisses", () -> 0);
+        assertThatThrownBy(() -> metrics.counter("vtd.iotlbMisses", () -> 1))
+                .hasMessage("metric vtd.iotlbMisses is published twice");
+    }
+}
