@@ -2,12 +2,12 @@ package org.iommulab.bench;
 
 import org.iommulab.dma.DmaIommuLayer;
 import org.iommulab.dma.IommuDmaOps;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.platform.PlatformKind;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.policy.DmaSetup;
 import org.iommulab.policy.Policies;
 import org.iommulab.policy.QueueSettings;

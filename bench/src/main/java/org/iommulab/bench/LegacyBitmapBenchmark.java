@@ -1,7 +1,7 @@
 package org.iommulab.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.iommulab.dma.legacy.LegacyBitmapAllocator;
+import org.iommulab.s390.legacy.LegacyBitmapAllocator;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.threads.NativeEngine;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The old s390 DMA API's bitmap allocator ({@code dma.legacy.LegacyBitmapAllocator}): allocate
+ * The old s390 DMA API's bitmap allocator ({@code s390.legacy.LegacyBitmapAllocator}): allocate
  * and free one page in a 4 GiB aperture ({@value #APERTURE_PAGES} pages). Lazy mode includes the
  * wrap's global refresh (free here) and the lazy-bitmap reclaim, amortised over the
  * {@value #APERTURE_PAGES} allocations between two wraps; strict mode frees at once and the

@@ -1,11 +1,11 @@
 package org.iommulab.cli;
 
 import java.util.Arrays;
+import org.iommulab.arm.SmmuV3Config;
 import org.iommulab.lab.KernelConfig;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
-import org.iommulab.platform.arm.SmmuV3Config;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.sim.TimerWheel;
 import picocli.CommandLine.Mixin;

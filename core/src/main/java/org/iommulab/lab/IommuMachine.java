@@ -1,22 +1,19 @@
 package org.iommulab.lab;
 
 import java.util.Map;
+import org.iommulab.arm.SmmuDomain;
+import org.iommulab.arm.SmmuV3;
+import org.iommulab.intel.X86Iommu;
+import org.iommulab.intel.X86IommuConfig;
+import org.iommulab.intel.X86IommuDomain;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.MapFailure;
-import org.iommulab.platform.arm.SmmuDomain;
-import org.iommulab.platform.arm.SmmuV3;
-import org.iommulab.platform.virtio.VirtioIommu;
-import org.iommulab.platform.virtio.VirtioIommuConfig;
-import org.iommulab.platform.virtio.VirtioIommuDomain;
-import org.iommulab.platform.virtio.VirtioIommuStats;
-import org.iommulab.platform.x86.VirtualVtd;
-import org.iommulab.platform.x86.VirtualVtdStats;
-import org.iommulab.platform.x86.X86Iommu;
-import org.iommulab.platform.x86.X86IommuConfig;
-import org.iommulab.platform.x86.X86IommuDomain;
+import org.iommulab.platform.qemu.VirtioIommuHost;
+import org.iommulab.platform.qemu.VirtualVtd;
+import org.iommulab.platform.qemu.VirtualVtdStats;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -24,6 +21,9 @@ import org.iommulab.stats.MemoryUse;
 import org.iommulab.stats.PageCounts;
 import org.iommulab.stats.RpcitCounts;
 import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.virtio.VirtioIommu;
+import org.iommulab.virtio.VirtioIommuConfig;
+import org.iommulab.virtio.VirtioIommuDomain;
 
 /**
  * A non-s390 machine: one device behind an IOMMU driver, driven by dma-iommu. Two kinds:
@@ -43,34 +43,37 @@ final class IommuMachine implements Machine {
     private final DmaLayer dmaLayer;
     private final StaleWindowTracker tracker;
     private final VirtioIommu virtio;
+    private final VirtioIommuHost virtioHost;
     private final VirtualVtd vtd;
 
     private IommuMachine(Device dev, DmaLayer dmaLayer, StaleWindowTracker tracker, VirtioIommu virtio,
-            VirtualVtd vtd) {
+            VirtioIommuHost virtioHost, VirtualVtd vtd) {
         this.dev = dev;
         this.dmaLayer = dmaLayer;
         this.tracker = tracker;
         this.virtio = virtio;
+        this.virtioHost = virtioHost;
         this.vtd = vtd;
     }
 
     static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker) {
         Device dev = new Device(s.workload().deviceName());
-        VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, null);
+        VirtioIommuHost host = new VirtioIommuHost(tracker);
+        VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker, host);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, host, null);
     }
 
     static IommuMachine smmuv3(Engine engine, Scenario s, StaleWindowTracker tracker) {
         Device dev = new Device(s.workload().deviceName());
         SmmuV3 driver = new SmmuV3(engine, s.smmu(), tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, null);
     }
 
     static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker, X86IommuConfig config) {
         Device dev = new Device(s.workload().deviceName());
-        X86Iommu driver = new X86Iommu(engine, config, tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null,
-                driver.virtualVtd());
+        VirtualVtd qemu = config.cachingMode() ? new VirtualVtd(engine, tracker) : null;
+        X86Iommu driver = new X86Iommu(engine, config, tracker, qemu);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, qemu);
     }
 
     @Override
@@ -90,9 +93,8 @@ final class IommuMachine implements Machine {
 
     @Override
     public PageCounts pages() {
-        if (virtio != null) {
-            VirtioIommuStats v = virtio.stats();
-            return new PageCounts(v.hostPagesMapped(), v.hostPagesUnmapped());
+        if (virtioHost != null) {
+            return new PageCounts(virtioHost.pagesMapped(), virtioHost.pagesUnmapped());
         }
         return dmaLayer.pages(tracker);
     }
@@ -112,8 +114,8 @@ final class IommuMachine implements Machine {
         if (virtio == null) {
             return HypervisorCounts.NONE;
         }
-        VirtioIommuStats v = virtio.stats();
-        return new HypervisorCounts(v.kicks(), 0, 0, 0, v.hostMapCalls(), v.hostUnmapCalls(), 0, 0, 0);
+        return new HypervisorCounts(virtio.stats().kicks(), 0, 0, 0, virtioHost.vfioMaps(), virtioHost.vfioUnmaps(), 0, 0,
+                0);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.iommulab.lab;
 
+import org.iommulab.intel.X86IommuConfig;
 import org.iommulab.policy.DmaSetup;
-import org.iommulab.platform.x86.X86IommuConfig;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.StaleWindowTracker;
 

@@ -1,13 +1,12 @@
 package org.iommulab.lab;
 
-import java.util.function.Function;
-import org.iommulab.kernel.Errno;
-import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
-import org.iommulab.dma.legacy.LegacyS390Dma;
+import java.util.function.Function;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
+import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.device.IotlbDevice;
@@ -20,6 +19,7 @@ import org.iommulab.s390.S390Iommu;
 import org.iommulab.s390.TableMemory;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.s390.ZpciIommuCtrs;
+import org.iommulab.s390.legacy.LegacyS390Dma;
 import org.iommulab.sim.Engine;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;

@@ -1,9 +1,9 @@
 package org.iommulab.nativebench;
 
 import org.iommulab.dma.IommuDmaOps;
-import org.iommulab.dma.legacy.LegacyS390Dma;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.kernel.DmaOps;
+import org.iommulab.s390.legacy.LegacyS390Dma;
 
 /**
  * When an unmap has become invisible to the device, as a checker can tell from outside the DMA

@@ -1,8 +1,8 @@
 package org.iommulab.policy;
 
 import org.iommulab.dma.DeferredFlush;
-import org.iommulab.dma.legacy.LegacyDmaOptions;
 import org.iommulab.iommu.DmaIommuOptions;
+import org.iommulab.s390.legacy.LegacyDmaOptions;
 
 /** How a policy configures the guest's DMA layer: dma-iommu, the old s390 DMA API, or no translation. */
 public sealed interface DmaSetup {

@@ -15,14 +15,20 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The layers of the model as rules: the kernel model sees only the environment interface, never
  * an engine, the composition root, a workload, the reports or the CLI; workloads reach the kernel
- * only through the DMA API; platforms do not reach into dma-iommu; drivers and platforms tell
- * statistics nothing directly.
+ * only through the DMA API; drivers and platforms do not reach into dma-iommu; a guest driver sees
+ * the platform beneath only through its own interfaces; drivers and platforms tell statistics
+ * nothing directly.
  */
 @AnalyzeClasses(packages = "org.iommulab", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
+    /** The guest's IOMMU drivers, siblings as in drivers/iommu, with the io-pgtable code two of them share. */
+    private static final String[] GUEST_DRIVERS = {"org.iommulab.s390..", "org.iommulab.intel..",
+        "org.iommulab.virtio..", "org.iommulab.arm..", "org.iommulab.ideal..", "org.iommulab.pgtable.."};
+
     private static final String[] KERNEL_MODEL = {"org.iommulab.iova..", "org.iommulab.iommu..",
-        "org.iommulab.dma..", "org.iommulab.s390..", "org.iommulab.kernel.."};
+        "org.iommulab.dma..", "org.iommulab.kernel..", "org.iommulab.s390..", "org.iommulab.intel..",
+        "org.iommulab.virtio..", "org.iommulab.arm..", "org.iommulab.ideal..", "org.iommulab.pgtable.."};
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("org.iommulab.(*)..").should().beFreeOfCycles();
@@ -66,10 +72,19 @@ class LayeringTest {
                     + " real threads");
 
     @ArchTest
-    static final ArchRule platformsDoNotReachIntoDmaIommu = noClasses()
-            .that().resideInAPackage("org.iommulab.platform..")
+    static final ArchRule driversAndPlatformsDoNotReachIntoDmaIommu = noClasses()
+            .that().resideInAnyPackage(GUEST_DRIVERS).or().resideInAPackage("org.iommulab.platform..")
             .should().dependOnClassesThat().resideInAPackage("org.iommulab.dma..")
-            .because("the hardware and hypervisors beneath see the IOMMU driver's ops, not dma-iommu");
+            .because("an IOMMU driver and the hardware and hypervisors beneath it see the IOMMU core's ops, not"
+                    + " dma-iommu");
+
+    @ArchTest
+    static final ArchRule guestDriversSeeThePlatformOnlyThroughTheirOwnInterfaces = noClasses()
+            .that().resideInAnyPackage(GUEST_DRIVERS)
+            .should().dependOnClassesThat().resideInAPackage("org.iommulab.platform..")
+            .because("a guest driver meets the firmware or VMM beneath through the interface it defines (RPCIT,"
+                    + " the invalidation queue, the virtqueue); the platform implements it and the machine wires"
+                    + " the two together");
 
     @ArchTest
     static final ArchRule policiesConfigureTheKernelModelOnly = noClasses()

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.iommulab.ideal.IdealDomain;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.iommu.DmaIommuOptions.QueueType;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
@@ -16,8 +18,6 @@ import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.ScatterList;
-import org.iommulab.platform.ideal.IdealDomain;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;

@@ -2,11 +2,11 @@ package org.iommulab.dma;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.platform.PlatformKind;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.policy.DmaSetup;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;

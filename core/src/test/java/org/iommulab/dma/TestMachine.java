@@ -3,6 +3,8 @@ package org.iommulab.dma;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.iommulab.ideal.IdealDomain;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCap;
@@ -11,8 +13,6 @@ import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
-import org.iommulab.platform.ideal.IdealDomain;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.Engine;
 
 /** An ideal IOMMU, the core and dma-iommu on one engine, for tests. */

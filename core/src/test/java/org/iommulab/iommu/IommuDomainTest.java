@@ -2,11 +2,11 @@ package org.iommulab.iommu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.iommulab.ideal.IdealDomain;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.ScatterList;
-import org.iommulab.platform.ideal.IdealDomain;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.iommulab.dma.DmaDirect;
 import org.iommulab.dma.DmaIommuLayer;
 import org.iommulab.dma.IommuDmaOps;
+import org.iommulab.ideal.IdealIommu;
 import org.iommulab.kernel.Device;
-import org.iommulab.platform.ideal.IdealIommu;
 import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
 

@@ -47,7 +47,7 @@ class PublishedMetricsTest {
         Map<String, Long> strict = metrics(PlatformKind.VIRTIO, "strict");
         assertThat(strict.get("virtio.mapRequests")).isPositive();
         assertThat(strict.get("virtio.kicks")).isPositive();
-        assertThat(strict.get("virtio.hostErrors")).isZero();
+        assertThat(strict.get("virtio.errors")).isZero();
         assertThat(metrics(PlatformKind.LPAR, "strict")).isEmpty();
     }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import org.iommulab.arm.SmmuV3Config;
 import org.iommulab.platform.PlatformKind;
-import org.iommulab.platform.arm.SmmuV3Config;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import org.iommulab.stats.RunStats;

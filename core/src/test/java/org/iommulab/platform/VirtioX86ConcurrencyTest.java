@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import org.iommulab.intel.X86Iommu;
+import org.iommulab.intel.X86IommuConfig;
+import org.iommulab.intel.X86IommuDomain;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
-import org.iommulab.platform.virtio.VirtioIommu;
-import org.iommulab.platform.virtio.VirtioIommuConfig;
-import org.iommulab.platform.virtio.VirtioIommuDomain;
-import org.iommulab.platform.x86.X86Iommu;
-import org.iommulab.platform.x86.X86IommuConfig;
-import org.iommulab.platform.x86.X86IommuDomain;
+import org.iommulab.platform.qemu.VirtioIommuHost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.threads.NativeEngine;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.testing.Concurrently;
+import org.iommulab.virtio.VirtioIommu;
+import org.iommulab.virtio.VirtioIommuConfig;
+import org.iommulab.virtio.VirtioIommuDomain;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,13 +48,14 @@ class VirtioX86ConcurrencyTest {
             IommuDomainOps domain;
             Translator device;
             if (name.equals("virtio")) {
-                VirtioIommu viommu = new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(8), tracker);
+                VirtioIommu viommu = new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(8), tracker,
+                    new VirtioIommuHost(tracker));
                 VirtioIommuDomain d = viommu.domainAllocPaging(dev);
                 d.attachDev(dev);
                 domain = d;
                 device = d::translate;
             } else {
-                X86IommuDomain d = new X86Iommu(engine, new X86IommuConfig(128, 18, false), tracker).domainAllocPaging(dev);
+                X86IommuDomain d = new X86Iommu(engine, new X86IommuConfig(128, 18, false), tracker, null).domainAllocPaging(dev);
                 d.attachDev(dev);
                 domain = d;
                 device = d::translate;

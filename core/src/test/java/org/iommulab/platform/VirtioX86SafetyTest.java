@@ -8,19 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.iommulab.intel.X86Iommu;
+import org.iommulab.intel.X86IommuConfig;
+import org.iommulab.intel.X86IommuDomain;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
-import org.iommulab.platform.virtio.VirtioIommu;
-import org.iommulab.platform.virtio.VirtioIommuConfig;
-import org.iommulab.platform.virtio.VirtioIommuDomain;
-import org.iommulab.platform.x86.X86Iommu;
-import org.iommulab.platform.x86.X86IommuConfig;
-import org.iommulab.platform.x86.X86IommuDomain;
+import org.iommulab.platform.qemu.VirtioIommuHost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;
 import org.iommulab.stats.StaleWindowTracker;
+import org.iommulab.virtio.VirtioIommu;
+import org.iommulab.virtio.VirtioIommuConfig;
+import org.iommulab.virtio.VirtioIommuDomain;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,13 +62,14 @@ class VirtioX86SafetyTest {
     private static Platform platform(String name, ManualEngine engine, StaleWindowTracker tracker) {
         Device dev = new Device("dev-" + name);
         if (name.equals("virtio")) {
-            VirtioIommu viommu = new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(8), tracker);
+            VirtioIommu viommu = new VirtioIommu(engine, VirtioIommuConfig.defaults().withQueueSize(8), tracker,
+                    new VirtioIommuHost(tracker));
             viommu.probeDevice(dev);
             VirtioIommuDomain d = viommu.domainAllocPaging(dev);
             d.attachDev(dev);
             return new Platform(d, d::translate);
         }
-        X86Iommu iommu = new X86Iommu(engine, new X86IommuConfig(32, 18, false), tracker);
+        X86Iommu iommu = new X86Iommu(engine, new X86IommuConfig(32, 18, false), tracker, null);
         X86IommuDomain d = iommu.domainAllocPaging(dev);
         d.attachDev(dev);
         return new Platform(d, d::translate);

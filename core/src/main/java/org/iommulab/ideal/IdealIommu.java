@@ -1,0 +1,170 @@
+package org.iommulab.ideal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.iommu.DomainType;
+import org.iommulab.iommu.IommuCap;
+import org.iommulab.iommu.IommuDomainOps;
+import org.iommulab.iommu.IommuDriver;
+import org.iommulab.iommu.IommuTrace;
+import org.iommulab.iommu.ReservedRegion;
+import org.iommulab.kernel.Device;
+
+/**
+ * An ideal IOMMU: a driver whose page table is a hash map and whose flushes cost nothing. It is
+ * the test driver of the DMA layer and the zero-cost platform of benchmarks, so what they measure
+ * is dma-iommu and the IOVA allocator alone. No kernel driver is modelled; it offers what
+ * {@code struct iommu_ops} needs, deferred flush and (optionally) {@code shadow_on_flush}.
+ *
+ * <p>With {@link Config#checkSafety()} every domain feeds an {@link IovaSafetyChecker}, which sees
+ * each map, unmap and flush and records any break of the layer's invariants. Given a
+ * {@link IommuTrace}, every domain reports its unmaps and flushes to it: a flush is
+ * complete the moment it is issued, so the windows measured are the DMA layer's alone.
+ */
+public final class IdealIommu implements IommuDriver {
+
+    /**
+     * The driver's configuration.
+     *
+     * @param geometry every domain's aperture
+     * @param pgsizeBitmap the page sizes its domains map, one bit per size
+     * @param deferredFlush whether devices have {@link IommuCap#DEFERRED_FLUSH}
+     * @param shadowOnFlush set {@code shadow_on_flush} on every probed device (single queue)
+     * @param identity whether identity domains can be had
+     * @param reserved regions {@code get_resv_regions} reports
+     * @param defDomainType the driver's forced type, or null
+     * @param checkSafety give every domain an {@link IovaSafetyChecker}
+     */
+    public record Config(
+            DomainGeometry geometry,
+            long pgsizeBitmap,
+            boolean deferredFlush,
+            boolean shadowOnFlush,
+            boolean identity,
+            List<ReservedRegion> reserved,
+            DomainType defDomainType,
+            boolean checkSafety) {
+
+        public Config {
+            if (pgsizeBitmap == 0) {
+                throw new IllegalArgumentException("page-size bitmap 0; at least one page size is needed");
+            }
+            reserved = List.copyOf(reserved);
+        }
+
+        /** 4 KiB pages, a 48-bit aperture, deferred flush, per-CPU queues, no checks. */
+        public static Config defaults() {
+            return new Config(new DomainGeometry(0, (1L << 48) - 1, true), 4096, true, false, true, List.of(),
+                    null, false);
+        }
+
+        public Config withGeometry(DomainGeometry value) {
+            return new Config(value, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withPgsizeBitmap(long value) {
+            return new Config(geometry, value, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withDeferredFlush(boolean value) {
+            return new Config(geometry, pgsizeBitmap, value, shadowOnFlush, identity, reserved, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withShadowOnFlush(boolean value) {
+            return new Config(geometry, pgsizeBitmap, deferredFlush, value, identity, reserved, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withIdentity(boolean value) {
+            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, value, reserved, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withReserved(List<ReservedRegion> value) {
+            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, value, defDomainType,
+                    checkSafety);
+        }
+
+        public Config withDefDomainType(DomainType value) {
+            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, value,
+                    checkSafety);
+        }
+
+        public Config withCheckSafety(boolean value) {
+            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
+                    value);
+        }
+    }
+
+    private final Config config;
+    private final IommuTrace tracker;
+    private final List<IdealDomain> domains = new ArrayList<>();
+
+    public IdealIommu(Config config) {
+        this(config, null);
+    }
+
+    /**
+     * @param tracker told of every unmapped page and every flush, so it can measure how long each
+     *     page stays reachable after its unmap; null to measure nothing
+     */
+    public IdealIommu(Config config, IommuTrace tracker) {
+        this.config = config;
+        this.tracker = tracker == null ? IommuTrace.NONE : tracker;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return "ideal";
+    }
+
+    @Override
+    public boolean capable(Device dev, IommuCap cap) {
+        return cap == IommuCap.DEFERRED_FLUSH && config.deferredFlush();
+    }
+
+    @Override
+    public int probeDevice(Device dev) {
+        if (config.shadowOnFlush()) {
+            dev.iommu().setShadowOnFlush(true);
+        }
+        return 0;
+    }
+
+    @Override
+    public synchronized IommuDomainOps domainAllocPaging(Device dev) {
+        IdealDomain domain = new IdealDomain(config.geometry(), config.pgsizeBitmap(),
+                config.checkSafety() ? new IovaSafetyChecker(config.geometry(), config.reserved(), config.pgsizeBitmap()) : null,
+                tracker);
+        domains.add(domain);
+        return domain;
+    }
+
+    @Override
+    public List<ReservedRegion> getResvRegions(Device dev) {
+        return config.reserved();
+    }
+
+    @Override
+    public DomainType defDomainType(Device dev) {
+        return config.defDomainType();
+    }
+
+    @Override
+    public boolean supportsIdentity(Device dev) {
+        return config.identity();
+    }
+
+    /** Every paging domain allocated so far, oldest first. */
+    public synchronized List<IdealDomain> domains() {
+        return List.copyOf(domains);
+    }
+}
