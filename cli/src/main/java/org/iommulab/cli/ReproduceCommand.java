@@ -42,9 +42,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--platform", split = ",", paramLabel = "lpar,zvm,kvm",
+    @Option(names = "--platform", split = ",", paramLabel = "lpar,zvm,kvm", converter = PlatformNames.class,
             description = "which of the platforms to run (default: all three; with --extended also virtio, x86)")
-    private List<String> platforms = new ArrayList<>();
+    private List<PlatformKind> platforms = new ArrayList<>();
 
     @Option(names = "--extended", description = "every registered policy (see 'iommu-lab policies') on every platform"
             + " it runs on, KVM under each QEMU profile, virtio and x86 too")
@@ -141,10 +141,9 @@ final class ReproduceCommand implements Callable<Integer> {
         if (platforms.isEmpty() && spec.commandLine().getParseResult().hasMatchedOption("--platform")) {
             throw new IllegalArgumentException("--platform names no platform; give some of " + names);
         }
-        for (String name : platforms) {
-            PlatformKind p = PlatformKind.parse(name);
+        for (PlatformKind p : platforms) {
             if (!offered.contains(p)) {
-                throw new IllegalArgumentException("--platform " + name + " is not one of " + names
+                throw new IllegalArgumentException("--platform " + p.cliName() + " is not one of " + names
                         + (extended ? "" : "; --extended adds virtio and x86"));
             }
             chosen.add(p);

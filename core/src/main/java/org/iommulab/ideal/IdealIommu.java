@@ -2,6 +2,7 @@ package org.iommulab.ideal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.config.Records;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.DomainType;
 import org.iommulab.iommu.IommuCap;
@@ -60,43 +61,35 @@ public final class IdealIommu implements IommuDriver {
         }
 
         public Config withGeometry(DomainGeometry value) {
-            return new Config(value, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
-                    checkSafety);
+            return Records.with(this, "geometry", value);
         }
 
         public Config withPgsizeBitmap(long value) {
-            return new Config(geometry, value, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
-                    checkSafety);
+            return Records.with(this, "pgsizeBitmap", value);
         }
 
         public Config withDeferredFlush(boolean value) {
-            return new Config(geometry, pgsizeBitmap, value, shadowOnFlush, identity, reserved, defDomainType,
-                    checkSafety);
+            return Records.with(this, "deferredFlush", value);
         }
 
         public Config withShadowOnFlush(boolean value) {
-            return new Config(geometry, pgsizeBitmap, deferredFlush, value, identity, reserved, defDomainType,
-                    checkSafety);
+            return Records.with(this, "shadowOnFlush", value);
         }
 
         public Config withIdentity(boolean value) {
-            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, value, reserved, defDomainType,
-                    checkSafety);
+            return Records.with(this, "identity", value);
         }
 
         public Config withReserved(List<ReservedRegion> value) {
-            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, value, defDomainType,
-                    checkSafety);
+            return Records.with(this, "reserved", value);
         }
 
         public Config withDefDomainType(DomainType value) {
-            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, value,
-                    checkSafety);
+            return Records.with(this, "defDomainType", value);
         }
 
         public Config withCheckSafety(boolean value) {
-            return new Config(geometry, pgsizeBitmap, deferredFlush, shadowOnFlush, identity, reserved, defDomainType,
-                    value);
+            return Records.with(this, "checkSafety", value);
         }
     }
 

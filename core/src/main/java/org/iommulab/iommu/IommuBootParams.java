@@ -1,5 +1,6 @@
 package org.iommulab.iommu;
 
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
 
 /**
@@ -41,27 +42,27 @@ public record IommuBootParams(boolean strict, boolean passthrough, boolean force
     }
 
     public IommuBootParams withStrict(boolean value) {
-        return new IommuBootParams(value, passthrough, forcedac, singleQueueForAll, rcacheMaxOrder, optSizeCap);
+        return Records.with(this, "strict", value);
     }
 
     public IommuBootParams withPassthrough(boolean value) {
-        return new IommuBootParams(strict, value, forcedac, singleQueueForAll, rcacheMaxOrder, optSizeCap);
+        return Records.with(this, "passthrough", value);
     }
 
     public IommuBootParams withForcedac(boolean value) {
-        return new IommuBootParams(strict, passthrough, value, singleQueueForAll, rcacheMaxOrder, optSizeCap);
+        return Records.with(this, "forcedac", value);
     }
 
     public IommuBootParams withSingleQueueForAll(boolean value) {
-        return new IommuBootParams(strict, passthrough, forcedac, value, rcacheMaxOrder, optSizeCap);
+        return Records.with(this, "singleQueueForAll", value);
     }
 
     public IommuBootParams withRcacheMaxOrder(int order) {
-        return new IommuBootParams(strict, passthrough, forcedac, singleQueueForAll, order, optSizeCap);
+        return Records.with(this, "rcacheMaxOrder", order);
     }
 
     public IommuBootParams withOptSizeCap(boolean value) {
-        return new IommuBootParams(strict, passthrough, forcedac, singleQueueForAll, rcacheMaxOrder, value);
+        return Records.with(this, "optSizeCap", value);
     }
 
     /** {@code iommu_def_domain_type}: the type a group gets when nothing forces another. */

@@ -127,8 +127,8 @@ public final class Simulation {
         long virtualNs = engine.nowNs();
         CpuTime cpu = CpuTime.from(engine);
         List<VirtualResourceStats> resources = engine.resourceStats();
-        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), r.bytes(),
-                mapErrorsByCause(machine));
+        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), mapErrorsByCause(machine),
+                r.bytes());
         return new RunStats(
                 s.describe(machine.hvProfile(), machine.flushQueueOptions()),
                 io,

@@ -1,7 +1,5 @@
 package org.iommulab.stats;
 
-import java.util.Map;
-
 /**
  * Flush-queue flushes by cause (drivers/iommu/dma-iommu.c): a queue found full by
  * {@code queue_iova}, or the {@code fq_flush_timeout} timer.
@@ -10,8 +8,4 @@ public record FlushQueueCounts(long fullFlushes, long timerFlushes) {
 
     /** A run without flush queues (strict or legacy). */
     public static final FlushQueueCounts NONE = new FlushQueueCounts(0, 0);
-
-    Map<String, Object> toMap() {
-        return new JsonMap().put("fullFlushes", fullFlushes).put("timerFlushes", timerFlushes).map();
-    }
 }

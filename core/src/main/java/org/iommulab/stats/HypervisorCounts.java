@@ -1,7 +1,5 @@
 package org.iommulab.stats;
 
-import java.util.Map;
-
 /**
  * The work a shadowing hypervisor did for the guest: intercepted RPCITs and PCI stores, guest table
  * pages walked, shadow lookups, host map and unmap calls (and the pages and empty calls among the
@@ -12,18 +10,4 @@ public record HypervisorCounts(long exits, long pciStores, long pagesWalked, lon
 
     /** A platform with no hypervisor in the DMA path (LPAR, bare metal). */
     public static final HypervisorCounts NONE = new HypervisorCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-    Map<String, Object> toMap() {
-        return new JsonMap()
-                .put("exits", exits)
-                .put("pciStores", pciStores)
-                .put("pagesWalked", pagesWalked)
-                .put("shadowLookups", shadowLookups)
-                .put("hostMaps", hostMaps)
-                .put("hostUnmaps", hostUnmaps)
-                .put("hostUnmapPages", hostUnmapPages)
-                .put("emptyHostUnmaps", emptyHostUnmaps)
-                .put("shadowPeakEntries", shadowPeakEntries)
-                .map();
-    }
 }

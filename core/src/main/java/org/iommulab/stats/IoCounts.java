@@ -1,7 +1,6 @@
 package org.iommulab.stats;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What became of a run's I/Os: every submitted I/O ends completed or failed; an I/O fails when its
@@ -12,8 +11,8 @@ import java.util.TreeMap;
  * @param mapErrorsByCause map errors per cause, every cause present (0 when it never happened), so
  *     that every run has the same keys
  */
-public record IoCounts(long submitted, long completed, long failed, long mapErrors, long bytes,
-        Map<String, Long> mapErrorsByCause) {
+public record IoCounts(long submitted, long completed, long failed, long mapErrors,
+        Map<String, Long> mapErrorsByCause, long bytes) {
 
     public IoCounts {
         mapErrorsByCause = Map.copyOf(mapErrorsByCause);
@@ -22,16 +21,5 @@ public record IoCounts(long submitted, long completed, long failed, long mapErro
     /** Whether every submitted I/O is accounted for: submitted = completed + failed. */
     public boolean balanced() {
         return submitted == completed + failed;
-    }
-
-    Map<String, Object> toMap() {
-        return new JsonMap()
-                .put("submitted", submitted)
-                .put("completed", completed)
-                .put("failed", failed)
-                .put("mapErrors", mapErrors)
-                .put("mapErrorsByCause", new TreeMap<>(mapErrorsByCause))
-                .put("bytes", bytes)
-                .map();
     }
 }

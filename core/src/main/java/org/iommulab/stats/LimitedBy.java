@@ -56,14 +56,6 @@ public record LimitedBy(String resource, double busyFraction, String detail) {
                 percent(SATURATED), busiestText, percent(cpuBusy)));
     }
 
-    Map<String, Object> toMap() {
-        return new JsonMap()
-                .put("resource", resource)
-                .put("busyFraction", busyFraction)
-                .put("detail", detail)
-                .map();
-    }
-
     private static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }

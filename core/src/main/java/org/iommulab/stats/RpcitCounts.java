@@ -10,13 +10,4 @@ public record RpcitCounts(long global, long syncMap, long sync, long outOfResour
 
     /** A platform that issues no RPCITs. */
     public static final RpcitCounts NONE = new RpcitCounts(0, 0, 0, 0);
-
-    Map<String, Object> toMap() {
-        return new JsonMap()
-                .put("global", global)
-                .put("syncMap", syncMap)
-                .put("sync", sync)
-                .put("outOfResource", outOfResource)
-                .map();
-    }
 }

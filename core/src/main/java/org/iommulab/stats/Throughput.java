@@ -1,7 +1,5 @@
 package org.iommulab.stats;
 
-import java.util.Map;
-
 /** Completed I/Os and bytes per second of virtual time. */
 public record Throughput(double iops, double bytesPerSec) {
 
@@ -12,9 +10,5 @@ public record Throughput(double iops, double bytesPerSec) {
         }
         double seconds = durationNs / 1e9;
         return new Throughput(io.completed() / seconds, io.bytes() / seconds);
-    }
-
-    Map<String, Object> toMap() {
-        return new JsonMap().put("iops", iops).put("bytesPerSec", bytesPerSec).map();
     }
 }

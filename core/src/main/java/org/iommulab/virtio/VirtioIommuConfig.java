@@ -1,5 +1,6 @@
 package org.iommulab.virtio;
 
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
 
 /**
@@ -37,11 +38,11 @@ public record VirtioIommuConfig(int queueSize, long pgsizeBitmap, int inputBits,
 
     /** This configuration with {@code shadow_on_flush} set or cleared. */
     public VirtioIommuConfig withShadowOnFlush(boolean on) {
-        return new VirtioIommuConfig(queueSize, pgsizeBitmap, inputBits, on);
+        return Records.with(this, "shadowOnFlush", on);
     }
 
     /** This configuration with another queue size. */
     public VirtioIommuConfig withQueueSize(int size) {
-        return new VirtioIommuConfig(size, pgsizeBitmap, inputBits, shadowOnFlush);
+        return Records.with(this, "queueSize", size);
     }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.KTimer;
-import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * One blk-mq hardware queue ({@code struct blk_mq_hw_ctx}, block/blk-mq.c, v6.7) and the NVMe

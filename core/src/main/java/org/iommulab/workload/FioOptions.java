@@ -1,5 +1,6 @@
 package org.iommulab.workload;
 
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
 
 /**
@@ -52,30 +53,30 @@ public record FioOptions(int numjobs, int iodepth, int bs, int rwmixread, int me
     }
 
     public FioOptions withNumjobs(int n) {
-        return new FioOptions(n, iodepth, bs, rwmixread, memoryGiB, seed, retry, drive);
+        return Records.with(this, "numjobs", n);
     }
 
     public FioOptions withIodepth(int n) {
-        return new FioOptions(numjobs, n, bs, rwmixread, memoryGiB, seed, retry, drive);
+        return Records.with(this, "iodepth", n);
     }
 
     public FioOptions withBs(int n) {
-        return new FioOptions(numjobs, iodepth, n, rwmixread, memoryGiB, seed, retry, drive);
+        return Records.with(this, "bs", n);
     }
 
     public FioOptions withRwmixread(int percent) {
-        return new FioOptions(numjobs, iodepth, bs, percent, memoryGiB, seed, retry, drive);
+        return Records.with(this, "rwmixread", percent);
     }
 
     public FioOptions withSeed(long s) {
-        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, s, retry, drive);
+        return Records.with(this, "seed", s);
     }
 
     public FioOptions withRetry(MapRetry r) {
-        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, r, drive);
+        return Records.with(this, "retry", r);
     }
 
     public FioOptions withDrive(NvmeDrive d) {
-        return new FioOptions(numjobs, iodepth, bs, rwmixread, memoryGiB, seed, retry, d);
+        return Records.with(this, "drive", d);
     }
 }

@@ -7,8 +7,8 @@ import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * The loop of kernel/dma/map_benchmark.c (v5.11 on): the device's DMA mask is set to

@@ -1,6 +1,7 @@
 package org.iommulab.workload;
 
 import java.util.Locale;
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
 import org.iommulab.kernel.DmaDirection;
 
@@ -43,26 +44,26 @@ public record MapBenchOptions(int threads, int granule, DmaDirection dir, long d
     }
 
     public MapBenchOptions withThreads(int n) {
-        return new MapBenchOptions(n, granule, dir, delayNs, dmaBits, memoryGiB, seed);
+        return Records.with(this, "threads", n);
     }
 
     public MapBenchOptions withGranule(int n) {
-        return new MapBenchOptions(threads, n, dir, delayNs, dmaBits, memoryGiB, seed);
+        return Records.with(this, "granule", n);
     }
 
     public MapBenchOptions withDir(DmaDirection d) {
-        return new MapBenchOptions(threads, granule, d, delayNs, dmaBits, memoryGiB, seed);
+        return Records.with(this, "dir", d);
     }
 
     public MapBenchOptions withDelayNs(long ns) {
-        return new MapBenchOptions(threads, granule, dir, ns, dmaBits, memoryGiB, seed);
+        return Records.with(this, "delayNs", ns);
     }
 
     public MapBenchOptions withDmaBits(int bits) {
-        return new MapBenchOptions(threads, granule, dir, delayNs, bits, memoryGiB, seed);
+        return Records.with(this, "dmaBits", bits);
     }
 
     public MapBenchOptions withSeed(long s) {
-        return new MapBenchOptions(threads, granule, dir, delayNs, dmaBits, memoryGiB, s);
+        return Records.with(this, "seed", s);
     }
 }

@@ -1,6 +1,7 @@
 package org.iommulab.workload;
 
 import java.util.Locale;
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
 
 /**
@@ -78,43 +79,42 @@ public record NetperfOptions(Traffic traffic, int queues, int rxRingSize, int mt
     }
 
     public NetperfOptions withTraffic(Traffic t) {
-        return new NetperfOptions(t, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "traffic", t);
     }
 
     public NetperfOptions withQueues(int n) {
-        return new NetperfOptions(traffic, n, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "queues", n);
     }
 
     public NetperfOptions withRxRingSize(int n) {
-        return new NetperfOptions(traffic, queues, n, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "rxRingSize", n);
     }
 
     public NetperfOptions withMtu(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, n, txFragments, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "mtu", n);
     }
 
     public NetperfOptions withTxFragments(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, n, txDepth, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "txFragments", n);
     }
 
     public NetperfOptions withTxDepth(int n) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, n, memoryGiB, seed, retry, txMapping, nicGbps);
+        return Records.with(this, "txDepth", n);
     }
 
     public NetperfOptions withSeed(long s) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, s, retry, txMapping, nicGbps);
+        return Records.with(this, "seed", s);
     }
 
     public NetperfOptions withRetry(MapRetry r) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, r, txMapping, nicGbps);
+        return Records.with(this, "retry", r);
     }
 
     public NetperfOptions withTxMapping(TxMapping m) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, m, nicGbps);
+        return Records.with(this, "txMapping", m);
     }
 
     public NetperfOptions withNicGbps(int gbps) {
-        return new NetperfOptions(traffic, queues, rxRingSize, mtu, txFragments, txDepth, memoryGiB, seed, retry, txMapping,
-                gbps);
+        return Records.with(this, "nicGbps", gbps);
     }
 }

@@ -1,7 +1,7 @@
 package org.iommulab.workload;
 
-import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.DeviceQueue;
+import org.iommulab.sim.Scheduler;
 
 /**
  * A NIC port bounded by its line rate ({@link NetperfOptions#nicGbps}), full

@@ -2,8 +2,8 @@ package org.iommulab.workload;
 
 import java.util.SplittableRandom;
 import org.iommulab.sim.CostModel;
-import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.DeviceQueue;
+import org.iommulab.sim.Scheduler;
 
 /**
  * An NVMe-like drive seen from the host ({@link NvmeDrive}): a command submitted at t completes

@@ -2,8 +2,8 @@ package org.iommulab.workload;
 
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * One transmit slot of a NIC queue: it takes the next request, maps it ({@link SgRequest}),

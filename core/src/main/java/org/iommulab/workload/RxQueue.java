@@ -6,8 +6,8 @@ import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.DmaOps;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.TimerCallback;
 import org.iommulab.sim.Scheduler;
+import org.iommulab.sim.TimerCallback;
 
 /**
  * One NIC receive queue and its NAPI poll on one CPU: a ring of page-sized buffers, each mapped

@@ -42,7 +42,7 @@ class RunStatsTest {
         tracker.unmapped(0, 10, 3);
         tracker.invalidatedAll(1_000);
         tracker.unmapped(2_000, 20, 1);
-        IoCounts io = new IoCounts(10, 9, 1, 2, 9 * 4096, Map.of("iovaSpaceExhausted", 2L));
+        IoCounts io = new IoCounts(10, 9, 1, 2, Map.of("iovaSpaceExhausted", 2L), 9 * 4096);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("platform", "lpar");
         config.put("dma", "lazy-single");
@@ -101,7 +101,7 @@ class RunStatsTest {
         assertThat(s.throughput().bytesPerSec()).isEqualTo(9 * 4096 * 1_000.0);
         assertThat(Throughput.of(s.io(), 0)).isEqualTo(new Throughput(0, 0));
         assertThat(s.io().balanced()).isTrue();
-        assertThat(new IoCounts(3, 1, 1, 0, 0, Map.of()).balanced()).isFalse();
+        assertThat(new IoCounts(3, 1, 1, 0, Map.of(), 0).balanced()).isFalse();
     }
 
     @Test
