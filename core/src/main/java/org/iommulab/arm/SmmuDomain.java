@@ -2,13 +2,9 @@ package org.iommulab.arm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.iommulab.iommu.DomainGeometry;
-import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IotlbGather;
-import org.iommulab.kernel.Device;
 import org.iommulab.pgtable.IoPgtable;
+import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.IoPte;
 import org.iommulab.pgtable.TaggedIotlb;
 import org.iommulab.sim.Cost;
@@ -26,7 +22,7 @@ import org.iommulab.sim.Cpu;
  * is one TLBI_NH_ASID and, with ATS, one ATC_INV over everything. Each list goes through the
  * command queue with a CMD_SYNC.
  */
-public final class SmmuDomain implements IommuDomainOps {
+public final class SmmuDomain extends PgtableDomain {
 
     /** {@code CMDQ_TLBI_RANGE_NUM_MAX}: a range command's NUM field holds up to 31 chunks. */
     static final long RANGE_NUM_MAX = 31;
@@ -35,39 +31,20 @@ public final class SmmuDomain implements IommuDomainOps {
 
     private final SmmuV3 smmu;
     private final int asid;
-    private final IoPgtable pgtable;
-    private final Set<Device> devices = ConcurrentHashMap.newKeySet();
 
     SmmuDomain(SmmuV3 smmu, int asid) {
+        super(Cost.SMMU_TABLE_ALLOC, smmu.tracker(), true);
         this.smmu = smmu;
         this.asid = asid;
-        this.pgtable = new IoPgtable(Cost.SMMU_TABLE_ALLOC, smmu.tracker(), true);
     }
 
+    /** The ASID's entries in the SMMU's TLB and, with ATS, in the device's ATC. */
     @Override
-    public int attachDev(Device dev) {
-        devices.add(dev);
-        return 0;
-    }
-
-    /** Detaches {@code dev}: its DMA faults from now on, and its cached entries go (uncharged). */
-    @Override
-    public void detachDev(Device dev) {
-        devices.remove(dev);
+    protected void dropCachedEntries() {
         smmu.tlb().invalidateDomain(asid);
         if (smmu.atc() != null) {
             smmu.atc().invalidateDomain(asid);
         }
-    }
-
-    @Override
-    public long mapPages(Cpu cpu, long iova, long paddr, long pgsize, long pgcount, int prot) {
-        return pgtable.mapPages(cpu, iova, paddr, pgsize, pgcount, prot);
-    }
-
-    @Override
-    public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
-        return pgtable.unmapPages(cpu, iova, pgsize, pgcount, gather, this);
     }
 
     /** {@code arm_smmu_flush_iotlb_all}: the ASID's TLB entries, then the ATC, each with a sync. */
@@ -125,7 +102,7 @@ public final class SmmuDomain implements IommuDomainOps {
      * smallest naturally aligned power-of-two span of pages holding the range, with a sync.
      */
     private void atcInvalidate(Cpu cpu, long firstPfn, long pages) {
-        if (smmu.atc() == null || devices.isEmpty()) {
+        if (smmu.atc() == null || !attached()) {
             return;
         }
         long lastPfn = firstPfn + pages - 1;
@@ -134,19 +111,15 @@ public final class SmmuDomain implements IommuDomainOps {
         smmu.cmdq().submit(cpu, List.of(CmdqCommand.atcInv(asid, firstPfn & -span, span)));
     }
 
-    @Override
-    public long iovaToPhys(long iova) {
-        return pgtable.iovaToPhys(iova);
-    }
-
     /**
      * A DMA by an attached device to {@code iova}: through the device's ATC first with ATS, then
-     * the SMMU's TLB, then a table walk, caching the entry on the way back; {@link IoPgtable#FAULT}
+     * the SMMU's TLB, then a table walk, caching the entry on the way back; {@link #FAULT}
      * when nothing translates it with the needed permission or no device is attached.
      */
+    @Override
     public long translate(long iova, boolean write) {
-        if (devices.isEmpty()) {
-            return IoPgtable.FAULT;
+        if (!attached()) {
+            return FAULT;
         }
         TaggedIotlb atc = smmu.atc();
         if (atc == null) {
@@ -165,36 +138,13 @@ public final class SmmuDomain implements IommuDomainOps {
     }
 
     /** Accesses that missed the first cache they met (the ATC with ATS, else the SMMU's TLB). */
+    @Override
     public long iotlbMisses() {
         return smmu.atc() != null ? smmu.atc().misses() : smmu.tlb().misses();
-    }
-
-    /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
-    public long tableEntry(long iova, int level) {
-        return pgtable.entry(iova, level);
-    }
-
-    /** Memory the tables take, in bytes. */
-    public long tableMemoryBytes() {
-        return pgtable.table().memoryBytes();
     }
 
     /** The ASID tagging this domain's TLB entries and invalidations. */
     public int asid() {
         return asid;
     }
-
-    @Override
-    public DomainGeometry geometry() {
-        return IoPgtable.GEOMETRY;
-    }
-
-    @Override
-    public long pgsizeBitmap() {
-        return IoPgtable.PAGE_SIZE;
-    }
-
-    /** Nothing left to do: detach already invalidated the ASID, and its tables go with it. */
-    @Override
-    public void free() {}
 }

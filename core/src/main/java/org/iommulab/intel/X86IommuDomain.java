@@ -1,13 +1,8 @@
 package org.iommulab.intel;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.iommulab.iommu.DomainGeometry;
-import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
-import org.iommulab.kernel.Device;
-import org.iommulab.pgtable.IoPgtable;
+import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.IoPte;
 import org.iommulab.pgtable.RadixPageTable;
 import org.iommulab.sim.Cost;
@@ -24,47 +19,21 @@ import org.iommulab.sim.Cpu;
  * wait descriptor. {@link #translate} is what the device sees: the IOTLB first, then a table walk
  * that fills the IOTLB.
  */
-public final class X86IommuDomain implements IommuDomainOps {
-
-    /** What {@link #translate} returns when the device's access faults. */
-    public static final long FAULT = IoPgtable.FAULT;
+public final class X86IommuDomain extends PgtableDomain {
 
     private final X86Iommu iommu;
     private final int did;
-    private final IoPgtable pgtable;
-    private final Set<Device> devices = ConcurrentHashMap.newKeySet();
 
     X86IommuDomain(X86Iommu iommu, int did) {
+        super(Cost.X86_TABLE_ALLOC, iommu.tracker(), false);
         this.iommu = iommu;
         this.did = did;
-        this.pgtable = new IoPgtable(Cost.X86_TABLE_ALLOC, iommu.tracker(), false);
     }
 
+    /** The kernel clears the context entry and flushes the domain's IOTLB entries ({@code domain_context_clear_one}). */
     @Override
-    public int attachDev(Device dev) {
-        devices.add(dev);
-        return 0;
-    }
-
-    /**
-     * Detaches {@code dev}: its DMA faults from now on. The kernel clears the context entry and
-     * flushes the domain's IOTLB entries ({@code domain_context_clear_one}); the model drops them
-     * without charging any CPU, since detach is not on a measured path.
-     */
-    @Override
-    public void detachDev(Device dev) {
-        devices.remove(dev);
+    protected void dropCachedEntries() {
         iommu.iotlb().invalidateDomain(did);
-    }
-
-    @Override
-    public long mapPages(Cpu cpu, long iova, long paddr, long pgsize, long pgcount, int prot) {
-        return pgtable.mapPages(cpu, iova, paddr, pgsize, pgcount, prot);
-    }
-
-    @Override
-    public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
-        return pgtable.unmapPages(cpu, iova, pgsize, pgcount, gather, this);
     }
 
     @Override
@@ -127,28 +96,20 @@ public final class X86IommuDomain implements IommuDomainOps {
         return pgtable.table();
     }
 
-    @Override
-    public long iovaToPhys(long iova) {
-        return pgtable.iovaToPhys(iova);
-    }
-
     /**
      * A DMA by an attached device to {@code iova}: the physical address it reaches through the
      * IOTLB or, on a miss, through the tables (caching the entry), or {@link #FAULT} when nothing
      * translates it with the needed permission or no device is attached.
      */
+    @Override
     public long translate(long iova, boolean write) {
-        return devices.isEmpty() ? FAULT : pgtable.translate(iommu.iotlb(), did, iova, write);
+        return attached() ? pgtable.translate(iommu.iotlb(), did, iova, write) : FAULT;
     }
 
     /** Translations by the unit's IOTLB that missed and walked the tables, all domains together. */
+    @Override
     public long iotlbMisses() {
         return iommu.iotlb().misses();
-    }
-
-    /** The entry at {@code level} (1 = leaf, 4 = root's entry) on the walk to {@code iova}, or 0. */
-    public long tableEntry(long iova, int level) {
-        return pgtable.entry(iova, level);
     }
 
     /** Table pages in use, the root included. */
@@ -156,27 +117,8 @@ public final class X86IommuDomain implements IommuDomainOps {
         return pgtable.table().tableCount();
     }
 
-    /** Memory the tables take, in bytes. */
-    public long tableMemoryBytes() {
-        return pgtable.table().memoryBytes();
-    }
-
     /** The domain id tagging this domain's IOTLB entries and invalidations. */
     public int did() {
         return did;
     }
-
-    @Override
-    public DomainGeometry geometry() {
-        return IoPgtable.GEOMETRY;
-    }
-
-    @Override
-    public long pgsizeBitmap() {
-        return IoPgtable.PAGE_SIZE;
-    }
-
-    /** Nothing left to do: detach already invalidated the domain, and its tables go with it. */
-    @Override
-    public void free() {}
 }

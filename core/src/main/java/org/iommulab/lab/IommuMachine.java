@@ -1,16 +1,15 @@
 package org.iommulab.lab;
 
 import java.util.Map;
-import org.iommulab.arm.SmmuDomain;
 import org.iommulab.arm.SmmuV3;
 import org.iommulab.intel.X86Iommu;
 import org.iommulab.intel.X86IommuConfig;
-import org.iommulab.intel.X86IommuDomain;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.platform.qemu.VirtioIommuHost;
 import org.iommulab.platform.qemu.VirtualVtd;
 import org.iommulab.platform.qemu.VirtualVtdStats;
@@ -120,9 +119,7 @@ final class IommuMachine implements Machine {
 
     @Override
     public MemoryUse memory() {
-        Object ops = dmaLayer.dmaIommu().domain().ops();
-        long tables = ops instanceof X86IommuDomain x86 ? x86.tableMemoryBytes()
-                : ops instanceof SmmuDomain smmu ? smmu.tableMemoryBytes() : 0;
+        long tables = dmaLayer.dmaIommu().domain().ops() instanceof PgtableDomain d ? d.tableMemoryBytes() : 0;
         return new MemoryUse(dmaLayer.iovaBytes(), tables);
     }
 
@@ -133,11 +130,8 @@ final class IommuMachine implements Machine {
         if (vtd != null) {
             return vtd.plug(dev.name(), X86IommuConfig.defaults().iotlbEntries());
         }
-        if (ops instanceof X86IommuDomain x86) {
-            return DeviceTranslation.of(x86::translate, x86::iotlbMisses);
-        }
-        if (ops instanceof SmmuDomain smmu) {
-            return DeviceTranslation.of(smmu::translate, smmu::iotlbMisses);
+        if (ops instanceof PgtableDomain d) {
+            return DeviceTranslation.of(d::translate, d::iotlbMisses);
         }
         // the host IOMMU's own IOTLB is not modelled: no access counts as a miss
         return DeviceTranslation.uncached(((VirtioIommuDomain) ops)::translate);
