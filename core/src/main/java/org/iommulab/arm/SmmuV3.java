@@ -23,10 +23,6 @@ import org.iommulab.sim.Metrics;
  */
 public final class SmmuV3 implements IommuDriver {
 
-    /** {@code MSI_IOVA_BASE}/{@code MSI_IOVA_LENGTH}: the software MSI window every domain reserves. */
-    static final long MSI_IOVA_BASE = 0x800_0000L;
-    static final long MSI_IOVA_LENGTH = 0x10_0000L;
-
     private final SmmuV3Config config;
     private final TaggedIotlb tlb;
     private final TaggedIotlb atc;
@@ -79,7 +75,7 @@ public final class SmmuV3 implements IommuDriver {
 
     @Override
     public List<ReservedRegion> getResvRegions(Device dev) {
-        return List.of(new ReservedRegion(MSI_IOVA_BASE, MSI_IOVA_LENGTH, ReservedRegion.Type.MSI));
+        return List.of(ReservedRegion.SOFTWARE_MSI);
     }
 
     @Override

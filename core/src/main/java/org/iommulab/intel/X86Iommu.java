@@ -12,16 +12,16 @@ import org.iommulab.sim.Engine;
 import org.iommulab.sim.Metrics;
 
 /**
- * An x86 IOMMU on bare metal, VT-d style (drivers/iommu/intel/iommu.c, v6.7; AMD-Vi's
- * drivers/iommu/amd does the same with a command buffer and COMPLETION_WAIT): one unit with a
- * hardware IOTLB and a queued-invalidation interface, and a 4-level table per domain. New mappings
- * need no flush (no caching mode: the IOTLB never holds not-present entries); unmaps are
- * invalidated page-selectively in {@code iotlb_sync} and domain-wide in {@code flush_iotlb_all},
- * each followed by a wait descriptor. It can defer flushes, so dma-iommu gives its devices flush
- * queues.
+ * An x86 IOMMU, VT-d style (drivers/iommu/intel/iommu.c, v6.7; AMD-Vi's drivers/iommu/amd does the
+ * same with a command buffer and COMPLETION_WAIT): one unit with a hardware IOTLB and a
+ * queued-invalidation interface, and a 4-level table per domain. On bare metal new mappings need
+ * no flush (the IOTLB never holds not-present entries); unmaps are invalidated page-selectively in
+ * {@code iotlb_sync} and domain-wide in {@code flush_iotlb_all}, each followed by a wait
+ * descriptor. It can defer flushes, so dma-iommu gives its devices flush queues. In caching mode
+ * (a guest's virtual VT-d) new mappings are invalidated too, and the queue's tail write goes to the
+ * VMM behind the unit ({@link CachingModeHost}).
  *
- * <p>Left out: caching mode (a virtual VT-d that shadows the guest's tables, docs/sources.md), device IOTLBs (ATS),
- * the context and PASID caches, interrupt remapping.
+ * <p>Left out: device IOTLBs (ATS), the context and PASID caches, interrupt remapping.
  */
 public final class X86Iommu implements IommuDriver {
 

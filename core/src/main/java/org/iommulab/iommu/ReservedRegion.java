@@ -15,6 +15,12 @@ public record ReservedRegion(long start, long length, Type type) {
         MSI
     }
 
+    /**
+     * The software MSI window ({@code MSI_IOVA_BASE}, {@code MSI_IOVA_LENGTH}) that the SMMUv3 and
+     * virtio-iommu drivers both reserve in every domain, where the host maps MSI doorbells.
+     */
+    public static final ReservedRegion SOFTWARE_MSI = new ReservedRegion(0x800_0000L, 0x10_0000L, Type.MSI);
+
     /** The last byte, inclusive. */
     public long end() {
         return start + length - 1;

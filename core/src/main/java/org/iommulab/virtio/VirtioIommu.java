@@ -22,10 +22,6 @@ import org.iommulab.sim.Metrics;
  */
 public final class VirtioIommu implements IommuDriver {
 
-    /** {@code MSI_IOVA_BASE}/{@code MSI_IOVA_LENGTH}: the software MSI window. */
-    static final long MSI_IOVA_BASE = 0x800_0000L;
-    static final long MSI_IOVA_LENGTH = 0x10_0000L;
-
     private final Engine engine;
     private final VirtioIommuConfig config;
     private final IommuTrace tracker;
@@ -81,7 +77,7 @@ public final class VirtioIommu implements IommuDriver {
 
     @Override
     public List<ReservedRegion> getResvRegions(Device dev) {
-        return List.of(new ReservedRegion(MSI_IOVA_BASE, MSI_IOVA_LENGTH, ReservedRegion.Type.MSI));
+        return List.of(ReservedRegion.SOFTWARE_MSI);
     }
 
     /** The device side: what each endpoint can reach through the host IOMMU. */

@@ -24,28 +24,19 @@ import org.iommulab.sim.Scheduler;
  * one, and a request that fails (see {@link BlkMqHwCtx}) does not stop the job, as if
  * {@code continue_on_error} were set.
  */
-public final class Fio implements Workload {
+public final class Fio extends AbstractWorkload {
 
     private final FioOptions options;
     private final PerCpuIoCounters counters = new PerCpuIoCounters();
     private final List<BlkMqHwCtx> queues = new ArrayList<>();
-    private final StopFlag stop = new StopFlag();
 
     public Fio(FioOptions options) {
+        super("fio");
         this.options = options;
     }
 
     @Override
-    public String name() {
-        return "fio";
-    }
-
-    @Override
-    public void start(Scheduler engine, Device... devices) {
-        if (!queues.isEmpty()) {
-            throw new IllegalStateException("fio already started");
-        }
-        Devices.requireDmaOps(name(), devices);
+    protected void begin(Scheduler engine, Device... devices) {
         for (Device d : devices) {
             // as the nvme driver's probe does: dma_set_mask_and_coherent(64 bits), dma_set_max_seg_size(0xffffffff)
             d.setDmaMaskBits(64);
@@ -66,11 +57,6 @@ public final class Fio implements Workload {
                     options.retry(), options.iodepth(), segments, BlockLimits.nvme(dev), stop));
         }
         queues.forEach(BlkMqHwCtx::start);
-    }
-
-    @Override
-    public void stop() {
-        stop.stop();
     }
 
     @Override

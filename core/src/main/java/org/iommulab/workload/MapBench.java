@@ -26,27 +26,18 @@ import org.iommulab.sim.TimerCallback;
  * org.iommulab.nativebench.NativeMapBench}): each step is work posted to the thread's CPU, and
  * each thread keeps its own counters.
  */
-public final class MapBench implements Workload {
+public final class MapBench extends AbstractWorkload {
 
     private final MapBenchOptions options;
-    private final StopFlag stop = new StopFlag();
     private final List<BenchThread> threads = new ArrayList<>();
 
     public MapBench(MapBenchOptions options) {
+        super("mapbench");
         this.options = options;
     }
 
     @Override
-    public String name() {
-        return "mapbench";
-    }
-
-    @Override
-    public void start(Scheduler engine, Device... devices) {
-        if (!threads.isEmpty()) {
-            throw new IllegalStateException("mapbench already started");
-        }
-        Devices.requireDmaOps(name(), devices);
+    protected void begin(Scheduler engine, Device... devices) {
         if (devices.length != 1) {
             throw new IllegalArgumentException("mapbench drives exactly one device; got " + devices.length);
         }
@@ -62,11 +53,6 @@ public final class MapBench implements Workload {
             threads.add(new BenchThread(engine, t % engine.nrCpus(), dev, pages.contiguous(options.granule()), random.split()));
         }
         threads.forEach(BenchThread::start);
-    }
-
-    @Override
-    public void stop() {
-        stop.stop();
     }
 
     @Override

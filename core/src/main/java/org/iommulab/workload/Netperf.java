@@ -26,32 +26,21 @@ import org.iommulab.sim.Scheduler;
  * <p>Simplified: no TCP (no acknowledgements, windows or retransmits); receive is offered at line
  * rate whatever the CPUs keep up with, and frames that find no buffer are counted as dropped.
  */
-public final class Netperf implements Workload {
+public final class Netperf extends AbstractWorkload {
 
     private final NetperfOptions options;
-    private final StopFlag stop = new StopFlag();
     private final PerCpuIoCounters rx = new PerCpuIoCounters();
     private final PerCpuIoCounters tx = new PerCpuIoCounters();
     private final List<RxQueue> rxQueues = new ArrayList<>();
     private final List<RequestSlot> txSlots = new ArrayList<>();
-    private boolean started;
 
     public Netperf(NetperfOptions options) {
+        super("netperf");
         this.options = options;
     }
 
     @Override
-    public String name() {
-        return "netperf";
-    }
-
-    @Override
-    public void start(Scheduler engine, Device... devices) {
-        if (started) {
-            throw new IllegalStateException("netperf already started");
-        }
-        started = true;
-        Devices.requireDmaOps(name(), devices);
+    protected void begin(Scheduler engine, Device... devices) {
         for (Device d : devices) {
             d.setDmaMaskBits(64); // as the driver's probe does: dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))
         }
@@ -84,11 +73,6 @@ public final class Netperf implements Workload {
         }
         rxQueues.forEach(RxQueue::start);
         txSlots.forEach(RequestSlot::start);
-    }
-
-    @Override
-    public void stop() {
-        stop.stop();
     }
 
     /** Both directions together. */

@@ -35,7 +35,7 @@ import org.iommulab.trace.TraceEvent;
  * show), and a fault of the capture on an address unmapped before is made again in the model: it
  * reaches the old page if the policy has not invalidated its cached translation yet ({@link #notes}).
  */
-public final class TraceReplay implements Workload {
+public final class TraceReplay extends AbstractWorkload {
 
     private static final long PHYS_MASK = (1L << 34) - 1;
 
@@ -52,7 +52,6 @@ public final class TraceReplay implements Workload {
     private final TreeMap<Long, Unmapped> unmapped = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<List<Long>, LiveSg> liveSg = new HashMap<>();
-    private final StopFlag stop = new StopFlag();
     private Scheduler engine;
     private Device dev;
     private CaptureEvents events;
@@ -60,20 +59,12 @@ public final class TraceReplay implements Workload {
     private long unmatchedUnmaps;
 
     public TraceReplay(ReplayOptions options) {
+        super("replay");
         this.options = options;
     }
 
     @Override
-    public String name() {
-        return "replay";
-    }
-
-    @Override
-    public void start(Scheduler engine, Device... devices) {
-        if (this.engine != null) {
-            throw new IllegalStateException("replay already started");
-        }
-        Devices.requireDmaOps(name(), devices);
+    protected void begin(Scheduler engine, Device... devices) {
         this.engine = engine;
         this.dev = devices[0];
         dev.setDmaMaskBits(64);
@@ -234,11 +225,6 @@ public final class TraceReplay implements Workload {
         } catch (IllegalArgumentException e) {
             return DmaDirection.BIDIRECTIONAL;
         }
-    }
-
-    @Override
-    public void stop() {
-        stop.stop();
     }
 
     /** Every I/O ends at its unmap or its failed map, so none is ever in flight. */

@@ -4,9 +4,8 @@ import java.util.PriorityQueue;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.Engine;
+import org.iommulab.sim.EngineBase;
 import org.iommulab.sim.KTimer;
-import org.iommulab.sim.Metrics;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
@@ -15,12 +14,8 @@ import org.iommulab.sim.TimerCallback;
  * test moves ({@link #advanceBy}), timers that fire in expiry order while it moves, and a count
  * of every cost spent so tests can see which work a path did.
  */
-public final class ManualEngine implements Engine {
+public final class ManualEngine extends EngineBase<Cpu> {
 
-    private final Metrics metrics = new Metrics();
-
-    private final ManualCpu[] cpus;
-    private final CostModel costs;
     private final long[] spent = new long[Cost.values().length];
     private final PriorityQueue<Expiry> timers = new PriorityQueue<>();
     private long now;
@@ -31,34 +26,10 @@ public final class ManualEngine implements Engine {
     }
 
     public ManualEngine(int nrCpus, CostModel costs) {
-        if (nrCpus < 1) {
-            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
-        }
-        this.costs = costs;
-        this.cpus = new ManualCpu[nrCpus];
+        super(nrCpus, Cpu[]::new, costs);
         for (int i = 0; i < nrCpus; i++) {
             cpus[i] = new ManualCpu(i);
         }
-    }
-
-    @Override
-    public int nrCpus() {
-        return cpus.length;
-    }
-
-    @Override
-    public Cpu cpu(int id) {
-        return cpus[id];
-    }
-
-    @Override
-    public Metrics metrics() {
-        return metrics;
-    }
-
-    @Override
-    public CostModel costs() {
-        return costs;
     }
 
     @Override

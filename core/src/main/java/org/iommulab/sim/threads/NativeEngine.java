@@ -11,8 +11,8 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.DeviceQueue;
+import org.iommulab.sim.EngineBase;
 import org.iommulab.sim.KTimer;
-import org.iommulab.sim.Metrics;
 import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
@@ -29,7 +29,7 @@ import org.iommulab.sim.TimerCallback;
  * <p>A workload runs on it as in virtual time: {@link #run} gives each CPU a thread that runs the
  * work posted to it ({@link CpuLoop}), so the same workload code drives both engines.
  */
-public final class NativeEngine implements Scheduler, AutoCloseable {
+public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, AutoCloseable {
 
     private static final VarHandle LAST_NOW;
 
@@ -41,12 +41,9 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
         }
     }
 
-    private final NativeCpu[] cpus;
-    private final Metrics metrics = new Metrics();
     private final CpuLoop[] loops;
     private final Quiescence quiescence;
     private boolean ran;
-    private final CostModel costs;
     private final boolean emulateCosts;
     private final long base = System.nanoTime();
     private final ScheduledThreadPoolExecutor timerThread;
@@ -56,17 +53,14 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
      *     is free and only the Java code's own time is measured
      */
     public NativeEngine(int nrCpus, CostModel costs, boolean emulateCosts) {
-        if (nrCpus < 1) {
-            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
-        }
-        this.costs = costs;
+        super(nrCpus, Cpu[]::new, costs);
         this.emulateCosts = emulateCosts;
-        this.cpus = new NativeCpu[nrCpus];
         this.loops = new CpuLoop[nrCpus];
         this.quiescence = new Quiescence(loops);
         for (int i = 0; i < nrCpus; i++) {
-            cpus[i] = new NativeCpu(i);
-            loops[i] = new CpuLoop(cpus[i], quiescence);
+            NativeCpu cpu = new NativeCpu(i);
+            cpus[i] = cpu;
+            loops[i] = new CpuLoop(cpu, quiescence);
         }
         this.timerThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "iommu-lab-timer");
@@ -79,26 +73,6 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
     /** A native engine whose costs are free. */
     public NativeEngine(int nrCpus) {
         this(nrCpus, CostModel.zero(), false);
-    }
-
-    @Override
-    public int nrCpus() {
-        return cpus.length;
-    }
-
-    @Override
-    public Cpu cpu(int id) {
-        return cpus[id];
-    }
-
-    @Override
-    public Metrics metrics() {
-        return metrics;
-    }
-
-    @Override
-    public CostModel costs() {
-        return costs;
     }
 
     @Override
@@ -198,7 +172,7 @@ public final class NativeEngine implements Scheduler, AutoCloseable {
         @Override
         public void spend(Cost cost, long count) {
             if (emulateCosts) {
-                long until = System.nanoTime() + costs.ns(cost) * count;
+                long until = System.nanoTime() + costs().ns(cost) * count;
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait();
                 }

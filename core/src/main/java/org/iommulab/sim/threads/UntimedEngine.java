@@ -5,9 +5,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
-import org.iommulab.sim.Engine;
+import org.iommulab.sim.EngineBase;
 import org.iommulab.sim.KTimer;
-import org.iommulab.sim.Metrics;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
@@ -18,40 +17,13 @@ import org.iommulab.sim.TimerCallback;
  * itself from one of its threads, and a timer thread firing into old states would add only noise.
  * Any thread may use any CPU, as after a migration; every per-CPU structure has its own lock.
  */
-public final class UntimedEngine implements Engine {
-
-    private final Metrics metrics = new Metrics();
-
-    private final Cpu[] cpus;
+public final class UntimedEngine extends EngineBase<Cpu> {
 
     public UntimedEngine(int nrCpus) {
-        if (nrCpus < 1) {
-            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
-        }
-        cpus = new Cpu[nrCpus];
+        super(nrCpus, Cpu[]::new, CostModel.zero());
         for (int i = 0; i < nrCpus; i++) {
             cpus[i] = new UntimedCpu(i);
         }
-    }
-
-    @Override
-    public int nrCpus() {
-        return cpus.length;
-    }
-
-    @Override
-    public Cpu cpu(int id) {
-        return cpus[id];
-    }
-
-    @Override
-    public Metrics metrics() {
-        return metrics;
-    }
-
-    @Override
-    public CostModel costs() {
-        return CostModel.zero();
     }
 
     @Override

@@ -6,8 +6,8 @@ import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostCategory;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.DeviceQueue;
+import org.iommulab.sim.EngineBase;
 import org.iommulab.sim.KTimer;
-import org.iommulab.sim.Metrics;
 import org.iommulab.sim.Scheduler;
 import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
@@ -26,12 +26,8 @@ import org.iommulab.sim.TimerWheel;
  * is behind on cost nothing until it gets to them. Nothing on the path of queueing and running an
  * event allocates: both are primitive arrays.
  */
-public final class VirtualEngine implements Scheduler {
+public final class VirtualEngine extends EngineBase<VirtualCpu> implements Scheduler {
 
-    private final Metrics metrics = new Metrics();
-
-    private final VirtualCpu[] cpus;
-    private final CostModel costs;
     private final TimerWheel wheel;
     private final VirtualEventQueue[] queues;
     private final VirtualCpuHeap next;
@@ -53,38 +49,14 @@ public final class VirtualEngine implements Scheduler {
 
     /** An engine whose {@link #newTimer timers} fire on {@code wheel}'s ticks. */
     public VirtualEngine(int nrCpus, CostModel costs, TimerWheel wheel) {
-        if (nrCpus < 1) {
-            throw new IllegalArgumentException("nrCpus " + nrCpus + " must be at least 1");
-        }
-        this.costs = costs;
+        super(nrCpus, VirtualCpu[]::new, costs);
         this.wheel = wheel;
-        this.cpus = new VirtualCpu[nrCpus];
         this.queues = new VirtualEventQueue[nrCpus];
         for (int i = 0; i < nrCpus; i++) {
             cpus[i] = new VirtualCpu(i, costs);
             queues[i] = new VirtualEventQueue();
         }
         this.next = new VirtualCpuHeap(nrCpus);
-    }
-
-    @Override
-    public int nrCpus() {
-        return cpus.length;
-    }
-
-    @Override
-    public VirtualCpu cpu(int id) {
-        return cpus[id];
-    }
-
-    @Override
-    public Metrics metrics() {
-        return metrics;
-    }
-
-    @Override
-    public CostModel costs() {
-        return costs;
     }
 
     /** A spinlock whose waits are booked as {@link CostCategory#LOCK_WAIT}. */
@@ -102,7 +74,7 @@ public final class VirtualEngine implements Scheduler {
     /** A sleeping lock: a contended acquisition starts {@code handoff} after the release before it. */
     @Override
     public SpinLock newMutex(String name, CostCategory waitCategory, Cost handoff) {
-        return new VirtualSpinLock(newSerialResource(name), waitCategory, costs.ns(handoff));
+        return new VirtualSpinLock(newSerialResource(name), waitCategory, costs().ns(handoff));
     }
 
     /** A serial resource such as a device queue; its counters appear in {@link #resourceStats()}. */
