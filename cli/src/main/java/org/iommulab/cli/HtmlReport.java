@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,11 @@ import org.knowm.xchart.internal.chartpart.Chart;
 /**
  * One self-contained HTML page of tables and charts: every chart an inline SVG that XChart drew,
  * no script, style sheet or image fetched from anywhere, so the file opens offline and can be
- * mailed or attached as it is. Its one inline script only records that the page fetched nothing. {@link #writePngs} writes the same charts as PNG files, for papers
- * and mailing lists.
+ * mailed or attached as it is. Its one inline script only records that the page fetched nothing.
+ * Every string from the user's input (trace lines, device names, file names, labels) is escaped,
+ * and a Content-Security-Policy lets the page fetch nothing and run no script but that one, so a
+ * report made from a hostile capture can be shared. {@link #writePngs} writes the same charts as
+ * PNG files, for papers and mailing lists.
  */
 final class HtmlReport {
 
@@ -25,8 +31,15 @@ final class HtmlReport {
      * Records on the page how many resources it fetched (the Resource Timing entries: scripts,
      * styles, images, fetches), so that a browser test can check that it fetched none.
      */
-    private static final String RESOURCE_COUNT = "<script>addEventListener('load', () => document.body.dataset.resources"
-            + " = performance.getEntriesByType('resource').length);</script>\n";
+    private static final String RESOURCE_COUNT_JS = "addEventListener('load', () => document.body.dataset.resources"
+            + " = performance.getEntriesByType('resource').length);";
+
+    /**
+     * Nothing from the network or any other origin; inline styles and images from data: URLs; of
+     * scripts, only {@link #RESOURCE_COUNT_JS}, named by its hash.
+     */
+    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-"
+            + sha256(RESOURCE_COUNT_JS) + "'; base-uri 'none'; form-action 'none'";
 
     private final String title;
     private final StringBuilder body = new StringBuilder();
@@ -72,11 +85,12 @@ final class HtmlReport {
     }
 
     String html() {
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>\n"
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + CSP + "\"><title>" + escape(title) + "</title>\n"
                 + "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;"
                 + "font-size:0.85em;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
                 + "th{background:#eee}figure{margin:1em 0}</style></head>\n<body>\n<h1>" + escape(title) + "</h1>\n"
-                + body + RESOURCE_COUNT + "</body></html>\n";
+                + body + "<script>" + RESOURCE_COUNT_JS + "</script>\n</body></html>\n";
     }
 
     /** Writes the page; a file that cannot be written is a user error naming it. */
@@ -113,6 +127,16 @@ final class HtmlReport {
     }
 
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
+    private static String sha256(String s) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 }

@@ -70,6 +70,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     private CostOptions costs;
 
+    @Mixin
+    private ReportOptions reports = new ReportOptions();
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
@@ -117,6 +120,9 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        if (reports.wanted()) {
+            reports.write(Reports.replay(trace.toString(), report, scenarios, results));
+        }
         RunCommand.warn(spec.commandLine().getErr(), "replay", results);
         return 0;
     }

@@ -13,9 +13,11 @@ import org.iommulab.sim.CostCategory;
 import org.iommulab.stats.RunStats;
 import org.iommulab.stats.StaleWindow;
 import org.iommulab.stats.Timeline;
+import org.iommulab.trace.CaptureCheck;
+import org.iommulab.trace.Finding;
 import org.knowm.xchart.XYChart;
 
-/** The HTML reports of {@code run}, {@code reproduce} and {@code sweep}: what each shows, from its results. */
+/** The HTML reports of {@code run}, {@code reproduce}, {@code sweep}, {@code replay} and {@code calibrate}: what each shows, from its results. */
 final class Reports {
 
     private Reports() {}
@@ -64,7 +66,53 @@ final class Reports {
 
     /** Runs of several platforms and policies: IOPS and stale windows side by side. */
     static HtmlReport reproduce(List<Scenario> scenarios, List<RunStats> results) {
-        HtmlReport report = new HtmlReport("iommu-lab reproduce");
+        return sideBySide(new HtmlReport("iommu-lab reproduce"), scenarios, results);
+    }
+
+    /**
+     * A capture checked and replayed: what was read and skipped (with the skipped lines as the
+     * file has them), the DMA-API findings, then the replay under each policy side by side and
+     * what the workload noted of each.
+     */
+    static HtmlReport replay(String trace, CaptureCheck.Report capture, List<Scenario> scenarios,
+            List<RunStats> results) {
+        HtmlReport report = new HtmlReport("iommu-lab replay");
+        report.paragraph(trace + ": " + capture.lines() + " lines, " + capture.events() + " events read, "
+                + capture.skipped() + " lines skipped; devices: "
+                + (capture.devices().isEmpty() ? "none" : String.join(", ", capture.devices())));
+        if (!capture.firstSkipped().isEmpty()) {
+            List<List<String>> skipped = new ArrayList<>();
+            skipped.add(List.of("line", "why skipped", "text"));
+            capture.firstSkipped().forEach(s -> skipped.add(List.of(String.valueOf(s.line()), s.why(), s.text())));
+            report.heading("Lines skipped");
+            report.table(skipped);
+        }
+        report.heading("Findings");
+        if (capture.findings().isEmpty()) {
+            report.paragraph("none");
+        } else {
+            List<List<String>> findings = new ArrayList<>();
+            findings.add(List.of("finding", "device", "iova", "size", "lines", "detail"));
+            for (Finding f : capture.findings()) {
+                findings.add(List.of(f.kind().key(), f.device(), String.format("0x%x", f.iova()), String.valueOf(f.size()),
+                        String.join(",", f.lines().stream().map(String::valueOf).toList()), f.detail()));
+            }
+            report.table(findings);
+        }
+        if (!results.isEmpty()) {
+            report.heading("Replay of " + scenarios.get(0).workload().deviceName());
+            sideBySide(report, scenarios, results);
+            for (int i = 0; i < results.size(); i++) {
+                for (String note : results.get(i).workloadNotes()) {
+                    report.paragraph(scenarios.get(i).dma().name() + ": " + note);
+                }
+            }
+        }
+        return report;
+    }
+
+    /** Runs of several platforms and policies on {@code report}: IOPS and stale windows side by side. */
+    private static HtmlReport sideBySide(HtmlReport report, List<Scenario> scenarios, List<RunStats> results) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("platform", "policy", "IOPS", "stale p99", "stale max", "limited by"));
         List<String> labels = new ArrayList<>();

@@ -59,6 +59,42 @@ class HtmlReportBrowserTest {
         }
     }
 
+    /**
+     * A capture from a machine nobody here controls: its device name, a line the reader skips and
+     * the file's own name carry markup that would run script if a report pasted them in. The
+     * report must show them as text, and under its Content-Security-Policy only its own script may
+     * run: the page still counts its resources (so that script ran) and nothing set the marker.
+     */
+    @Test
+    void aHostileCaptureIsShownAsTextAndRunsNothing() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            assertThat(System.getenv("CI")).as("CI installs chromium; this test must run there").isNotEqualTo("true");
+            org.junit.jupiter.api.Assumptions.abort("no chromium at " + CHROMIUM);
+        }
+        String device = "nvme\"><svg/onload=document.body.dataset.pwned=1>";
+        StringBuilder capture = new StringBuilder("# tracer: nop\n");
+        capture.append("<script>document.body.dataset.pwned=2</script> \"><img src=x onerror=\"document.body.dataset.pwned=3\">\n");
+        for (int i = 0; i < 20; i++) {
+            long addr = 0xfff00000L - i * 4096L;
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: dma_map_phys: %s dir=FROM_DEVICE"
+                    + " dma_addr=%x size=4096 phys_addr=1000 attrs=%n", i * 20, device, addr));
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: dma_unmap_phys: %s dir=FROM_DEVICE"
+                    + " dma_addr=%x size=8192 attrs=%n", i * 20 + 10, device, addr));
+        }
+        Path trace = Files.writeString(dir.resolve("c <img src=x onerror=document.body.dataset.pwned=4>.txt"), capture);
+        Path report = dir.resolve("replay.html");
+        cli("replay", trace.toString(), "--dma", "strict", "--platform", "x86", "--html", report.toString());
+
+        String html = Files.readString(report);
+        assertThat(html).contains("Content-Security-Policy").contains("nvme&quot;&gt;&lt;svg/onload=")
+                .contains("&lt;script&gt;document.body.dataset.pwned=2&lt;/script&gt;")
+                .contains("&lt;img src=x onerror=document.body.dataset.pwned=4&gt;")
+                .doesNotContain("<svg/onload").doesNotContain("<img src=x").doesNotContain("<script>document");
+        String dom = render(report);
+        assertThat(dom).as("the report's own script ran").contains("data-resources=\"0\"");
+        assertThat(dom).as("no script from the capture ran").doesNotContain("data-pwned");
+    }
+
     private static void cli(String... args) {
         CliRun cli = new CliRun();
         assertThat(cli.run(args)).as(String.join(" ", args) + ": " + cli.err()).isZero();
