@@ -91,6 +91,8 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        report.refuseExisting();
+        OutputFiles.refuseExisting("--save", save, report.force());
         if (maxEvaluations < 10 || maxEvaluations > 10_000) {
             throw new IllegalArgumentException("--max-evaluations " + maxEvaluations + " is not in 10-10000");
         }
@@ -665,9 +667,7 @@ final class CalibrateCommand implements Callable<Integer> {
             sb.append("  ").append(free.get(i).key()).append(": ")
                     .append(Math.round(free.get(i).defaultNs() * Math.exp(x[i]))).append('\n');
         }
-        Path tmp = Files.createTempFile(save.toAbsolutePath().getParent(), ".profile", ".tmp");
-        Files.writeString(tmp, sb.toString());
-        Files.move(tmp, save, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        OutputFiles.write("--save", save, tmp -> Files.writeString(tmp, sb.toString()));
     }
 
     private static String sha256(byte[] bytes) {

@@ -2,6 +2,7 @@ package org.iommulab.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,25 +94,30 @@ final class HtmlReport {
                 + body + "<script>" + RESOURCE_COUNT_JS + "</script>\n</body></html>\n";
     }
 
-    /** Writes the page; a file that cannot be written is a user error naming it. */
+    /** Writes the page, whole or not at all; a file that cannot be written is a user error naming it. */
     void write(Path file) {
-        try {
-            Files.writeString(file, html(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--html " + file + " cannot be written: " + e.getMessage());
-        }
+        OutputFiles.write("--html", file, tmp -> Files.writeString(tmp, html(), StandardCharsets.UTF_8));
     }
 
-    /** Writes every chart as {@code DIR/NAME.png}, making the directory if needed. */
-    void writePngs(Path dir) {
+    /**
+     * Writes every chart as {@code DIR/NAME.png}, making the directory if needed; refuses, before
+     * writing any, if one of the files exists and {@code force} is off.
+     */
+    void writePngs(Path dir, boolean force) {
         try {
             Files.createDirectories(dir);
-            for (Map.Entry<String, Chart<?, ?>> e : charts.entrySet()) {
-                BitmapEncoder.saveBitmap(e.getValue(), dir.resolve(e.getKey() + ".png").toString(),
-                        BitmapEncoder.BitmapFormat.PNG);
-            }
         } catch (IOException e) {
             throw new IllegalArgumentException("--png " + dir + " cannot be written: " + e.getMessage());
+        }
+        for (String name : charts.keySet()) {
+            OutputFiles.refuseExisting("--png", dir.resolve(name + ".png"), force);
+        }
+        for (Map.Entry<String, Chart<?, ?>> e : charts.entrySet()) {
+            OutputFiles.write("--png", dir.resolve(e.getKey() + ".png"), tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    BitmapEncoder.saveBitmap(e.getValue(), out, BitmapEncoder.BitmapFormat.PNG);
+                }
+            });
         }
     }
 

@@ -79,6 +79,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        reports.refuseExisting();
         if (format == OutputFormat.csv) {
             throw new IllegalArgumentException("--format csv is not offered by replay; give table or json");
         }

@@ -70,6 +70,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        report.refuseExisting();
         List<Scenario> scenarios = scenarios();
         List<Scenario> runs = new ArrayList<>();
         for (Scenario s : scenarios) {

@@ -124,6 +124,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        report.refuseExisting();
+        OutputFiles.refuseExisting("--trace-out", traceOut, report.force());
         Scenario scenario = scenario();
         String title = scenario.platform().cliName() + " " + scenario.dma().resolve(scenario.platform()).name();
         PrintWriter out = spec.commandLine().getOut();
@@ -168,11 +170,13 @@ final class RunCommand implements Callable<Integer> {
     /** The run's IOPS and CPU per I/O as ratios to the baseline's, which is named. */
     /** The run, its DMA calls written to {@link #traceOut}. */
     private RunStats traced(Scenario scenario, Simulation.Progress progress) {
-        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(traceOut)) {
-            return Simulation.run(scenario, progress, w);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("--trace-out " + traceOut + " cannot be written: " + e.getMessage());
-        }
+        RunStats[] stats = new RunStats[1];
+        OutputFiles.write("--trace-out", traceOut, tmp -> {
+            try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp)) {
+                stats[0] = Simulation.run(scenario, progress, w);
+            }
+        });
+        return stats[0];
     }
 
     /** A run's figures relative to the same run under {@code policy}: {@code relativeTo.*} of a result. */

@@ -94,6 +94,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
+        report.refuseExisting();
         resolveSpecFile();
         if (axes.isEmpty()) {
             throw new IllegalArgumentException("a sweep needs at least one --axis NAME=VALUES, or a spec file with axes");
