@@ -1,8 +1,6 @@
 package org.iommulab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +100,8 @@ final class CalibrateCommand implements Callable<Integer> {
         byte[] bytes = readBytes(file);
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(bytes);
+            InputFiles.checkYamlLines(file, bytes);
+            root = InputFiles.settings(file, InputFiles.yaml().readTree(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
                     + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
@@ -163,16 +162,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static byte[] readBytes(Path file) {
-        try {
-            if (Files.size(file) > RunFile.MAX_BYTES) {
-                throw new IllegalArgumentException(file + " is larger than 1 MiB");
-            }
-            return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage());
-        }
+        return InputFiles.read(file, RunFile.MAX_BYTES, "a measurements file holds a platform and its measurements");
     }
 
     private String text(JsonNode node, String key) {
@@ -211,7 +201,9 @@ final class CalibrateCommand implements Callable<Integer> {
     private List<Measurement> predictions(String platform) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(readBytes(predict));
+            byte[] predictBytes = readBytes(predict);
+            InputFiles.checkYamlLines(predict, predictBytes);
+            root = InputFiles.settings(predict, InputFiles.yaml().readTree(predictBytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(predict + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
                     + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());

@@ -1,11 +1,8 @@
 package org.iommulab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,12 +84,9 @@ final class CompareCommand implements Callable<Integer> {
 
     /** One run's result, or a one-line error naming the file. */
     private static Map<String, Object> read(Path file) {
+        byte[] bytes = InputFiles.read(file, MAX_BYTES, "compare takes the result of one 'run --format json'");
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new IllegalArgumentException(file + " is larger than " + (MAX_BYTES >> 20)
-                        + " MiB; compare takes the result of one 'run --format json'");
-            }
-            Object value = new ObjectMapper().readValue(file.toFile(), Object.class);
+            Object value = InputFiles.json().readValue(bytes, Object.class);
             if (!(value instanceof Map<?, ?> map) || !(map.get("config") instanceof Map<?, ?>)) {
                 throw new IllegalArgumentException(file + " is not the result of one 'run --format json'"
                         + " (a JSON object with a config)");
@@ -100,8 +94,6 @@ final class CompareCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             Map<String, Object> run = (Map<String, Object>) map;
             return run;
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));

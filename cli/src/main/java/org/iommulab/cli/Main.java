@@ -53,7 +53,7 @@ public final class Main implements Runnable {
     /** Bad flags or values: one line naming them, exit 2, no stack trace. */
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("iommu-lab: " + e.getMessage());
+        err.println("iommu-lab: " + oneLine(e.getMessage()));
         err.flush();
         return 2;
     }
@@ -61,10 +61,24 @@ public final class Main implements Runnable {
     /** A user error found while running (bad config, bad trace) is one line; anything else is a bug. */
     private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof IllegalArgumentException) {
-            cl.getErr().println("iommu-lab: " + e.getMessage());
+            cl.getErr().println("iommu-lab: " + oneLine(e.getMessage()));
             cl.getErr().flush();
             return 2;
         }
         throw e;
+    }
+
+    /** The longest error line printed: a value a hostile file or flag repeats is cut, not echoed whole. */
+    static final int MAX_ERROR_CHARS = 1000;
+
+    /**
+     * {@code message} as one line of at most {@link #MAX_ERROR_CHARS} characters: control
+     * characters (a line break, a terminal escape from a file) become spaces, and the rest of an
+     * over-long message is counted instead of shown.
+     */
+    static String oneLine(String message) {
+        String line = String.valueOf(message).replaceAll("\\p{Cntrl}", " ");
+        return line.length() <= MAX_ERROR_CHARS ? line
+                : line.substring(0, MAX_ERROR_CHARS) + "... (" + (line.length() - MAX_ERROR_CHARS) + " more characters)";
     }
 }

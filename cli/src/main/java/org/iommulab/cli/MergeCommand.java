@@ -1,13 +1,11 @@
 package org.iommulab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +40,7 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String first = read(parts.get(0)).stripLeading();
+        String first = new String(read(parts.get(0)), java.nio.charset.StandardCharsets.UTF_8).stripLeading();
         boolean json = first.startsWith("[");
         String merged = json ? mergeJson() : mergeCsv(parts);
         if (merged.isBlank() || merged.strip().equals("[ ]")) {
@@ -60,7 +58,7 @@ final class MergeCommand implements Callable<Integer> {
         for (Path p : parts) {
             JsonNode all;
             try {
-                all = new ObjectMapper().readTree(read(p));
+                all = InputFiles.json().readTree(read(p));
             } catch (IOException e) {
                 throw new IllegalArgumentException(p + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }
@@ -159,16 +157,7 @@ final class MergeCommand implements Callable<Integer> {
         }
     }
 
-    private static String read(Path p) {
-        try {
-            if (Files.size(p) > 256L << 20) {
-                throw new IllegalArgumentException(p + " is larger than 256 MiB");
-            }
-            return Files.readString(p);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(p + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(p + " cannot be read: " + e.getMessage());
-        }
+    private static byte[] read(Path p) {
+        return InputFiles.read(p, 256L << 20, "merge takes the parts of one sweep");
     }
 }

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,21 +66,20 @@ final class RunFile {
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
     static RunFile read(Path file) {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        JsonFactory factory = name.endsWith(".yaml") || name.endsWith(".yml") ? new YAMLFactory() : new JsonFactory();
+        JsonFactory factory = name.endsWith(".yaml") || name.endsWith(".yml") ? InputFiles.yamlFactory()
+                : InputFiles.jsonFactory();
+        byte[] bytes = InputFiles.read(file, MAX_BYTES, "a run file holds one run's configuration");
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new IllegalArgumentException(file + " is larger than 1 MiB; a run file holds one run's configuration");
+            if (factory instanceof YAMLFactory) {
+                InputFiles.checkYamlLines(file, bytes);
             }
-            byte[] bytes = Files.readAllBytes(file);
-            JsonNode root = new ObjectMapper(factory).readTree(bytes);
+            JsonNode root = InputFiles.settings(file, new ObjectMapper(factory).readTree(bytes));
             Map<String, Integer> lines = lines(factory, bytes);
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException(file + " holds no object; a run file is a map of run settings");
             }
             boolean result = root.has("config") && root.get("config").isObject();
             return new RunFile(file, result ? root.get("config") : root, result ? prefixed(lines) : lines);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
                     + ": not valid " + (factory instanceof YAMLFactory ? "YAML" : "JSON") + ": "

@@ -1,11 +1,7 @@
 package org.iommulab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,13 +29,10 @@ record SweepSpecFile(List<String> axes, List<String> run, String sample) {
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
     static SweepSpecFile read(Path file) {
         JsonNode root;
+        byte[] bytes = InputFiles.read(file, RunFile.MAX_BYTES, "a sweep spec names axes and options");
         try {
-            if (Files.size(file) > RunFile.MAX_BYTES) {
-                throw new IllegalArgumentException(file + " is larger than 1 MiB; a sweep spec names axes and options");
-            }
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
+            InputFiles.checkYamlLines(file, bytes);
+            root = InputFiles.settings(file, InputFiles.yaml().readTree(bytes));
         } catch (IOException e) {
             throw new IllegalArgumentException(file + " is not YAML or JSON: "
                     + e.getMessage().lines().findFirst().orElse("").strip());

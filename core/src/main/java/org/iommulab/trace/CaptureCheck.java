@@ -1,6 +1,5 @@
 package org.iommulab.trace;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -48,8 +47,8 @@ public final class CaptureCheck {
         long events = 0;
         long skipped = 0;
         long records = 0;
-        try (BufferedReader r = CaptureEvents.reader(raw)) {
-            for (String text = r.readLine(); text != null; text = r.readLine()) {
+        try (TraceLines r = TraceLines.of(raw, name)) {
+            for (String text = r.next(); text != null; text = r.next()) {
                 lines++;
                 FtraceParser.Result result = FtraceParser.parse(text, lines);
                 if (result instanceof FtraceParser.Result.Event e) {

@@ -1,43 +1,28 @@
 package org.iommulab.trace;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /** The events of a capture, read one at a time as they are asked for (gzip or plain text). */
 public final class CaptureEvents implements AutoCloseable {
 
-    private final BufferedReader reader;
+    private final TraceLines lines;
     private long line;
 
-    private CaptureEvents(BufferedReader reader) {
-        this.reader = reader;
+    private CaptureEvents(TraceLines lines) {
+        this.lines = lines;
     }
 
     public static CaptureEvents open(Path file) throws IOException {
-        return new CaptureEvents(reader(Files.newInputStream(file)));
-    }
-
-    /** Text from {@code raw}, gunzipped when it starts with gzip's magic number. */
-    static BufferedReader reader(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw);
-        in.mark(2);
-        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-        in.reset();
-        return new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8));
+        return new CaptureEvents(TraceLines.of(Files.newInputStream(file), file.toString()));
     }
 
     /** The next event the checks read, or null at the end of the capture; other lines are passed over. */
     public TraceEvent next() {
         try {
-            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+            for (String text = lines.next(); text != null; text = lines.next()) {
                 line++;
                 if (FtraceParser.parse(text, line) instanceof FtraceParser.Result.Event e) {
                     return e.event();
@@ -51,6 +36,6 @@ public final class CaptureEvents implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        reader.close();
+        lines.close();
     }
 }
