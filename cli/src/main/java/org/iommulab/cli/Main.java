@@ -35,6 +35,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // no @FILE argument files: an unreadable one would fail before the handlers below
+        cl.setExpandAtFiles(false);
         cl.setDefaultValueProvider(new ReferenceDefaults());
         cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler(Main::failure);

@@ -131,6 +131,12 @@ class HostileFilesTest {
     }
 
     @Test
+    void argumentFilesAreNotReadSoNoneCanFailBeforeTheHandlers() {
+        CliRun cli = new CliRun();
+        refused(cli, cli.run("@/"), "Unmatched argument at index 0: '@/'");
+    }
+
+    @Test
     void anErrorEchoingAHugeValueIsCutToOneBoundedLine() {
         CliRun cli = new CliRun();
         String value = "z".repeat(50_000) + "\n\u001b[31m";

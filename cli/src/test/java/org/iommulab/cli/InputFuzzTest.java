@@ -1,0 +1,69 @@
+package org.iommulab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Jazzer on the settings files and the command line: any bytes as a run file or a sweep spec,
+ * any argument vector, give a scenario, a spec or a parse, or the one-line user error the command
+ * prints; never another exception. Without JAZZER_FUZZ each replays its seeds beside it
+ * (InputFuzzTestInputs); {@code scripts/fuzz} fuzzes each for a while.
+ */
+class InputFuzzTest {
+
+    private static final Path DIR;
+    /** Built once: picocli resets every option before each parse. */
+    private static final CommandLine PARSER = Main.commandLine();
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("iommu-lab-fuzz");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void oneLineError(IllegalArgumentException e) {
+        assertThat(Main.oneLine(e.getMessage())).isNotBlank();
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void runFile(FuzzedDataProvider data) throws IOException {
+        Path file = DIR.resolve(data.consumeBoolean() ? "run.yaml" : "run.json");
+        Files.write(file, data.consumeRemainingAsBytes());
+        try {
+            RunFile.read(file).scenario(List.of());
+        } catch (IllegalArgumentException e) {
+            oneLineError(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void sweepSpec(byte[] bytes) throws IOException {
+        Path file = DIR.resolve("spec.yaml");
+        Files.write(file, bytes);
+        try {
+            SweepSpecFile.read(file);
+        } catch (IllegalArgumentException e) {
+            oneLineError(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void commandLine(FuzzedDataProvider data) {
+        String[] args = data.consumeRemainingAsString().split("\u0000| ", -1);
+        try {
+            PARSER.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            assertThat(e.getMessage()).isNotNull();
+        }
+    }
+}
