@@ -2,9 +2,11 @@ package org.iommulab.trace;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +30,8 @@ public final class DmaApiChecks {
     private final Map<String, Map<Long, Long>> coherent = new LinkedHashMap<>();
     /** Each device's live scatter-gather maps, by their physical segments. */
     private final Map<String, Map<List<Long>, TraceEvent.DmaMapSg>> liveSg = new LinkedHashMap<>();
+    /** Devices the IOMMU layer named (group and attach events), whatever they mapped. */
+    private final Set<String> named = new LinkedHashSet<>();
 
     /**
      * A device's {@code dma:*} map and unmap events, how many, and the times of its first and last
@@ -88,6 +92,15 @@ public final class DmaApiChecks {
                 findings.add(new Finding(Finding.Kind.SYNC_UNMAPPED, s.device(), s.dmaAddr(), s.size(), List.of(s.line()),
                         "the device syncs memory it has not mapped"));
             }
+        } else if (event instanceof TraceEvent.DmaSyncSg s) {
+            for (int i = 0; i < s.dmaAddrs().size(); i++) {
+                if (covering(live.get(s.device()), s.dmaAddrs().get(i)) == null) {
+                    findings.add(new Finding(Finding.Kind.SYNC_UNMAPPED, s.device(), s.dmaAddrs().get(i),
+                            s.sizes().get(i), List.of(s.line()), "the device syncs a segment it has not mapped"));
+                }
+            }
+        } else if (event instanceof TraceEvent.IommuDevice d) {
+            named.add(d.device());
         } else if (event instanceof TraceEvent.IoPageFault f) {
             fault(f);
         }
@@ -230,6 +243,7 @@ public final class DmaApiChecks {
     public List<String> devices() {
         List<String> out = new ArrayList<>(live.keySet());
         unmapped.keySet().stream().filter(d -> !out.contains(d)).forEach(out::add);
+        named.stream().filter(d -> !out.contains(d)).forEach(out::add);
         return out;
     }
 }

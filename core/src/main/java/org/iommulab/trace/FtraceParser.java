@@ -16,8 +16,17 @@ public final class FtraceParser {
 
     private static final Pattern DMA = Pattern.compile(
             "^(?<device>\\S+)(?: dir=(?<dir>\\w+))? dma_addr=(?:0x)?(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
-    private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) dma_addrs=\\{(?<dma>[^}]*)\\}"
+    /** {@code dma_map_sg}, with the counts and truncation mark of the 2026 form or without. */
+    private static final Pattern MAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+)"
+            + "(?: nents=\\d+/\\d+ ents=\\d+/\\d+(?<truncated> \\[TRUNCATED\\])?)? dma_addrs=\\{(?<dma>[^}]*)\\}"
             + " sizes=\\{(?<sizes>[^}]*)\\} phys_addrs=\\{(?<phys>[^}]*)\\}.*");
+    private static final Pattern SYNC_SG = Pattern.compile(
+            "^(?<device>\\S+) dir=\\w+ dma_addrs=\\{(?<dma>[^}]*)\\} sizes=\\{(?<sizes>[^}]*)\\}.*");
+    private static final Pattern MAP_SG_ERR = Pattern.compile("^(?<device>\\S+) dir=\\w+ dma_addrs=\\{[^}]*\\} err=(?<err>-?\\d+)\\b.*");
+    private static final Pattern SWIOTLB = Pattern.compile(
+            "^dev_name: (?<device>\\S+) dma_mask=[0-9a-fA-F]+ dev_addr=(?<addr>[0-9a-fA-F]+) size=(?<size>\\d+)\\b.*");
+    private static final Pattern GROUP = Pattern.compile("^IOMMU: groupID=(?<group>-?\\d+) device=(?<device>\\S+)\\s*$");
+    private static final Pattern ATTACH = Pattern.compile("^IOMMU: device=(?<device>\\S+)\\s*$");
     private static final Pattern UNMAP_SG = Pattern.compile("^(?<device>\\S+) dir=(?<dir>\\w+) phys_addrs=\\{(?<phys>[^}]*)\\}.*");
     private static final Pattern IOMMU_MAP = Pattern.compile(
             "^IOMMU: iova=0x(?<iova>[0-9a-fA-F]+)(?: - 0x[0-9a-fA-F]+)? paddr=0x[0-9a-fA-F]+ size=(?<size>\\d+)\\b.*");
@@ -74,6 +83,11 @@ public final class FtraceParser {
                     "dma_unmap_resource", "dma_alloc", "dma_alloc_pages", "dma_free", "dma_free_pages",
                     "dma_sync_single_for_cpu", "dma_sync_single_for_device" -> single(body, line, timeNs, cpu, event);
             case "dma_map_sg" -> mapSg(body, line, timeNs, cpu);
+            case "dma_sync_sg_for_cpu", "dma_sync_sg_for_device" -> syncSg(body, line, timeNs, cpu, event);
+            case "dma_map_sg_err" -> mapSgError(body, line, timeNs, cpu);
+            case "swiotlb_bounced" -> bounce(body, line, timeNs, cpu);
+            case "add_device_to_group", "remove_device_from_group" -> device(GROUP, body, line, timeNs, cpu, event);
+            case "attach_device_to_domain", "detach_device_from_domain" -> device(ATTACH, body, line, timeNs, cpu, event);
             case "dma_unmap_sg" -> unmapSg(body, line, timeNs, cpu);
             case "map" -> iommu(IOMMU_MAP, body, line, timeNs, cpu, true);
             case "unmap" -> iommu(IOMMU_UNMAP, body, line, timeNs, cpu, false);
@@ -177,6 +191,9 @@ public final class FtraceParser {
         if (!m.matches() || body.endsWith("[TRUNCATED]")) {
             return new Result.Skipped("dma_map_sg without its dma_addrs, sizes and phys_addrs (cut off?)");
         }
+        if (m.group("truncated") != null) {
+            return new Result.Skipped("dma_map_sg of more than 128 segments, which the event truncates");
+        }
         List<Long> dma = array(m.group("dma"));
         List<Long> sizes = array(m.group("sizes"));
         List<Long> phys = array(m.group("phys"));
@@ -194,6 +211,55 @@ public final class FtraceParser {
             return new Result.Skipped("dma_unmap_sg without its phys_addrs (cut off?)");
         }
         return new Result.Event(new TraceEvent.DmaUnmapSg(line, timeNs, cpu, m.group("device"), m.group("dir"), phys));
+    }
+
+    private static Result syncSg(String body, long line, long timeNs, int cpu, String event) {
+        Matcher m = SYNC_SG.matcher(body);
+        List<Long> dma = m.matches() ? array(m.group("dma")) : null;
+        List<Long> sizes = dma == null ? null : array(m.group("sizes"));
+        if (sizes == null || dma.isEmpty() || dma.size() != sizes.size()) {
+            return new Result.Skipped(event + " without its dma_addrs and sizes (cut off?)");
+        }
+        return new Result.Event(new TraceEvent.DmaSyncSg(line, timeNs, cpu, m.group("device"), dma, sizes));
+    }
+
+    private static Result mapSgError(String body, long line, long timeNs, int cpu) {
+        Matcher m = MAP_SG_ERR.matcher(body);
+        if (!m.matches()) {
+            return new Result.Skipped("dma_map_sg_err without device and err (cut off?)");
+        }
+        try {
+            return new Result.Event(new TraceEvent.DmaMapSgError(line, timeNs, cpu, m.group("device"),
+                    Integer.parseInt(m.group("err"))));
+        } catch (NumberFormatException e) {
+            return new Result.Skipped("dma_map_sg_err with an err out of range");
+        }
+    }
+
+    private static Result bounce(String body, long line, long timeNs, int cpu) {
+        Matcher m = SWIOTLB.matcher(body);
+        if (!m.matches()) {
+            return new Result.Skipped("swiotlb_bounced without dev_name, dev_addr and size (cut off?)");
+        }
+        try {
+            return new Result.Event(new TraceEvent.SwiotlbBounce(line, timeNs, cpu, m.group("device"),
+                    Long.parseUnsignedLong(m.group("addr"), 16), Long.parseLong(m.group("size"))));
+        } catch (NumberFormatException e) {
+            return new Result.Skipped("swiotlb_bounced with an address or size out of range");
+        }
+    }
+
+    private static Result device(Pattern form, String body, long line, long timeNs, int cpu, String event) {
+        Matcher m = form.matcher(body);
+        if (!m.matches()) {
+            return new Result.Skipped(event + " without its device (cut off?)");
+        }
+        try {
+            int group = form == GROUP ? Integer.parseInt(m.group("group")) : -1;
+            return new Result.Event(new TraceEvent.IommuDevice(line, timeNs, cpu, m.group("device"), event, group));
+        } catch (NumberFormatException e) {
+            return new Result.Skipped(event + " with a group out of range");
+        }
     }
 
     /** {@code __print_array}'s {@code {0x1,0x2}} contents, or null when an element is no number. */

@@ -60,6 +60,31 @@ public sealed interface TraceEvent {
         }
     }
 
+    /** {@code dma:dma_sync_sg_for_cpu} or {@code _for_device}: the DMA segments synced. */
+    record DmaSyncSg(long line, long timeNs, int cpu, String device, List<Long> dmaAddrs, List<Long> sizes)
+            implements TraceEvent {
+        public DmaSyncSg {
+            dmaAddrs = List.copyOf(dmaAddrs);
+            sizes = List.copyOf(sizes);
+        }
+    }
+
+    /**
+     * {@code dma:dma_map_sg_err}: a {@code dma_map_sg} that failed with {@code err} (a negative
+     * errno); nothing was mapped.
+     */
+    record DmaMapSgError(long line, long timeNs, int cpu, String device, int err) implements TraceEvent {}
+
+    /** {@code swiotlb:swiotlb_bounced}: the device's buffer went through a bounce buffer. */
+    record SwiotlbBounce(long line, long timeNs, int cpu, String device, long dmaAddr, long size) implements TraceEvent {}
+
+    /**
+     * {@code iommu:add_device_to_group}, {@code remove_device_from_group} (with the group),
+     * {@code attach_device_to_domain} and {@code detach_device_from_domain} (group -1): a device
+     * the IOMMU layer names, which its {@code iommu:map} events do not.
+     */
+    record IommuDevice(long line, long timeNs, int cpu, String device, String event, int group) implements TraceEvent {}
+
     /**
      * {@code iommu:map}, in the form of v5.17 on ({@code iova=START - END}) or before: the IOMMU API
      * level, which names no device; {@link #device} is {@link #IOMMU_STREAM}.
