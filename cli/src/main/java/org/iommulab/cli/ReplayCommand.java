@@ -15,6 +15,7 @@ import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
+import org.iommulab.report.CsvRenderer;
 import org.iommulab.report.TextTable;
 import org.iommulab.stats.RepeatedRuns;
 import org.iommulab.stats.RunStats;
@@ -60,9 +61,19 @@ final class ReplayCommand implements Callable<Integer> {
             description = "the platform the replay runs on (default: ${DEFAULT-VALUE})")
     private PlatformKind platform;
 
-    @Option(names = "--device", paramLabel = "NAME",
-            description = "the device to replay, by its name in the capture (default: the one with most maps and unmaps)")
+    @Option(names = "--device", paramLabel = "NAME|all",
+            description = "the device to replay, by its name in the capture, or all of them one after another (default:"
+                    + " the one with most maps and unmaps)")
     private String device;
+
+    @Option(names = "--fq-size", paramLabel = "N",
+            description = "flush-queue entries, a power of 2, for the policies that queue (default: the policy's);"
+                    + " the others replay as they are")
+    private Integer fqSize;
+
+    @Option(names = "--fq-timeout-ms", paramLabel = "N",
+            description = "flush-queue timeout in ms, for the policies that queue (default: the policy's)")
+    private Integer fqTimeoutMs;
 
     @Option(names = "--cpus", paramLabel = "N", description = "CPUs of the replay; the capture's CPU n runs on n mod N (default: ${DEFAULT-VALUE})")
     private int cpus;
@@ -73,15 +84,19 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     private ReportOptions reports = new ReportOptions();
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
             description = "output format (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
 
     @Override
     public Integer call() throws InterruptedException {
         reports.refuseExisting();
-        if (format == OutputFormat.csv) {
-            throw new IllegalArgumentException("--format csv is not offered by replay; give table or json");
+        if (fqSize != null && fqSize < 1 || fqTimeoutMs != null && fqTimeoutMs < 1) {
+            throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
+                    : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
+        }
+        if (format == OutputFormat.csv && policies.isEmpty()) {
+            throw new IllegalArgumentException("--format csv has one row per replay; give --dma POLICY,... (or use table or json)");
         }
         CaptureCheck.Report report;
         try (InputStream in = Files.newInputStream(trace)) {
@@ -94,7 +109,17 @@ final class ReplayCommand implements Callable<Integer> {
         List<Scenario> scenarios = scenarios(report);
         List<RunStats> results = Runs.all("replay", scenarios);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
+        if (format == OutputFormat.csv) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("device", scenarios.get(i).workload().deviceName());
+                row.put("policy", scenarios.get(i).dma().name());
+                row.putAll(OutputFormat.csvRow(results.get(i).toMap()));
+                rows.add(row);
+            }
+            out.print(CsvRenderer.render(rows));
+        } else if (format == OutputFormat.json) {
             Map<String, Object> json = json(report);
             List<Map<String, Object>> replays = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
@@ -108,14 +133,15 @@ final class ReplayCommand implements Callable<Integer> {
             out.print(OutputFormat.json(json));
         } else {
             out.print(table(report));
-            if (!results.isEmpty()) {
-                out.print("\nreplay of " + scenarios.get(0).workload().deviceName() + " ("
-                        + results.get(0).io().completed() + " maps and unmaps):\n");
-                out.print(ReproduceTable.render(scenarios, results.stream().map(r -> RepeatedRuns.of(List.of(r))).toList(),
-                        null));
-                for (int i = 0; i < results.size(); i++) {
-                    for (String note : results.get(i).workloadNotes()) {
-                        out.println(scenarios.get(i).dma().name() + ": " + note);
+            for (int from = 0; from < results.size(); from += policies.size()) {
+                List<Scenario> device = scenarios.subList(from, from + policies.size());
+                List<RunStats> runs = results.subList(from, from + policies.size());
+                out.print("\nreplay of " + device.get(0).workload().deviceName() + " (" + runs.get(0).io().completed()
+                        + " maps and unmaps):\n");
+                out.print(ReproduceTable.render(device, runs.stream().map(r -> RepeatedRuns.of(List.of(r))).toList(), null));
+                for (int i = 0; i < runs.size(); i++) {
+                    for (String note : runs.get(i).workloadNotes()) {
+                        out.println(device.get(i).dma().name() + ": " + note);
                     }
                 }
             }
@@ -137,19 +163,29 @@ final class ReplayCommand implements Callable<Integer> {
         if (spans.isEmpty()) {
             throw new IllegalArgumentException(trace + " has no dma:* map or unmap event to replay");
         }
-        String chosen = device != null ? device : spans.entrySet().stream()
-                .max(java.util.Comparator.comparingLong(e -> e.getValue().events())).orElseThrow().getKey();
-        DmaApiChecks.DeviceSpan span = spans.get(chosen);
-        if (span == null) {
-            throw new IllegalArgumentException("--device " + chosen + " has no map or unmap in " + trace + "; it has "
-                    + String.join(", ", spans.keySet()));
+        List<String> chosen;
+        if ("all".equals(device)) {
+            chosen = spans.entrySet().stream().filter(e -> e.getValue().events() > 0).map(Map.Entry::getKey).toList();
+        } else {
+            chosen = List.of(device != null ? device : spans.entrySet().stream()
+                    .max(java.util.Comparator.comparingLong(e -> e.getValue().events())).orElseThrow().getKey());
         }
-        long durationMs = (span.lastNs() - span.firstNs()) / 1_000_000 + 1;
-        WorkloadSpec workload = new WorkloadSpec.ReplaySpec(new ReplayOptions(trace.toString(), chosen));
         List<Scenario> out = new ArrayList<>();
-        for (InvalidationPolicy p : policies) {
-            out.add(new Scenario(platform, null, Scenario.DEFAULT_GUEST_MEMORY_GIB, p, 0, 0, workload, cpus, durationMs,
-                    1, costs.overrides()));
+        for (String name : chosen) {
+            DmaApiChecks.DeviceSpan span = spans.get(name);
+            if (span == null) {
+                throw new IllegalArgumentException("--device " + name + " has no map or unmap in " + trace + "; it has "
+                        + String.join(", ", spans.keySet()) + ", or give all");
+            }
+            long durationMs = (span.lastNs() - span.firstNs()) / 1_000_000 + 1;
+            WorkloadSpec workload = new WorkloadSpec.ReplaySpec(new ReplayOptions(trace.toString(), name));
+            for (InvalidationPolicy p : policies) {
+                // the queue settings go to the policies that queue; strict beside them keeps its own
+                boolean queues = p.takesQueueSettings() || policies.stream().noneMatch(InvalidationPolicy::takesQueueSettings);
+                out.add(new Scenario(platform, null, Scenario.DEFAULT_GUEST_MEMORY_GIB, p,
+                        queues && fqSize != null ? fqSize : 0, queues && fqTimeoutMs != null ? fqTimeoutMs : 0, workload,
+                        cpus, durationMs, 1, costs.overrides()));
+            }
         }
         return out;
     }

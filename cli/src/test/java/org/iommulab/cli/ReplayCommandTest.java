@@ -68,7 +68,7 @@ class ReplayCommandTest {
         CliRun unknown = new CliRun();
         assertThat(unknown.run("replay", trace.toString(), "--dma", "strict", "--device", "eth9")).isEqualTo(2);
         assertThat(unknown.err().strip()).isEqualTo("iommu-lab: --device eth9 has no map or unmap in " + trace
-                + "; it has 0000:01:00.0, 0000:02:00.0");
+                + "; it has 0000:01:00.0, 0000:02:00.0, or give all");
     }
 
     @Test
@@ -162,5 +162,40 @@ class ReplayCommandTest {
         CliRun gz = new CliRun();
         assertThat(gz.run("replay", broken.toString())).isEqualTo(2);
         assertThat(gz.err()).startsWith("iommu-lab: " + broken + " cannot be read");
+    }
+
+    @Test
+    void everyDeviceReplaysUnderTheQueueAskedForAndCsvHasARowPerReplay() throws Exception {
+        StringBuilder capture = new StringBuilder("# tracer: nop\n");
+        for (int i = 0; i < 40; i++) {
+            String dev = i % 2 == 0 ? "0000:01:00.0" : "0000:02:00.0";
+            long addr = 0xfff00000L - i * 4096L;
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: dma_map_phys: %s dir=FROM_DEVICE"
+                    + " dma_addr=%x size=4096 phys_addr=1000 attrs=%n", i * 20, dev, addr));
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: dma_unmap_phys: %s dir=FROM_DEVICE"
+                    + " dma_addr=%x size=4096 attrs=%n", i * 20 + 10, dev, addr));
+        }
+        Path trace = Files.writeString(dir.resolve("two.txt"), capture);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("replay", trace.toString(), "--platform", "x86", "--device", "all", "--dma",
+                "strict,lazy-single", "--fq-size", "64", "--fq-timeout-ms", "3", "--format", "csv")).as(cli.err()).isZero();
+        List<String> rows = cli.out().lines().toList();
+        assertThat(rows).hasSize(5);
+        assertThat(rows.get(0)).startsWith("device,policy,");
+        assertThat(rows.subList(1, 5)).extracting(r -> r.substring(0, r.indexOf(',', r.indexOf(',') + 1)))
+                .containsExactly("0000:01:00.0,strict", "0000:01:00.0,lazy-single", "0000:02:00.0,strict",
+                        "0000:02:00.0,lazy-single");
+        CliRun json = new CliRun();
+        assertThat(json.run("replay", trace.toString(), "--platform", "x86", "--dma", "lazy-single", "--fq-size", "64",
+                "--fq-timeout-ms", "3", "--format", "json")).isZero();
+        JsonNode config = new ObjectMapper().readTree(json.out()).path("replay").get(0).path("config");
+        assertThat(config.path("fqSize").asInt()).isEqualTo(64);
+        assertThat(config.path("fqTimeoutMs").asInt()).isEqualTo(3);
+        CliRun table = new CliRun();
+        assertThat(table.run("replay", trace.toString(), "--device", "all", "--dma", "strict")).isZero();
+        assertThat(table.out()).contains("replay of 0000:01:00.0").contains("replay of 0000:02:00.0");
+        CliRun bad = new CliRun();
+        assertThat(bad.run("replay", trace.toString(), "--format", "csv")).isEqualTo(2);
+        assertThat(bad.err()).contains("--format csv has one row per replay; give --dma POLICY");
     }
 }
