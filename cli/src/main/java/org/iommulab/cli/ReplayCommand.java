@@ -22,6 +22,7 @@ import org.iommulab.stats.RunStats;
 import org.iommulab.trace.CaptureCheck;
 import org.iommulab.trace.DmaApiChecks;
 import org.iommulab.trace.Finding;
+import org.iommulab.trace.TraceEvent;
 import org.iommulab.workload.ReplayOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -160,14 +161,20 @@ final class ReplayCommand implements Callable<Integer> {
             return List.of();
         }
         Map<String, DmaApiChecks.DeviceSpan> spans = report.spans();
-        if (spans.isEmpty()) {
-            throw new IllegalArgumentException(trace + " has no dma:* map or unmap event to replay");
+        // the IOMMU stream repeats the dma:* devices' traffic one level down: replayed only where it is all there is
+        List<Map.Entry<String, DmaApiChecks.DeviceSpan>> replayable = spans.entrySet().stream()
+                .filter(e -> e.getValue().events() > 0).toList();
+        List<Map.Entry<String, DmaApiChecks.DeviceSpan>> devices = replayable.stream()
+                .filter(e -> !e.getKey().equals(TraceEvent.IOMMU_STREAM)).toList();
+        List<Map.Entry<String, DmaApiChecks.DeviceSpan>> candidates = devices.isEmpty() ? replayable : devices;
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException(trace + " has no dma:* or iommu: map or unmap event to replay");
         }
         List<String> chosen;
         if ("all".equals(device)) {
-            chosen = spans.entrySet().stream().filter(e -> e.getValue().events() > 0).map(Map.Entry::getKey).toList();
+            chosen = candidates.stream().map(Map.Entry::getKey).toList();
         } else {
-            chosen = List.of(device != null ? device : spans.entrySet().stream()
+            chosen = List.of(device != null ? device : candidates.stream()
                     .max(java.util.Comparator.comparingLong(e -> e.getValue().events())).orElseThrow().getKey());
         }
         List<Scenario> out = new ArrayList<>();

@@ -198,4 +198,37 @@ class ReplayCommandTest {
         assertThat(bad.run("replay", trace.toString(), "--format", "csv")).isEqualTo(2);
         assertThat(bad.err()).contains("--format csv has one row per replay; give --dma POLICY");
     }
+
+    /**
+     * A capture of the IOMMU API level only: its maps and unmaps replay as they are, and only the
+     * policy varies, so strict invalidates page by page and the per-CPU queues by domain.
+     */
+    @Test
+    void aCaptureOfTheIommuLevelOnlyReplaysItsMappingsUnderEachPolicy() throws Exception {
+        StringBuilder capture = new StringBuilder("# tracer: nop\n");
+        for (int i = 0; i < 30; i++) {
+            long iova = 0xfff00000L - i * 8192L;
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: map: IOMMU: iova=0x%016x - 0x%016x"
+                    + " paddr=0x0000000000010000 size=8192%n", i * 20, iova, iova + 8191));
+            capture.append(String.format("  fio-1 [000] ..... 100.%06d: unmap: IOMMU: iova=0x%016x - 0x%016x"
+                    + " size=8192 unmapped_size=8192%n", i * 20 + 10, iova, iova + 8191));
+        }
+        capture.append("  <idle>-0 [000] ..... 100.000700: io_page_fault: IOMMU:nvme 0000:01:00.0"
+                + " iova=0x00000000fff00040 flags=0x0000\n");
+        capture.append("  kworker-2 [000] ..... 100.000900: unmap: IOMMU: iova=0x0000000011110000 - 0x0000000011110fff"
+                + " size=4096 unmapped_size=0\n");
+        Path trace = Files.writeString(dir.resolve("iommu.txt"), capture);
+        CliRun cli = new CliRun();
+        assertThat(cli.run("replay", trace.toString(), "--platform", "x86", "--dma", "strict,lazy-percpu", "--format",
+                "json")).as(cli.err()).isZero();
+        JsonNode replay = new ObjectMapper().readTree(cli.out()).path("replay");
+        assertThat(replay.get(0).path("config").path("workloadOptions").path("device").asText()).isEqualTo("iommu");
+        JsonNode strict = replay.get(0);
+        JsonNode lazy = replay.get(1);
+        assertThat(strict.path("io").path("completed").asLong()).isEqualTo(30);
+        assertThat(lazy.path("io").path("completed").asLong()).isEqualTo(30);
+        assertThat(strict.path("metrics").path("vtd.psiDescriptors").asLong()).isEqualTo(30);
+        assertThat(lazy.path("metrics").path("vtd.psiDescriptors").asLong()).isZero();
+        assertThat(strict.path("notes").toString()).contains("1 unmaps of addresses the replay had not mapped");
+    }
 }

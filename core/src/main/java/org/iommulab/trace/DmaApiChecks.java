@@ -34,7 +34,8 @@ public final class DmaApiChecks {
     private final Set<String> named = new LinkedHashSet<>();
 
     /**
-     * A device's {@code dma:*} map and unmap events, how many, and the times of its first and last
+     * A device's {@code dma:*} map and unmap events (the IOMMU stream's {@code iommu:map} and
+     * {@code unmap}), how many, and the times of its first and last
      * event, faults included.
      */
     public record DeviceSpan(long events, long firstNs, long lastNs) {}
@@ -42,7 +43,8 @@ public final class DmaApiChecks {
     /** Takes the capture's next event, in the capture's order. */
     public void accept(TraceEvent event) {
         boolean dma = event instanceof TraceEvent.DmaMap || event instanceof TraceEvent.DmaUnmap
-                || event instanceof TraceEvent.DmaMapSg || event instanceof TraceEvent.DmaUnmapSg;
+                || event instanceof TraceEvent.DmaMapSg || event instanceof TraceEvent.DmaUnmapSg
+                || event instanceof TraceEvent.IommuMap || event instanceof TraceEvent.IommuUnmap;
         if (dma || event instanceof TraceEvent.IoPageFault) { // a replay runs up to the device's last fault too
             spans.merge(event.device(), new DeviceSpan(dma ? 1 : 0, event.timeNs(), event.timeNs()), (a, b) ->
                     new DeviceSpan(a.events() + b.events(), Math.min(a.firstNs(), b.firstNs()),
@@ -194,10 +196,14 @@ public final class DmaApiChecks {
     }
 
     private void fault(TraceEvent.IoPageFault f) {
-        if (covering(live.get(f.device()), f.iova()) != null) {
+        // iommu:map events name no device: they are the faulting device's when an attach event named it and
+        // the capture shows it no dma:* mapping of its own
+        String stream = named.contains(f.device()) && !live.containsKey(f.device()) && !unmapped.containsKey(f.device())
+                ? TraceEvent.IOMMU_STREAM : f.device();
+        if (covering(live.get(stream), f.iova()) != null) {
             return; // a fault on a live mapping is a permission or hardware matter, not a lifetime one
         }
-        Map.Entry<Long, Mapping> gone = covering(unmapped.get(f.device()), f.iova());
+        Map.Entry<Long, Mapping> gone = covering(unmapped.get(stream), f.iova());
         if (gone != null) {
             Mapping m = gone.getValue();
             findings.add(new Finding(Finding.Kind.FAULT_AFTER_UNMAP, f.device(), f.iova(), m.size(),

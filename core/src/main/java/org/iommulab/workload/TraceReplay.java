@@ -34,6 +34,11 @@ import org.iommulab.trace.TraceEvent;
  * device touches each mapped page once when it is mapped (its DMA, which the capture does not
  * show), and a fault of the capture on an address unmapped before is made again in the model: it
  * reaches the old page if the policy has not invalidated its cached translation yet ({@link #notes}).
+ *
+ * <p>A capture of the IOMMU API level only ({@code iommu:map} and {@code unmap}, the device
+ * {@link TraceEvent#IOMMU_STREAM}) replays the same way: each map a {@code dma_map_page} of its
+ * size, each unmap an unmap of every replayed map inside its range; the mappings are the
+ * capture's, and the policy beneath decides when they are invalidated.
  */
 public final class TraceReplay extends AbstractWorkload {
 
@@ -47,7 +52,7 @@ public final class TraceReplay extends AbstractWorkload {
 
     private final ReplayOptions options;
     private final IoCounters counters = new IoCounters();
-    private final Map<Long, Live> live = new HashMap<>();
+    private final TreeMap<Long, Live> live = new TreeMap<>();
     /** Each capture address last unmapped: where the model had it, and when it was unmapped. */
     private final TreeMap<Long, Unmapped> unmapped = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
@@ -57,6 +62,8 @@ public final class TraceReplay extends AbstractWorkload {
     private CaptureEvents events;
     private long firstNs = -1;
     private long unmatchedUnmaps;
+    /** IOMMU-level unmaps that covered several maps, each replayed as an unmap of its own. */
+    private long rangeUnmaps;
 
     public TraceReplay(ReplayOptions options) {
         super("replay");
@@ -114,6 +121,30 @@ public final class TraceReplay extends AbstractWorkload {
             } else {
                 live.put(m.dmaAddr(), new Live(iova, m.size(), dir, cpu.nowNs()));
                 touch(iova, m.size(), dir);
+            }
+        } else if (e instanceof TraceEvent.IommuMap m) {
+            long iova = dev.dmaOps().mapPage(cpu, dev, m.iova() & PHYS_MASK, m.size(), DmaDirection.BIDIRECTIONAL, 0);
+            if (iova == DmaOps.DMA_MAPPING_ERROR) {
+                counters.submit();
+                counters.mapError();
+                counters.fail();
+            } else {
+                live.put(m.iova(), new Live(iova, m.size(), DmaDirection.BIDIRECTIONAL, cpu.nowNs()));
+                touch(iova, m.size(), DmaDirection.BIDIRECTIONAL);
+            }
+        } else if (e instanceof TraceEvent.IommuUnmap u) {
+            List<Long> inside = new ArrayList<>(live.subMap(u.iova(), true, u.iova() + u.size() - 1, true).keySet());
+            if (inside.isEmpty()) {
+                unmatchedUnmaps++;
+            } else if (inside.size() > 1) {
+                rangeUnmaps++;
+            }
+            for (long addr : inside) {
+                Live l = live.remove(addr);
+                unmapped.put(addr, new Unmapped(l.iova(), l.size(), cpu.nowNs(), u.line()));
+                dev.dmaOps().unmapPage(cpu, dev, l.iova(), l.size(), l.dir(), 0);
+                counters.submit();
+                counters.complete(l.size(), cpu.nowNs() - l.mappedNs());
             }
         } else if (e instanceof TraceEvent.IoPageFault f) {
             accessAfterUnmap(cpu, f);
@@ -212,6 +243,10 @@ public final class TraceReplay extends AbstractWorkload {
         if (unmatchedUnmaps > 0) {
             out.add(unmatchedUnmaps + " unmaps of addresses the replay had not mapped (mapped before the capture"
                     + " began, or a misuse) were passed over");
+        }
+        if (rangeUnmaps > 0) {
+            out.add(rangeUnmaps + " iommu:unmap events covered several iommu:map events; each map was replayed with an"
+                    + " unmap of its own, so strict policies invalidate more often here than the capture did");
         }
         if (!live.isEmpty() || !liveSg.isEmpty()) {
             out.add((live.size() + liveSg.size()) + " mappings the capture never unmaps stayed mapped");
