@@ -9,7 +9,6 @@ import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.pgtable.TaggedIotlb;
 import org.iommulab.sim.Engine;
-import org.iommulab.sim.Metrics;
 
 /**
  * An Arm SMMUv3 on bare metal ({@code arm_smmu_ops}, drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c,
@@ -40,15 +39,14 @@ public final class SmmuV3 implements IommuDriver {
         this.atc = config.ats() ? new TaggedIotlb(config.tlbEntries()) : null;
         this.cmdq = new SmmuCmdq(engine, tlb, atc);
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
-        Metrics m = engine.metrics();
-        String unit = m.instance("smmu");
-        m.counter(unit + ".tlbiVa", () -> cmdq.issued(CmdqCommand.Op.TLBI_NH_VA));
-        m.counter(unit + ".tlbiAsid", () -> cmdq.issued(CmdqCommand.Op.TLBI_NH_ASID));
-        m.counter(unit + ".atcInv", () -> cmdq.issued(CmdqCommand.Op.ATC_INV));
-        m.counter(unit + ".cmdSyncs", () -> cmdq.issued(CmdqCommand.Op.CMD_SYNC));
-        m.counter(unit + ".cmdlists", cmdq::cmdlists);
-        m.counter(unit + ".tlbHits", tlb::hits);
-        m.counter(unit + ".tlbMisses", tlb::misses);
+        engine.metrics().unit("smmu")
+                .counter("tlbiVa", () -> cmdq.issued(CmdqCommand.Op.TLBI_NH_VA))
+                .counter("tlbiAsid", () -> cmdq.issued(CmdqCommand.Op.TLBI_NH_ASID))
+                .counter("atcInv", () -> cmdq.issued(CmdqCommand.Op.ATC_INV))
+                .counter("cmdSyncs", () -> cmdq.issued(CmdqCommand.Op.CMD_SYNC))
+                .counter("cmdlists", cmdq::cmdlists)
+                .counter("tlbHits", tlb::hits)
+                .counter("tlbMisses", tlb::misses);
     }
 
     @Override

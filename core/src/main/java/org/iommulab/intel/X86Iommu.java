@@ -9,7 +9,6 @@ import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.pgtable.TaggedIotlb;
 import org.iommulab.sim.Engine;
-import org.iommulab.sim.Metrics;
 
 /**
  * An x86 IOMMU, VT-d style (drivers/iommu/intel/iommu.c, v6.7; AMD-Vi's drivers/iommu/amd does the
@@ -53,13 +52,12 @@ public final class X86Iommu implements IommuDriver {
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.host = host;
         this.qi = new InvalidationQueue(engine, iotlb, host);
-        Metrics m = engine.metrics();
-        String unit = m.instance("vtd");
-        m.counter(unit + ".psiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_PSI));
-        m.counter(unit + ".dsiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_DSI));
-        m.counter(unit + ".waitDescriptors", () -> qi.issued(InvDescriptor.Type.WAIT));
-        m.counter(unit + ".iotlbHits", iotlb::hits);
-        m.counter(unit + ".iotlbMisses", iotlb::misses);
+        engine.metrics().unit("vtd")
+                .counter("psiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_PSI))
+                .counter("dsiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_DSI))
+                .counter("waitDescriptors", () -> qi.issued(InvDescriptor.Type.WAIT))
+                .counter("iotlbHits", iotlb::hits)
+                .counter("iotlbMisses", iotlb::misses);
     }
 
     @Override

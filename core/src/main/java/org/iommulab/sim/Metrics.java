@@ -17,12 +17,33 @@ public final class Metrics {
     private final Map<String, Integer> instances = new HashMap<>();
 
     /**
-     * The prefix for one more instance of {@code producer}: the name itself for the first, then
-     * {@code producer1}, {@code producer2}, ... as the kernel numbers {@code dmar0}, {@code dmar1}.
+     * One more instance of {@code producer}, which publishes its counters under its name: the
+     * producer's for the first, then {@code producer1}, {@code producer2}, ... as the kernel
+     * numbers {@code dmar0}, {@code dmar1}.
      */
-    public synchronized String instance(String producer) {
+    public synchronized Unit unit(String producer) {
         int n = instances.merge(producer, 1, Integer::sum) - 1;
-        return n == 0 ? producer : producer + n;
+        return new Unit(n == 0 ? producer : producer + n);
+    }
+
+    /** A producer's counters, published as {@code NAME.counter}. */
+    public final class Unit {
+        private final String name;
+
+        private Unit(String name) {
+            this.name = name;
+        }
+
+        /** The name its counters are published under. */
+        public String name() {
+            return name;
+        }
+
+        /** Publishes {@code NAME.counter}; see {@link Metrics#counter}. */
+        public Unit counter(String counter, LongSupplier value) {
+            Metrics.this.counter(name + "." + counter, value);
+            return this;
+        }
     }
 
     /**

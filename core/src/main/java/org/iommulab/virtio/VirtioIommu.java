@@ -8,7 +8,6 @@ import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.ReservedRegion;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Engine;
-import org.iommulab.sim.Metrics;
 
 /**
  * The virtio-iommu guest driver (drivers/iommu/virtio-iommu.c, Linux 6.8) with the device it talks
@@ -40,14 +39,13 @@ public final class VirtioIommu implements IommuDriver {
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.host = host;
         this.vq = new RequestVirtqueue(engine, config.queueSize(), host);
-        Metrics m = engine.metrics();
-        String unit = m.instance("virtio");
-        m.counter(unit + ".kicks", vq::kicks);
-        m.counter(unit + ".mapRequests", vq::mapRequests);
-        m.counter(unit + ".unmapRequests", vq::unmapRequests);
-        m.counter(unit + ".otherRequests", vq::otherRequests);
-        m.counter(unit + ".queueFullSyncs", vq::queueFullSyncs);
-        m.counter(unit + ".errors", vq::errors);
+        engine.metrics().unit("virtio")
+                .counter("kicks", vq::kicks)
+                .counter("mapRequests", vq::mapRequests)
+                .counter("unmapRequests", vq::unmapRequests)
+                .counter("otherRequests", vq::otherRequests)
+                .counter("queueFullSyncs", vq::queueFullSyncs)
+                .counter("errors", vq::errors);
     }
 
     @Override

@@ -25,10 +25,11 @@ class MetricsTest {
     @Test
     void eachInstanceOfAProducerGetsItsOwnPrefix() {
         Metrics metrics = new Metrics();
-        assertThat(metrics.instance("vtd")).isEqualTo("vtd");
-        assertThat(metrics.instance("smmu")).isEqualTo("smmu");
-        assertThat(metrics.instance("vtd")).isEqualTo("vtd1");
-        assertThat(metrics.instance("vtd")).isEqualTo("vtd2");
+        assertThat(metrics.unit("vtd").counter("waits", () -> 1).name()).isEqualTo("vtd");
+        assertThat(metrics.unit("smmu").name()).isEqualTo("smmu");
+        assertThat(metrics.unit("vtd").counter("waits", () -> 2).name()).isEqualTo("vtd1");
+        assertThat(metrics.unit("vtd").name()).isEqualTo("vtd2");
+        assertThat(metrics.snapshot()).containsEntry("vtd.waits", 1L).containsEntry("vtd1.waits", 2L);
     }
 
     @Test
