@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A new invalidation policy is one class: {@link FlushEveryN} below, a queue that flushes the
- * domain once every N unmaps, runs in the simulator and through the native stress checker
- * without any other change (registering it in {@link Policies} would add it to the CLI).
+ * domain once every N unmaps and publishes its own counter, runs in the simulator and through the
+ * native stress checker without any other change (registering it in {@link Policies} would add it to the CLI).
  */
 class NewPolicyInOneClassTest {
 
@@ -53,6 +53,7 @@ class NewPolicyInOneClassTest {
             Queue(DeferredFlushContext context) {
                 this.context = context;
                 this.ring = new FlushQueue(context.engine().newSpinLock(context.name() + " every-n"), 2 * N);
+                context.engine().metrics().unit("every-n").counter("flushes", started::get);
             }
 
             @Override
@@ -118,6 +119,8 @@ class NewPolicyInOneClassTest {
         assertThat(r.io().completed()).isPositive();
         assertThat(r.flushQueue().timerFlushes()).isZero();
         assertThat(r.flushQueue().fullFlushes()).isEqualTo(r.pages().unmapped() / FlushEveryN.N);
+        assertThat(r.metrics()).as("its own counter, reported with no code outside the class")
+                .containsEntry("every-n.flushes", r.flushQueue().fullFlushes());
     }
 
     @Test
