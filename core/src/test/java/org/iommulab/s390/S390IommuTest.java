@@ -264,6 +264,26 @@ class S390IommuTest {
         assertThat(d.ctrs().globalRpcits()).isZero(); // the fallback is not counted as a Global RPCIT
     }
 
+    /**
+     * Two functions in one domain: the first's RPCIT runs out of resources and its global refresh
+     * succeeds, so the loop goes on and the second function's new mapping is refreshed too (else
+     * its hypervisor would never shadow it).
+     */
+    @Test
+    void aGlobalRefreshThatSucceedsGoesOnToTheNextFunction() {
+        Device other = new Device("nvme1");
+        S390Iommu iommu = iommu(16 * GIB, 1, fn().tlbRefresh(true).build());
+        iommu.addFunction(ZpciFunction.builder(other, rpcit).fid(8).fh(0x4008).tlbRefresh(true).build());
+        S390Domain d = attached(iommu);
+        assertThat(d.attachDev(other)).isZero();
+        rpcit.script(RpcitResult.INSUFFICIENT_RESOURCES, RpcitResult.OK, RpcitResult.OK);
+        assertThat(d.iotlbSyncMap(cpu, SDMA, 4096)).isZero();
+        ZpciFunction first = iommu.function(dev);
+        ZpciFunction second = iommu.function(other);
+        assertThat(rpcit.calls()).containsExactly(new ScriptedRpcit.Call(first, SDMA, 4096),
+                new ScriptedRpcit.Call(first, SDMA, 16 * GIB), new ScriptedRpcit.Call(second, SDMA, 4096));
+    }
+
     @Test
     void syncMapFailsWithEnomemWhenTheGlobalRefreshIsOutOfResourcesToo() {
         S390Domain d = attached(iommu(16 * GIB, 1, fn().tlbRefresh(true).build()));
@@ -295,6 +315,7 @@ class S390IommuTest {
 
         second.detachDev(dev);
         assertThat(f.ioat()).isNull();
+        assertThat(iommu.attachedDomain(f)).as("the blocking domain, none of these").isNull();
         second.flushIotlbAll(cpu);
         assertThat(rpcit.calls()).isEmpty();
         second.free();
