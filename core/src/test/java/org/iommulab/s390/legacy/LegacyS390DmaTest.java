@@ -314,6 +314,28 @@ class LegacyS390DmaTest {
         assertThat(ctrs().unmappedPages()).isEqualTo(4);
     }
 
+    /**
+     * Entries that start inside a page: a segment's DMA address keeps its first entry's offset in
+     * the page and its length counts from there, as the device must see the buffer's first byte.
+     */
+    @Test
+    void mapSgSegmentsKeepTheirFirstEntrysOffsetInThePage() {
+        LegacyS390Dma ops = ops(true, LegacyDmaOptions.lazy(SMALL_MEMORY));
+        ScatterList sg = new ScatterList(3);
+        sg.add(0x10800, 0x800); // ends on the page boundary: the next page-aligned entry joins it
+        sg.add(0x30000, 4096);
+        sg.add(0x50100, 100); // starts inside a page: a segment of its own
+        assertThat(ops.mapSg(cpu, dev, sg, DmaDirection.FROM_DEVICE, 0)).isEqualTo(2);
+        assertThat(sg.dmaAddress(0)).isEqualTo(SDMA + 0x800);
+        assertThat(sg.dmaLength(0)).isEqualTo(0x800 + 4096);
+        assertThat(sg.dmaAddress(1)).isEqualTo(SDMA + 2 * PAGE + 0x100);
+        assertThat(sg.dmaLength(1)).isEqualTo(100);
+        assertThat(PciDma.ptePfaa(pte(ops, SDMA))).isEqualTo(0x10000);
+        assertThat(PciDma.ptePfaa(pte(ops, SDMA + 2 * PAGE))).isEqualTo(0x50000);
+        ops.unmapSg(cpu, dev, sg, DmaDirection.FROM_DEVICE, 0);
+        assertThat(ctrs().unmappedPages()).isEqualTo(3);
+    }
+
     @Test
     void mapSgProtectsWhatTheDeviceOnlyReads() {
         LegacyS390Dma ops = ops(false, LegacyDmaOptions.lazy(SMALL_MEMORY));
