@@ -7,6 +7,7 @@ import static org.iommulab.kernel.DmaOps.DMA_MAPPING_ERROR;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
 import org.iommulab.kernel.Errno;
+import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.ScatterList;
 import org.iommulab.s390.PciDma;
 import org.iommulab.s390.RpcitResult;
@@ -334,6 +335,33 @@ class LegacyS390DmaTest {
         assertThat(PciDma.ptePfaa(pte(ops, SDMA + 2 * PAGE))).isEqualTo(0x50000);
         ops.unmapSg(cpu, dev, sg, DmaDirection.FROM_DEVICE, 0);
         assertThat(ctrs().unmappedPages()).isEqualTo(3);
+    }
+
+    /**
+     * A segment whose second page needs a page table the memory cannot give: the page already
+     * entered is invalidated again, the area goes back to the allocator, and the failure is
+     * counted by its cause; a segment the allocator cannot place is counted as exhaustion.
+     */
+    @Test
+    void mapSgRollsBackASegmentWhoseTableCannotBeAllocated() {
+        fn = ZpciFunction.builder(dev, rpcit).fh(0x42).trace(tracker).build();
+        // the root and one segment table (16 KiB each) and one page table (2 KiB) fit, a second page table not
+        LegacyS390Dma ops = new LegacyS390Dma(engine, fn, new TableMemory((16 + 16 + 2) << 10),
+                LegacyDmaOptions.lazy(4 * SMALL_MEMORY));
+        long first = ops.mapPage(cpu, dev, 0x100000, 255 * PAGE, DmaDirection.TO_DEVICE, 0);
+        assertThat(first).isEqualTo(SDMA);
+        ScatterList sg = new ScatterList(1);
+        sg.add(0x200000, (int) (2 * PAGE)); // at SDMA + 255 pages: its second page is in the next page table
+        assertThat(ops.mapSg(cpu, dev, sg, DmaDirection.FROM_DEVICE, 0)).isEqualTo(-Errno.ENOMEM);
+        assertThat(sg.dmaNents()).isZero();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA + 255 * PAGE))).as("rolled back").isFalse();
+        assertThat(PciDma.ptEntryIsValid(pte(ops, SDMA + 254 * PAGE))).as("the neighbour's mapping stays").isTrue();
+        assertThat(ops.mapErrorsByCause()).containsEntry(MapFailure.IOMMU_MAP_FAILED, 1L);
+
+        ScatterList huge = new ScatterList(1);
+        huge.add(0x400000, (int) (4 * SMALL_MEMORY));
+        assertThat(ops.mapSg(cpu, dev, huge, DmaDirection.FROM_DEVICE, 0)).isEqualTo(-Errno.ENOMEM);
+        assertThat(ops.mapErrorsByCause()).containsEntry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L);
     }
 
     @Test
