@@ -6,6 +6,7 @@ import static org.iommulab.kernel.DmaOps.DMA_MAPPING_ERROR;
 
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.kernel.DmaOps;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.ScatterList;
@@ -362,6 +363,27 @@ class LegacyS390DmaTest {
         huge.add(0x400000, (int) (4 * SMALL_MEMORY));
         assertThat(ops.mapSg(cpu, dev, huge, DmaDirection.FROM_DEVICE, 0)).isEqualTo(-Errno.ENOMEM);
         assertThat(ops.mapErrorsByCause()).containsEntry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L);
+    }
+
+    /** Each way a map fails is counted by its cause. */
+    @Test
+    void mapPageFailuresAreCountedByCause() {
+        LegacyS390Dma ops = ops(false, LegacyDmaOptions.lazy(SMALL_MEMORY));
+        assertThat(ops.mapPage(cpu, dev, 0x100000, SMALL_MEMORY + PAGE, DmaDirection.TO_DEVICE, 0))
+                .isEqualTo(DmaOps.DMA_MAPPING_ERROR);
+        assertThat(ops.mapErrorsByCause()).containsEntry(MapFailure.INVALID_SIZE, 1L);
+        int maps = 0;
+        while (ops.mapPage(cpu, dev, 0x100000, 16 * PAGE, DmaDirection.TO_DEVICE, 0) != DmaOps.DMA_MAPPING_ERROR) {
+            maps++;
+            assertThat(maps).as("the space runs out").isLessThan(1000);
+        }
+        assertThat(ops.mapErrorsByCause()).containsEntry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L);
+
+        fn = ZpciFunction.builder(new Device("nvme1"), rpcit).fh(0x43).trace(tracker).build();
+        LegacyS390Dma starved = new LegacyS390Dma(engine, fn, new TableMemory(16 << 10), LegacyDmaOptions.lazy(SMALL_MEMORY));
+        Device other = fn.device();
+        assertThat(starved.mapPage(cpu, other, 0x100000, PAGE, DmaDirection.TO_DEVICE, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
+        assertThat(starved.mapErrorsByCause()).containsEntry(MapFailure.IOMMU_MAP_FAILED, 1L);
     }
 
     @Test
