@@ -73,12 +73,17 @@ final class MachineOptions {
     @Mixin
     private CostOptions costs;
 
-    /** The scenario these options and the command's own describe. */
-    Scenario scenario(int guestMemoryGiB, WorkloadSpec workload, int cpus, long durationMs, long seed) {
+    /** Refuses a flush-queue size or timeout below 1; null leaves the policy's own. */
+    static void checkQueueSettings(Integer fqSize, Integer fqTimeoutMs) {
         if (fqSize != null && fqSize < 1 || fqTimeoutMs != null && fqTimeoutMs < 1) {
             throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
                     : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
         }
+    }
+
+    /** The scenario these options and the command's own describe. */
+    Scenario scenario(int guestMemoryGiB, WorkloadSpec workload, int cpus, long durationMs, long seed) {
+        checkQueueSettings(fqSize, fqTimeoutMs);
         boolean cap = onOff("--opt-size-cap", optSizeCap);
         SmmuV3Config smmu = SmmuV3Config.DEFAULTS.withRangeInvalidation(onOff("--smmu-range-inv", smmuRangeInv))
                 .withAts(onOff("--ats", ats));

@@ -92,10 +92,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         reports.refuseExisting();
-        if (fqSize != null && fqSize < 1 || fqTimeoutMs != null && fqTimeoutMs < 1) {
-            throw new IllegalArgumentException((fqSize != null && fqSize < 1 ? "--fq-size " + fqSize
-                    : "--fq-timeout-ms " + fqTimeoutMs) + " is not allowed; leave it out for the policy's default, or give 1 or more");
-        }
+        MachineOptions.checkQueueSettings(fqSize, fqTimeoutMs);
         if (format == OutputFormat.csv && policies.isEmpty()) {
             throw new IllegalArgumentException("--format csv has one row per replay; give --dma POLICY,... (or use table or json)");
         }
