@@ -73,6 +73,9 @@ final class MachineOptions {
     @Mixin
     private CostOptions costs;
 
+    @Mixin
+    private FaultOptions faults;
+
     /** Refuses a flush-queue size or timeout below 1; null leaves the policy's own. */
     static void checkQueueSettings(Integer fqSize, Integer fqTimeoutMs) {
         if (fqSize != null && fqSize < 1 || fqTimeoutMs != null && fqTimeoutMs < 1) {
@@ -89,7 +92,7 @@ final class MachineOptions {
                 .withAts(onOff("--ats", ats));
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma,
                 fqSize == null ? 0 : fqSize, fqTimeoutMs == null ? 0 : fqTimeoutMs, workload, cpus, durationMs, seed, costs.overrides(),
-                new KernelConfig(hz == null ? 0 : checkedHz(hz), rcacheMaxOrder, cap), functions, smmu);
+                new KernelConfig(hz == null ? 0 : checkedHz(hz), rcacheMaxOrder, cap), functions, smmu, faults.faults());
     }
 
     private static boolean onOff(String option, String value) {

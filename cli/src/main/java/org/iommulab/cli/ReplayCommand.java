@@ -83,6 +83,9 @@ final class ReplayCommand implements Callable<Integer> {
     private CostOptions costs;
 
     @Mixin
+    private FaultOptions faults;
+
+    @Mixin
     private ReportOptions reports = new ReportOptions();
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json|csv",
@@ -188,7 +191,7 @@ final class ReplayCommand implements Callable<Integer> {
                 boolean queues = p.takesQueueSettings() || policies.stream().noneMatch(InvalidationPolicy::takesQueueSettings);
                 out.add(new Scenario(platform, null, Scenario.DEFAULT_GUEST_MEMORY_GIB, p,
                         queues && fqSize != null ? fqSize : 0, queues && fqTimeoutMs != null ? fqTimeoutMs : 0, workload,
-                        cpus, durationMs, 1, costs.overrides()));
+                        cpus, durationMs, 1, costs.overrides()).withFaults(faults.faults()));
             }
         }
         return out;

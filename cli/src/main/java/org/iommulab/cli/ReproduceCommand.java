@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
+import org.iommulab.fault.Faults;
 import org.iommulab.lab.Scenario;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.shadow.HypervisorProfile;
@@ -57,6 +58,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Mixin
     private CostOptions costs;
+
+    @Mixin
+    private FaultOptions faults;
 
     @Mixin
     private RunOptions run;
@@ -151,6 +155,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         List<Scenario> out = new ArrayList<>();
         Map<String, Long> overrides = costs.overrides();
+        Faults injected = faults.faults();
         for (PlatformKind p : offered) {
             if (!chosen.isEmpty() && !chosen.contains(p)) {
                 continue;
@@ -172,7 +177,7 @@ final class ReproduceCommand implements Callable<Integer> {
                     }
                     Scenario d = Scenario.defaults(p, m);
                     out.add(new Scenario(p, profile, d.guestMemoryGiB(), m, 0, 0, d.workload(), run.cpus, run.durationMs,
-                            run.seed, overrides));
+                            run.seed, overrides).withFaults(injected));
                 }
             }
         }

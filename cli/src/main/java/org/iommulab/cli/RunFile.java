@@ -42,7 +42,7 @@ final class RunFile {
             Map.entry("durationMs", "--duration-ms"), Map.entry("seed", "--seed"), Map.entry("hz", "--hz"),
             Map.entry("rcacheMaxOrder", "--rcache-max-order"), Map.entry("optSizeCap", "--opt-size-cap"),
             Map.entry("smmuRangeInv", "--smmu-range-inv"), Map.entry("ats", "--ats"),
-            Map.entry("functions", "--functions"));
+            Map.entry("functions", "--functions"), Map.entry("faults", "--fault"));
     /** Each workload's option keys; its other keys are derived. */
     private static final Map<String, Map<String, String>> WORKLOAD_OPTIONS = Map.of(
             "fio", Map.of("numjobs", "--numjobs", "iodepth", "--iodepth", "bs", "--bs", "rwmixread", "--rwmixread",

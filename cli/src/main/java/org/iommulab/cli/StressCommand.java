@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import org.iommulab.nativebench.StressResult;
 import org.iommulab.nativebench.StressRun;
@@ -16,6 +17,7 @@ import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,6 +59,9 @@ final class StressCommand implements Callable<Integer> {
                     + "platforms it exists on, see 'iommu-lab policies' (default: ${DEFAULT-VALUE})")
     private String modes;
 
+    @Mixin
+    private FaultOptions faults;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|json",
             description = "table: one line per platform and mode; json: an array of the same, always (default: ${DEFAULT-VALUE})")
     private OutputFormat format;
@@ -77,7 +82,8 @@ final class StressCommand implements Callable<Integer> {
         }
         List<PlatformKind> p = list(platforms, Arrays.asList(PlatformKind.values()), PlatformKind::parse);
         List<InvalidationPolicy> m = list(modes, Policies.translating(), StressCommand::mode);
-        StressRun.Options options = new StressRun.Options(threads, ms != null ? ms : seconds * 1000L, seed, p, m);
+        StressRun.Options options = new StressRun.Options(threads, ms != null ? ms : seconds * 1000L, seed, p, m,
+                faults.faults());
         List<StressResult> results;
         try (ProgressBar bar = Runs.progress("stress", (long) p.size() * m.size())) {
             results = StressRun.run(options, (done, total) -> {
@@ -127,6 +133,10 @@ final class StressCommand implements Callable<Integer> {
                             + " unchecked:%d  %d violations%n", r.name(), r.maps(), r.sgMaps(), r.unmaps(),
                     r.mapErrors().values().stream().mapToLong(Long::longValue).sum(), r.staleChecks(),
                     r.uncheckedUnmaps(), r.violations()));
+            if (!r.faultsInjected().isEmpty()) {
+                sb.append("    injected: ").append(r.faultsInjected().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+            }
             for (String v : r.firstViolations()) {
                 sb.append("    ").append(v).append('\n');
             }
@@ -147,6 +157,7 @@ final class StressCommand implements Callable<Integer> {
         out.put("uncheckedUnmaps", r.uncheckedUnmaps());
         out.put("violations", r.violations());
         out.put("firstViolations", r.firstViolations());
+        out.put("faultsInjected", r.faultsInjected());
         out.put("elapsedMs", r.elapsedNs() / 1_000_000);
         return out;
     }

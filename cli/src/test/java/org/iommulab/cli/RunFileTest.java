@@ -77,7 +77,7 @@ class RunFileTest {
         CliRun cli = new CliRun();
         assertThat(cli.run("run", "--config", yaml.toString())).isEqualTo(2);
         assertThat(cli.err().strip()).isEqualTo("iommu-lab: " + yaml + " line 2: unknown key 'speed'; allowed:"
-                + " ats, costOverrides, cpus, dma, dmaResolved, durationMs, fqSize, fqTimeoutMs, functions, guestMemoryGiB,"
+                + " ats, costOverrides, cpus, dma, dmaResolved, durationMs, faults, fqSize, fqTimeoutMs, functions, guestMemoryGiB,"
                 + " hvProfile, hz, optSizeCap, platform, rcacheMaxOrder, seed, smmuRangeInv, workload, workloadOptions");
     }
 

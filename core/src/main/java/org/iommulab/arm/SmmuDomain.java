@@ -2,10 +2,11 @@ package org.iommulab.arm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommulab.fault.FaultKind;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.pgtable.IoPgtable;
-import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.IoPte;
+import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.TaggedIotlb;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
@@ -33,7 +34,7 @@ public final class SmmuDomain extends PgtableDomain {
     private final int asid;
 
     SmmuDomain(SmmuV3 smmu, int asid) {
-        super(Cost.SMMU_TABLE_ALLOC, smmu.tracker(), true);
+        super(Cost.SMMU_TABLE_ALLOC, smmu.tracker(), true, smmu.faults().attr(FaultKind.TABLE_ALLOC));
         this.smmu = smmu;
         this.asid = asid;
     }

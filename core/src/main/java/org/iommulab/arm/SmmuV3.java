@@ -2,6 +2,7 @@ package org.iommulab.arm;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.iommulab.fault.FaultInjector;
 import org.iommulab.iommu.IommuCap;
 import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iommu.IommuTrace;
@@ -28,12 +29,19 @@ public final class SmmuV3 implements IommuDriver {
     private final SmmuCmdq cmdq;
     private final IommuTrace tracker;
     private final AtomicInteger nextAsid = new AtomicInteger(1);
+    private final FaultInjector faults;
 
     /**
      * @param tracker where unmapped pages and their invalidations are reported, or null for none;
      *     one tracker measures the windows of one domain (its page frames are IOVA page frames)
      */
     public SmmuV3(Engine engine, SmmuV3Config config, IommuTrace tracker) {
+        this(engine, config, tracker, FaultInjector.NONE);
+    }
+
+    /** @param faults the table allocations that fail */
+    public SmmuV3(Engine engine, SmmuV3Config config, IommuTrace tracker, FaultInjector faults) {
+        this.faults = faults;
         this.config = config;
         this.tlb = new TaggedIotlb(config.tlbEntries());
         this.atc = config.ats() ? new TaggedIotlb(config.tlbEntries()) : null;
@@ -47,6 +55,10 @@ public final class SmmuV3 implements IommuDriver {
                 .counter("cmdlists", cmdq::cmdlists)
                 .counter("tlbHits", tlb::hits)
                 .counter("tlbMisses", tlb::misses);
+    }
+
+    FaultInjector faults() {
+        return faults;
     }
 
     @Override

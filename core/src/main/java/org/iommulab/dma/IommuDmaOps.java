@@ -223,20 +223,21 @@ public final class IommuDmaOps implements DmaOps {
 
     /** Why {@link #allocIova} found nothing: the mask ends below the first usable IOVA, or the space is full. */
     private MapFailure allocFailure(Device dev) {
-        return Long.compareUnsigned(dev.dmaMask() >>> iovad.iovaShift(), cookie.firstUsablePfn()) < 0
+        return Long.compareUnsigned(deviceLimit(dev) >>> iovad.iovaShift(), cookie.firstUsablePfn()) < 0
                 ? MapFailure.DMA_MASK_BELOW_APERTURE : MapFailure.IOVA_SPACE_EXHAUSTED;
     }
 
     /**
-     * {@code iommu_dma_alloc_iova}: the device's mask, clipped to the aperture; below 4 GiB first
-     * while the workaround holds, then the whole range with the rcaches flushed on failure.
+     * {@code iommu_dma_alloc_iova}: the device's mask and bus limit, clipped to the aperture; below
+     * 4 GiB first while the workaround holds, then the whole range with the rcaches flushed on
+     * failure.
      *
      * @return the bus address, or 0 when none is left
      */
     private long allocIova(Cpu cpu, Device dev, long size) {
         int shift = iovad.iovaShift();
         long iovaLen = size >>> shift;
-        long dmaLimit = dev.dmaMask();
+        long dmaLimit = deviceLimit(dev);
         if (domain.geometry().forceAperture() && Long.compareUnsigned(domain.geometry().apertureEnd(), dmaLimit) < 0) {
             dmaLimit = domain.geometry().apertureEnd();
         }
@@ -249,6 +250,12 @@ public final class IommuDmaOps implements DmaOps {
         }
         return iovad.allocIovaFast(cpu, iovaLen, Math.min(dmaLimit >>> shift, IovaDomain.IOVA_ANCHOR - 1), true)
                 << shift;
+    }
+
+    /** The device's mask, capped by the bus's limit where there is one ({@code min_not_zero}). */
+    private static long deviceLimit(Device dev) {
+        long bus = dev.busDmaLimit();
+        return bus != 0 && Long.compareUnsigned(bus, dev.dmaMask()) < 0 ? bus : dev.dmaMask();
     }
 
     /**

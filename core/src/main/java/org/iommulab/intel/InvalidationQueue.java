@@ -1,6 +1,8 @@
 package org.iommulab.intel;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.iommulab.fault.FaultAttr;
 import org.iommulab.pgtable.TaggedIotlb;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
@@ -17,6 +19,11 @@ import org.iommulab.sim.SpinLock;
  * <p>In caching mode the unit is QEMU's emulation: the tail write exits to {@link CachingModeHost},
  * which handles the descriptors before the guest's wait completes.
  *
+ * <p>A wait may time out ({@code --fault inv-timeout}): the unit reports an invalidation time-out
+ * error after {@link Cost#VTD_INV_TIMEOUT}, aborts the wait, and {@code qi_check_fault} has
+ * {@code qi_submit_sync} submit both descriptors again; the timed-out attempt is taken to have
+ * invalidated nothing, so the stale window lasts until a submission completes.
+ *
  * <p>Differs from the kernel: the ring itself (256 slots, wrap-around, the hardware head) is not
  * modelled, since every submission waits for completion and so never finds it full.
  */
@@ -27,11 +34,15 @@ final class InvalidationQueue {
     /** In caching mode, QEMU, which executes the descriptors; null on bare metal. */
     private final CachingModeHost emulator;
     private final AtomicLongArray issued = new AtomicLongArray(InvDescriptor.Type.values().length);
+    private final FaultAttr timeoutFaults;
+    private final AtomicLong timeouts = new AtomicLong();
 
-    InvalidationQueue(Engine engine, TaggedIotlb iotlb, CachingModeHost emulator) {
+    /** @param timeoutFaults which waits time out */
+    InvalidationQueue(Engine engine, TaggedIotlb iotlb, CachingModeHost emulator, FaultAttr timeoutFaults) {
         this.qiLock = engine.newSpinLock("dmar.qi");
         this.iotlb = iotlb;
         this.emulator = emulator;
+        this.timeoutFaults = timeoutFaults;
     }
 
     /**
@@ -42,6 +53,11 @@ final class InvalidationQueue {
         qiLock.lock(cpu);
         try {
             cpu.spend(Cost.X86_INV_DESC, 2);
+            while (timeoutFaults.shouldFail()) {
+                cpu.spend(Cost.VTD_INV_TIMEOUT);
+                timeouts.incrementAndGet();
+                cpu.spend(Cost.X86_INV_DESC, 2);
+            }
             execute(desc);
             if (emulator != null) {
                 emulator.execute(cpu, desc); // the tail write exits to QEMU, which runs both descriptors
@@ -52,6 +68,11 @@ final class InvalidationQueue {
         } finally {
             qiLock.unlock(cpu);
         }
+    }
+
+    /** Waits that timed out and were submitted again. */
+    long timeouts() {
+        return timeouts.get();
     }
 
     /** Descriptors of {@code type} issued so far. */

@@ -2,6 +2,8 @@ package org.iommulab.intel;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.iommulab.fault.FaultInjector;
+import org.iommulab.fault.FaultKind;
 import org.iommulab.iommu.IommuCap;
 import org.iommulab.iommu.IommuDriver;
 import org.iommulab.iommu.IommuTrace;
@@ -35,6 +37,7 @@ public final class X86Iommu implements IommuDriver {
     /** The VMM behind the unit in caching mode, or null on bare metal. */
     private final CachingModeHost host;
     private final AtomicInteger nextDid = new AtomicInteger(1);
+    private final FaultInjector faults;
 
     /**
      * @param tracker where unmapped pages and their invalidations are reported, or null for none;
@@ -43,6 +46,12 @@ public final class X86Iommu implements IommuDriver {
      *     bare metal
      */
     public X86Iommu(Engine engine, X86IommuConfig config, IommuTrace tracker, CachingModeHost host) {
+        this(engine, config, tracker, host, FaultInjector.NONE);
+    }
+
+    /** @param faults the table allocations and invalidation waits that fail */
+    public X86Iommu(Engine engine, X86IommuConfig config, IommuTrace tracker, CachingModeHost host,
+            FaultInjector faults) {
         if ((host != null) != config.cachingMode()) {
             throw new IllegalArgumentException(config.cachingMode() ? "caching mode needs the VMM that emulates the unit"
                     : "a unit on bare metal has no VMM behind it");
@@ -51,13 +60,19 @@ public final class X86Iommu implements IommuDriver {
         this.iotlb = new TaggedIotlb(config.iotlbEntries());
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
         this.host = host;
-        this.qi = new InvalidationQueue(engine, iotlb, host);
+        this.faults = faults;
+        this.qi = new InvalidationQueue(engine, iotlb, host, faults.attr(FaultKind.INV_TIMEOUT));
         engine.metrics().unit("vtd")
                 .counter("psiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_PSI))
                 .counter("dsiDescriptors", () -> qi.issued(InvDescriptor.Type.IOTLB_DSI))
                 .counter("waitDescriptors", () -> qi.issued(InvDescriptor.Type.WAIT))
                 .counter("iotlbHits", iotlb::hits)
-                .counter("iotlbMisses", iotlb::misses);
+                .counter("iotlbMisses", iotlb::misses)
+                .counter("invTimeouts", qi::timeouts);
+    }
+
+    FaultInjector faults() {
+        return faults;
     }
 
     @Override

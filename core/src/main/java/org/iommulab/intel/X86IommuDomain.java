@@ -1,9 +1,10 @@
 package org.iommulab.intel;
 
+import org.iommulab.fault.FaultKind;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.iommu.IotlbGather;
-import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.IoPte;
+import org.iommulab.pgtable.PgtableDomain;
 import org.iommulab.pgtable.RadixPageTable;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
@@ -25,7 +26,7 @@ public final class X86IommuDomain extends PgtableDomain {
     private final int did;
 
     X86IommuDomain(X86Iommu iommu, int did) {
-        super(Cost.X86_TABLE_ALLOC, iommu.tracker(), false);
+        super(Cost.X86_TABLE_ALLOC, iommu.tracker(), false, iommu.faults().attr(FaultKind.TABLE_ALLOC));
         this.iommu = iommu;
         this.did = did;
     }

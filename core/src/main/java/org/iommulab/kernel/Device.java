@@ -1,9 +1,13 @@
 package org.iommulab.kernel;
 
+import org.iommulab.fault.FaultAttr;
+
 /**
  * {@code struct device} as the DMA and IOMMU layers see it (include/linux/device.h): a name, a DMA
- * mask, whether it is untrusted, the per-device IOMMU data, the DMA ops its driver calls through,
- * and on the hardware side how its register writes reach it and how its DMA is translated.
+ * mask and the bus's limit, whether it is untrusted, the per-device IOMMU data, the DMA ops its
+ * driver calls through, and on the hardware side how its register writes reach it, how its DMA is
+ * translated and which of its transfers end in an error (an injected fault, as powerpc's per-device
+ * {@code fail_iommu} attribute injects DMA mapping failures).
  */
 public final class Device {
 
@@ -16,6 +20,8 @@ public final class Device {
     private final boolean untrusted;
     private final DevIommu iommu = new DevIommu();
     private volatile long dmaMask = 0xffff_ffffL;
+    private volatile long busDmaLimit;
+    private volatile FaultAttr transferErrors = FaultAttr.NEVER;
     private volatile DmaOps dmaOps;
     private volatile Mmio mmio = Mmio.DIRECT;
     private volatile DeviceTranslation translation = DeviceTranslation.IDENTITY;
@@ -54,6 +60,25 @@ public final class Device {
             throw new IllegalArgumentException("DMA mask of " + bits + " bits; allowed 1..64");
         }
         dmaMask = bits == 64 ? -1L : (1L << bits) - 1;
+    }
+
+    /** {@code bus_dma_limit}: the highest bus address the bus upstream of the device passes, or 0 for no limit. */
+    public long busDmaLimit() {
+        return busDmaLimit;
+    }
+
+    /** Sets {@link #busDmaLimit}, as firmware's {@code dma-ranges} do: 0 removes the limit. */
+    public void setBusDmaLimit(long limit) {
+        busDmaLimit = limit;
+    }
+
+    /** Which of the device's transfers end with an error status ({@code --fault device-error}). */
+    public FaultAttr transferErrors() {
+        return transferErrors;
+    }
+
+    public void setTransferErrors(FaultAttr errors) {
+        this.transferErrors = errors;
     }
 
     public DmaOps dmaOps() {

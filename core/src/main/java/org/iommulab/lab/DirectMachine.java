@@ -2,12 +2,13 @@ package org.iommulab.lab;
 
 import java.util.Map;
 import org.iommulab.dma.DmaDirect;
-import org.iommulab.kernel.MapFailure;
-import org.iommulab.platform.shadow.HypervisorProfile;
+import org.iommulab.fault.FaultInjector;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DeviceTranslation;
+import org.iommulab.kernel.MapFailure;
+import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
 import org.iommulab.stats.MemoryUse;
@@ -25,8 +26,11 @@ final class DirectMachine implements Machine {
     private final Device dev;
     /** The hypervisor the guest runs under, which its DMA no longer involves; null on bare metal. */
     private final String hvProfile;
+    private final FaultInjector faults;
 
-    DirectMachine(Scenario s) {
+    /** @param faults only the device's errors apply: there is nothing else to fail */
+    DirectMachine(Scenario s, FaultInjector faults) {
+        this.faults = faults;
         this.dev = new Device(s.workload().deviceName());
         dev.setDmaOps(new DmaDirect());
         this.hvProfile = switch (s.platform()) {
@@ -39,6 +43,11 @@ final class DirectMachine implements Machine {
     @Override
     public Device[] devices() {
         return new Device[] {dev};
+    }
+
+    @Override
+    public FaultInjector faults() {
+        return faults;
     }
 
     @Override

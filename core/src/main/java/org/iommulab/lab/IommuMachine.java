@@ -2,6 +2,8 @@ package org.iommulab.lab;
 
 import java.util.Map;
 import org.iommulab.arm.SmmuV3;
+import org.iommulab.fault.FaultInjector;
+import org.iommulab.fault.FaultKind;
 import org.iommulab.intel.X86Iommu;
 import org.iommulab.intel.X86IommuConfig;
 import org.iommulab.iommu.DmaIommuOptions;
@@ -44,9 +46,11 @@ final class IommuMachine implements Machine {
     private final VirtioIommu virtio;
     private final VirtioIommuHost virtioHost;
     private final VirtualVtd vtd;
+    private final FaultInjector faults;
 
     private IommuMachine(Device dev, DmaLayer dmaLayer, StaleWindowTracker tracker, VirtioIommu virtio,
-            VirtioIommuHost virtioHost, VirtualVtd vtd) {
+            VirtioIommuHost virtioHost, VirtualVtd vtd, FaultInjector faults) {
+        this.faults = faults;
         this.dev = dev;
         this.dmaLayer = dmaLayer;
         this.tracker = tracker;
@@ -55,24 +59,37 @@ final class IommuMachine implements Machine {
         this.vtd = vtd;
     }
 
-    static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker) {
-        Device dev = new Device(s.workload().deviceName());
-        VirtioIommuHost host = new VirtioIommuHost(tracker);
+    static IommuMachine virtio(Engine engine, Scenario s, StaleWindowTracker tracker, FaultInjector faults) {
+        Device dev = device(s);
+        VirtioIommuHost host = new VirtioIommuHost(tracker, faults.attr(FaultKind.VIRTIO_ERROR));
         VirtioIommu driver = new VirtioIommu(engine, VirtioIommuConfig.defaults(), tracker, host);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, host, null);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, driver, host, null, faults);
     }
 
-    static IommuMachine smmuv3(Engine engine, Scenario s, StaleWindowTracker tracker) {
-        Device dev = new Device(s.workload().deviceName());
-        SmmuV3 driver = new SmmuV3(engine, s.smmu(), tracker);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, null);
+    static IommuMachine smmuv3(Engine engine, Scenario s, StaleWindowTracker tracker, FaultInjector faults) {
+        Device dev = device(s);
+        SmmuV3 driver = new SmmuV3(engine, s.smmu(), tracker, faults);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, null, faults);
     }
 
-    static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker, X86IommuConfig config) {
-        Device dev = new Device(s.workload().deviceName());
+    static IommuMachine x86(Engine engine, Scenario s, StaleWindowTracker tracker, X86IommuConfig config,
+            FaultInjector faults) {
+        Device dev = device(s);
         VirtualVtd qemu = config.cachingMode() ? new VirtualVtd(engine, tracker) : null;
-        X86Iommu driver = new X86Iommu(engine, config, tracker, qemu);
-        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, qemu);
+        X86Iommu driver = new X86Iommu(engine, config, tracker, qemu, faults);
+        return new IommuMachine(dev, DmaLayer.attach(engine, driver, dev, s, false), tracker, null, null, qemu, faults);
+    }
+
+    /** The workload's device; {@code --fault iova-space} becomes the bus's limit upstream of it. */
+    private static Device device(Scenario s) {
+        Device dev = new Device(s.workload().deviceName());
+        dev.setBusDmaLimit(s.faults().iovaSpace() == 0 ? 0 : s.faults().iovaSpace() - 1);
+        return dev;
+    }
+
+    @Override
+    public FaultInjector faults() {
+        return faults;
     }
 
     @Override

@@ -1,10 +1,11 @@
 package org.iommulab.lab;
 
-import org.iommulab.kernel.DeviceTranslation;
 import java.util.Map;
+import org.iommulab.fault.FaultInjector;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
+import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.stats.FlushQueueCounts;
 import org.iommulab.stats.HypervisorCounts;
@@ -47,6 +48,9 @@ public interface Machine {
 
     /** The bus addresses the DMA layer hands out: the domain's aperture, or the old scheme's range. */
     DomainGeometry aperture();
+
+    /** The failures injected into this machine, and how many so far. */
+    FaultInjector faults();
 
     /** The flush queues in use (type, size, timeout), or null where unmaps flush at once or the old scheme runs. */
     DmaIommuOptions flushQueueOptions();

@@ -1,14 +1,17 @@
 package org.iommulab.lab;
 
-import org.iommulab.policy.DmaSetup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import org.iommulab.fault.FaultKind;
+import org.iommulab.fault.Faults;
 import org.iommulab.iommu.DomainGeometry;
+import org.iommulab.kernel.DmaDebugOps;
 import org.iommulab.kernel.MapFailure;
+import org.iommulab.policy.DmaSetup;
 import org.iommulab.report.Units;
 import org.iommulab.sim.CostModel;
 import org.iommulab.stats.IoCounts;
@@ -35,7 +38,16 @@ public final class RunWarnings {
             out.add("--dma direct on " + s.platform().cliName() + " is a what-if: s390 always translates DMA, so no"
                     + " Linux guest runs without an IOMMU there");
         }
-        String why = causes(m);
+        String why = causes(m) + failures(io);
+        if (!s.faults().equals(Faults.NONE)) {
+            StringJoiner injected = new StringJoiner(", ");
+            m.faults().injected().forEach((kind, n) -> {
+                if (s.faults().has(FaultKind.byCliName(kind))) {
+                    injected.add(kind + " " + n);
+                }
+            });
+            out.add("--fault " + s.faults() + " injected" + (injected.length() == 0 ? " limits only" : ": " + injected));
+        }
         if (io.submitted() == 0) {
             out.add("nothing was submitted in " + s.durationMs() + " ms of virtual time");
         } else if (io.completed() == 0) {
@@ -47,6 +59,27 @@ public final class RunWarnings {
             out.add(io.mapErrors() + " DMA maps failed and were retried; " + why);
         }
         return out;
+    }
+
+    /** What DMA-API debugging found, a line for each error it kept and one for the leaks. */
+    static List<String> dmaDebug(DmaDebugOps debug) {
+        List<String> out = new ArrayList<>();
+        debug.messages().forEach(msg -> out.add("DMA-API debug: " + msg));
+        if (debug.errors() > debug.messages().size()) {
+            out.add("DMA-API debug: " + (debug.errors() - debug.messages().size()) + " more errors");
+        }
+        if (debug.liveMappings() > 0) {
+            out.add("DMA-API debug: " + debug.liveMappings() + " mappings still live after every I/O ended (leaked)");
+        }
+        return out;
+    }
+
+    /** The I/Os that failed for other reasons than their maps, as a clause to add to the map causes. */
+    private static String failures(IoCounts io) {
+        long faults = io.failedByCause().getOrDefault("translationFault", 0L);
+        long device = io.failedByCause().getOrDefault("deviceError", 0L);
+        return (faults == 0 ? "" : "; " + faults + " I/Os met a DMA translation fault")
+                + (device == 0 ? "" : "; " + device + " I/Os ended with a device error");
     }
 
     /** Each cause of the run's map errors, with its count and what the machine makes of it. */

@@ -2,6 +2,8 @@ package org.iommulab.lab;
 
 import java.util.Map;
 import java.util.function.Function;
+import org.iommulab.fault.FaultInjector;
+import org.iommulab.fault.FaultKind;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.kernel.Device;
@@ -9,6 +11,7 @@ import org.iommulab.kernel.DeviceTranslation;
 import org.iommulab.kernel.Errno;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.platform.PlatformKind;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.platform.lpar.LparFirmware;
 import org.iommulab.platform.shadow.HypervisorProfile;
@@ -46,21 +49,30 @@ final class S390Machine implements Machine {
 
     private final Device dev;
     private final ZpciFunction fn;
-    private final TableMemory tables = new TableMemory();
+    private final TableMemory tables;
+    private final FaultInjector faults;
     private final LparFirmware lpar;
     private final ShadowingHypervisor hypervisor;
     private IotlbDevice hardware;
     private final DmaLayer dmaLayer;
     private final LegacyS390Dma legacy;
 
-    S390Machine(Engine engine, Scenario s, StaleWindowTracker tracker) {
+    /**
+     * @param faults injected into the RPCIT handler, the hypervisor's DMA limit, the table
+     *     allocator, and the function's DMA range ({@code iova-space} ends it that far above its start)
+     */
+    S390Machine(Engine engine, Scenario s, StaleWindowTracker tracker, FaultInjector faults) {
         this.dev = new Device(s.workload().deviceName());
+        this.faults = faults;
+        this.tables = new TableMemory(Long.MAX_VALUE, faults.attr(FaultKind.TABLE_ALLOC));
         long memoryBytes = (long) s.guestMemoryGiB() << 30;
+        long hostEdma = s.faults().iovaSpace() == 0 ? HOST_EDMA : HOST_SDMA + s.faults().iovaSpace() - 1;
+        RpcitFaults rpcitFaults = new RpcitFaults(faults);
         Function<Device, ZpciFunction.Builder> builders;
         if (s.platform() == PlatformKind.LPAR) {
             this.hypervisor = null;
-            this.lpar = new LparFirmware();
-            builders = d -> lpar.functionBuilder(d).dmaRange(HOST_SDMA, HOST_EDMA);
+            this.lpar = new LparFirmware(rpcitFaults);
+            builders = d -> lpar.functionBuilder(d).dmaRange(HOST_SDMA, hostEdma);
         } else {
             HypervisorProfile profile = s.platform() == PlatformKind.ZVM ? HypervisorProfile.ZVM
                     : s.hvProfile() == null ? HypervisorProfile.DEFAULT : HypervisorProfile.byName(s.hvProfile());
@@ -68,8 +80,9 @@ final class S390Machine implements Machine {
                 throw new IllegalArgumentException("--hv-profile zvm is the z/VM platform; use --platform zvm");
             }
             this.lpar = null;
-            this.hypervisor = new ShadowingHypervisor(engine, profile);
-            builders = d -> hypervisor.functionBuilder(d, HOST_SDMA, HOST_EDMA);
+            long limit = s.faults().hvDmaLimit() == 0 ? ShadowingHypervisor.DEFAULT_DMA_ENTRY_LIMIT : s.faults().hvDmaLimit();
+            this.hypervisor = new ShadowingHypervisor(engine, profile, limit, rpcitFaults);
+            builders = d -> hypervisor.functionBuilder(d, HOST_SDMA, hostEdma);
         }
         this.fn = builders.apply(dev).trace(tracker).build();
         if (s.dmaSetup() instanceof DmaSetup.LegacyS390 old) {
@@ -105,6 +118,11 @@ final class S390Machine implements Machine {
     @Override
     public Device[] devices() {
         return new Device[] {dev};
+    }
+
+    @Override
+    public FaultInjector faults() {
+        return faults;
     }
 
     @Override

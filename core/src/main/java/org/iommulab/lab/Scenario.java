@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.iommulab.arm.SmmuV3Config;
+import org.iommulab.config.Records;
 import org.iommulab.config.Reference;
+import org.iommulab.fault.FaultKind;
+import org.iommulab.fault.Faults;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.platform.shadow.HypervisorProfile;
@@ -35,6 +38,8 @@ import org.iommulab.workload.FioOptions;
  *     workload's and idle siblings, each of which gets its own RPCIT on every sync and flush
  * @param smmu the SMMUv3's features (range invalidation, ATS); other than the defaults only on
  *     {@code smmuv3}
+ * @param faults the failures injected ({@code --fault}), each only where the platform, DMA mode and
+ *     workload have the part that fails
  */
 public record Scenario(
         PlatformKind platform,
@@ -50,7 +55,8 @@ public record Scenario(
         Map<String, Long> costOverrides,
         KernelConfig kernel,
         int functions,
-        SmmuV3Config smmu) {
+        SmmuV3Config smmu,
+        Faults faults) {
 
     /** The most functions one domain takes in this model. */
     public static final int MAX_FUNCTIONS = 256;
@@ -109,6 +115,16 @@ public record Scenario(
         if (!smmu.equals(SmmuV3Config.DEFAULTS) && platform != PlatformKind.SMMUV3) {
             throw new IllegalArgumentException("--smmu-range-inv and --ats apply to smmuv3, not to " + platform.cliName());
         }
+        if (faults == null) {
+            throw new IllegalArgumentException("the fault plan is missing; give Faults.NONE");
+        }
+        for (FaultKind k : faults.kinds()) {
+            String refusal = faultRefusal(k, platform, hvProfile, dma.setup(platform, new QueueSettings(fqSize, fqTimeoutMs)),
+                    workload);
+            if (refusal != null) {
+                throw new IllegalArgumentException("--fault " + k.cliName() + " " + refusal);
+            }
+        }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
     }
@@ -117,7 +133,46 @@ public record Scenario(
     public Scenario(PlatformKind platform, String hvProfile, int guestMemoryGiB, InvalidationPolicy dma, int fqSize,
             int fqTimeoutMs, WorkloadSpec workload, int cpus, long durationMs, long seed, Map<String, Long> costOverrides) {
         this(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs, seed,
-                costOverrides, KernelConfig.DEFAULTS, 1, SmmuV3Config.DEFAULTS);
+                costOverrides, KernelConfig.DEFAULTS, 1, SmmuV3Config.DEFAULTS, Faults.NONE);
+    }
+
+    /** {@code wanted} without the kinds that cannot be injected into this scenario's machine. */
+    public Faults applicableFaults(Faults wanted) {
+        Faults out = wanted;
+        for (FaultKind k : wanted.kinds()) {
+            if (faultRefusal(k, platform, hvProfile, dmaSetup(), workload) != null) {
+                out = out.with(k, 0);
+            }
+        }
+        return out;
+    }
+
+    /** Why {@code kind} cannot be injected on this machine, or null when it can. */
+    private static String faultRefusal(FaultKind kind, PlatformKind platform, String hvProfile, DmaSetup setup,
+            WorkloadSpec workload) {
+        boolean direct = setup instanceof DmaSetup.Direct;
+        return switch (kind) {
+            case RPCIT_BUSY, RPCIT_OOR, RPCIT_ERROR -> platform.s390() && !direct ? null
+                    : "applies to the s390 platforms (lpar, zvm, kvm) with a DMA layer, not to " + where(platform, setup);
+            case HV_DMA_LIMIT -> platform == PlatformKind.KVM && !direct
+                    && (hvProfile == null ? HypervisorProfile.DEFAULT : HypervisorProfile.byName(hvProfile)).countsDmaEntries()
+                    ? null : "applies to kvm under a profile that counts vfio's DMA entries (not qemu-8.2-iommufd), not to "
+                            + where(platform, setup) + (hvProfile == null ? "" : " --hv-profile " + hvProfile);
+            case IOVA_SPACE -> direct ? "applies where a DMA layer hands out bus addresses, not to --dma direct" : null;
+            case TABLE_ALLOC -> platform != PlatformKind.VIRTIO && !direct ? null
+                    : "applies where the guest allocates translation tables (lpar, zvm, kvm, x86, x86-cm, smmuv3), not to "
+                            + where(platform, setup);
+            case DEVICE_ERROR -> workload.deviceTransfers() ? null
+                    : "applies to workloads whose device moves data (fio, netperf), not to " + workload.name();
+            case VIRTIO_ERROR -> platform == PlatformKind.VIRTIO && !direct ? null
+                    : "applies to virtio, not to " + where(platform, setup);
+            case INV_TIMEOUT -> (platform == PlatformKind.X86 || platform == PlatformKind.X86_CM) && !direct ? null
+                    : "applies to x86 and x86-cm, not to " + where(platform, setup);
+        };
+    }
+
+    private static String where(PlatformKind platform, DmaSetup setup) {
+        return platform.cliName() + (setup instanceof DmaSetup.Direct ? " --dma direct" : "");
     }
 
     /** The series' own experiment's workload on a platform and mode, everything else default. */
@@ -129,13 +184,18 @@ public record Scenario(
     /** This scenario with another seed. */
     public Scenario withSeed(long otherSeed) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, dma, fqSize, fqTimeoutMs, workload, cpus, durationMs,
-                otherSeed, costOverrides, kernel, functions, smmu);
+                otherSeed, costOverrides, kernel, functions, smmu, faults);
     }
 
     /** This scenario under another policy with that policy's own queue settings, e.g. a baseline. */
     public Scenario withDma(InvalidationPolicy other) {
         return new Scenario(platform, hvProfile, guestMemoryGiB, other, 0, 0, workload, cpus, durationMs, seed,
-                costOverrides, kernel, functions, smmu);
+                costOverrides, kernel, functions, smmu, faults);
+    }
+
+    /** This scenario with {@code other} injected instead of its own faults. */
+    public Scenario withFaults(Faults other) {
+        return Records.with(this, "faults", other);
     }
 
     /** The user's flush-queue size and timeout. */
@@ -183,6 +243,7 @@ public record Scenario(
         out.put("functions", functions);
         out.put("smmuRangeInv", smmu.rangeInvalidation() ? "on" : "off");
         out.put("ats", smmu.ats() ? "on" : "off");
+        out.put("faults", faults.toString());
         List<String> overrides = new ArrayList<>();
         new TreeMap<>(costOverrides).forEach((key, ns) -> overrides.add(key + "=" + ns));
         out.put("costOverrides", overrides);

@@ -1,13 +1,17 @@
 package org.iommulab.lab;
 
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.iommulab.fault.Faults;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DeviceTranslation;
+import org.iommulab.kernel.DmaDebugOps;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
@@ -15,6 +19,7 @@ import org.iommulab.sim.virtual.VirtualEngine;
 import org.iommulab.sim.virtual.VirtualResourceStats;
 import org.iommulab.stats.CpuTime;
 import org.iommulab.stats.DeviceCounts;
+import org.iommulab.stats.FaultCounts;
 import org.iommulab.stats.IoCounts;
 import org.iommulab.stats.LimitedBy;
 import org.iommulab.stats.RunStats;
@@ -22,6 +27,7 @@ import org.iommulab.stats.StaleWindow;
 import org.iommulab.stats.StaleWindowTracker;
 import org.iommulab.stats.Throughput;
 import org.iommulab.trace.TracingDmaOps;
+import org.iommulab.workload.IoFailures;
 import org.iommulab.workload.IoResult;
 import org.iommulab.workload.Workload;
 
@@ -100,8 +106,14 @@ public final class Simulation {
         StaleWindowTracker tracker = new StaleWindowTracker();
         Machine machine = Machines.build(s, engine, tracker);
         DeviceTranslation hardware = machine.plugDevice();
+        List<DmaDebugOps> debug = new ArrayList<>();
         for (Device d : machine.devices()) {
             d.setTranslation(hardware);
+            if (!s.faults().equals(Faults.NONE) && d.dmaOps() != null) {
+                DmaDebugOps checked = new DmaDebugOps(d.dmaOps());
+                debug.add(checked);
+                d.setDmaOps(checked);
+            }
             if (traceOut != null && d.dmaOps() != null) {
                 d.setDmaOps(new TracingDmaOps(d.dmaOps(), traceOut));
             }
@@ -127,8 +139,13 @@ public final class Simulation {
         long virtualNs = engine.nowNs();
         CpuTime cpu = CpuTime.from(engine);
         List<VirtualResourceStats> resources = engine.resourceStats();
-        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), r.mapErrors(), mapErrorsByCause(machine),
-                r.bytes());
+        IoCounts io = new IoCounts(r.submitted(), r.completed(), r.failed(), failedByCause(r.failedBy()), r.mapErrors(),
+                mapErrorsByCause(machine), r.bytes());
+        FaultCounts faults = new FaultCounts(machine.faults().injected(), !debug.isEmpty(),
+                debug.stream().mapToLong(DmaDebugOps::errors).sum(),
+                debug.stream().mapToLong(DmaDebugOps::liveMappings).sum());
+        List<String> warnings = new ArrayList<>(RunWarnings.of(s, machine, io, engine.costs()));
+        debug.forEach(d -> warnings.addAll(RunWarnings.dmaDebug(d)));
         return new RunStats(
                 s.describe(machine.hvProfile(), machine.flushQueueOptions()),
                 io,
@@ -141,14 +158,24 @@ public final class Simulation {
                 machine.hypervisor(),
                 new DeviceCounts(hardware.iotlbMisses(), r.translationFaults()),
                 machine.memory(),
+                faults,
                 engine.metrics().snapshot(),
                 resources,
-                RunWarnings.of(s, machine, io, engine.costs()),
+                warnings,
                 LimitedBy.of(resources, cpu, virtualNs),
                 virtualNs,
                 (System.nanoTime() - wallStart) / 1_000_000,
                 tracker.timeline(virtualNs),
                 workload.notes());
+    }
+
+    /** Failed I/Os by cause, every cause present. */
+    private static Map<String, Long> failedByCause(IoFailures f) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("mapError", f.mapError());
+        out.put("translationFault", f.translationFault());
+        out.put("deviceError", f.deviceError());
+        return out;
     }
 
     /** Every cause, 0 where it never happened, so that every run has the same keys. */

@@ -38,6 +38,14 @@ public sealed interface WorkloadSpec {
     /** The name of the device the workload drives, as Linux would name it. */
     String deviceName();
 
+    /**
+     * Whether the workload's device moves data, and so can end a transfer with an error
+     * ({@code --fault device-error}); a map benchmark and a trace replay only map and unmap.
+     */
+    default boolean deviceTransfers() {
+        return true;
+    }
+
     /** Pages a buffer of {@code bytes} spans at most. */
     private static long pages(long bytes) {
         return (bytes + 4095) / 4096 + 1;
@@ -122,6 +130,11 @@ public sealed interface WorkloadSpec {
         }
 
         @Override
+        public boolean deviceTransfers() {
+            return false;
+        }
+
+        @Override
         public String name() {
             return "mapbench";
         }
@@ -143,6 +156,11 @@ public sealed interface WorkloadSpec {
         @Override
         public Workload create(long seed) {
             return new TraceReplay(options);
+        }
+
+        @Override
+        public boolean deviceTransfers() {
+            return false;
         }
 
         @Override

@@ -1,7 +1,9 @@
 package org.iommulab.nativebench;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a stress run of one target did and found.
@@ -15,12 +17,15 @@ import java.util.Map;
  *     platform refused a flush meanwhile
  * @param violations safety violations found
  * @param firstViolations the first {@link Violations#KEPT} of them, described
+ * @param faultsInjected failures injected into the target by the kinds that applied to it, by name
  */
 public record StressResult(String name, long maps, long sgMaps, long unmaps, Map<String, Long> mapErrors,
-        long staleChecks, long uncheckedUnmaps, long violations, List<String> firstViolations, long elapsedNs) {
+        long staleChecks, long uncheckedUnmaps, long violations, List<String> firstViolations, long elapsedNs,
+        Map<String, Long> faultsInjected) {
 
     public StressResult {
         mapErrors = Map.copyOf(mapErrors);
         firstViolations = List.copyOf(firstViolations);
+        faultsInjected = Collections.unmodifiableMap(new TreeMap<>(faultsInjected));
     }
 }

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.iommulab.config.Records;
+import org.iommulab.fault.FaultKind;
+import org.iommulab.fault.Faults;
 import org.iommulab.lab.Scenario;
 import org.iommulab.lab.WorkloadSpec;
 import org.iommulab.platform.PlatformKind;
@@ -37,7 +40,14 @@ public final class StressRun {
     /**
      * @param durationMs the whole run's time, shared out evenly among the platform and mode pairs
      */
-    public record Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<InvalidationPolicy> modes) {
+    public record Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<InvalidationPolicy> modes,
+            Faults faults) {
+
+        /** Options that inject nothing. */
+        public Options(int threads, long durationMs, long seed, List<PlatformKind> platforms, List<InvalidationPolicy> modes) {
+            this(threads, durationMs, seed, platforms, modes, Faults.NONE);
+        }
+
         public Options {
             if (threads < 1 || threads > Scenario.MAX_CPUS) {
                 throw new IllegalArgumentException("threads " + threads + "; allowed 1.." + Scenario.MAX_CPUS);
@@ -52,6 +62,12 @@ public final class StressRun {
                         + modes.stream().map(m -> m.name() + " runs only on " + Arrays.stream(PlatformKind.values())
                                 .filter(m::runsOn).map(PlatformKind::cliName).collect(Collectors.joining(", ")))
                                 .collect(Collectors.joining("; ")));
+            }
+            for (FaultKind k : faults.kinds()) {
+                List<Scenario> stressed = pairs(platforms, modes).stream().map(b -> stressed(b, 1, 1, seed)).toList();
+                if (stressed.stream().noneMatch(s -> s.applicableFaults(faults).has(k))) {
+                    stressed.get(0).withFaults(Faults.NONE.with(k, faults.value(k))); // throws, saying where it applies
+                }
             }
         }
     }
@@ -70,14 +86,15 @@ public final class StressRun {
         long each = Math.max(1, o.durationMs() / pairs.size());
         List<StressResult> out = new ArrayList<>();
         for (Scenario base : pairs) {
-            boolean single = base.dma() == Policies.LAZY_SINGLE;
-            Scenario s = new Scenario(base.platform(), null, GUEST_MEMORY_GIB, base.dma(),
-                    single ? SINGLE_FQ_SIZE : 0, single ? SINGLE_FQ_TIMEOUT_MS : 0,
-                    new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults()), o.threads(), each, o.seed(), Map.of());
+            Scenario s = stressed(base, o.threads(), each, o.seed());
+            s = s.withFaults(s.applicableFaults(o.faults()));
             try (NativeSetup setup = NativeSetup.of(s, false)) {
                 setup.device().setDmaMaskBits(64);
                 String name = s.platform().cliName() + " " + s.dma().name();
-                out.add(runOne(StressTarget.of(name, setup.machine()), setup.engine(), each * 1_000_000L, o.seed()));
+                StressResult r = runOne(StressTarget.of(name, setup.machine()), setup.engine(), each * 1_000_000L, o.seed());
+                Map<String, Long> injected = new TreeMap<>(setup.machine().faults().injected());
+                injected.keySet().retainAll(s.faults().kinds().stream().map(FaultKind::cliName).toList());
+                out.add(Records.with(r, "faultsInjected", injected));
             }
             progress.accept(out.size(), pairs.size());
         }
@@ -127,10 +144,18 @@ public final class StressRun {
             w.mapErrors().forEach((k, v) -> errors.merge(k, v, Long::sum));
         }
         return new StressResult(target.name(), maps, sgMaps, unmaps, errors, stale, unchecked, violations.count(),
-                violations.first(), System.nanoTime() - start);
+                violations.first(), System.nanoTime() - start, Map.of());
     }
 
     /** The pairs to run, platforms outer; each policy only where it runs. */
+    /** The machine stressed for a platform and mode: a 1 GiB guest, the map benchmark, a small single queue. */
+    private static Scenario stressed(Scenario base, int threads, long durationMs, long seed) {
+        boolean single = base.dma() == Policies.LAZY_SINGLE;
+        return new Scenario(base.platform(), null, GUEST_MEMORY_GIB, base.dma(),
+                single ? SINGLE_FQ_SIZE : 0, single ? SINGLE_FQ_TIMEOUT_MS : 0,
+                new WorkloadSpec.MapBenchSpec(MapBenchOptions.defaults()), threads, durationMs, seed, Map.of());
+    }
+
     static List<Scenario> pairs(List<PlatformKind> platforms, List<InvalidationPolicy> modes) {
         List<Scenario> out = new ArrayList<>();
         for (PlatformKind p : platforms) {

@@ -1,5 +1,6 @@
 package org.iommulab.pgtable;
 
+import org.iommulab.fault.FaultAttr;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuProt;
@@ -35,9 +36,10 @@ public final class IoPgtable {
      * @param gathersEachPage io-pgtable-arm adds each leaf page to the gather on its own
      *     ({@code tlb_add_page}), so the driver invalidates at page granularity; the Intel driver
      *     adds the whole unmapped range once
+     * @param allocFaults when allocating a table fails
      */
-    public IoPgtable(Cost tableAlloc, IommuTrace trace, boolean gathersEachPage) {
-        this.table = new RadixPageTable(tableAlloc);
+    public IoPgtable(Cost tableAlloc, IommuTrace trace, boolean gathersEachPage, FaultAttr allocFaults) {
+        this.table = new RadixPageTable(tableAlloc, allocFaults);
         this.trace = trace;
         this.gathersEachPage = gathersEachPage;
     }

@@ -2,6 +2,7 @@ package org.iommulab.pgtable;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.iommulab.fault.FaultAttr;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuDomainOps;
 import org.iommulab.iommu.IommuTrace;
@@ -28,9 +29,10 @@ public abstract class PgtableDomain implements IommuDomainOps {
      * @param tableAlloc what allocating a table page costs
      * @param gathersEachPage whether an unmap gathers page by page (io-pgtable-arm) or the whole
      *     range at once (VT-d)
+     * @param allocFaults when allocating a table fails
      */
-    protected PgtableDomain(Cost tableAlloc, IommuTrace trace, boolean gathersEachPage) {
-        this.pgtable = new IoPgtable(tableAlloc, trace, gathersEachPage);
+    protected PgtableDomain(Cost tableAlloc, IommuTrace trace, boolean gathersEachPage, FaultAttr allocFaults) {
+        this.pgtable = new IoPgtable(tableAlloc, trace, gathersEachPage, allocFaults);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.iommulab.pgtable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.iommulab.fault.FaultAttr;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
@@ -19,7 +20,7 @@ import org.iommulab.sim.Cpu;
  * <p>Differs from the kernel: a mapping over an entry that is already set fails with -EEXIST
  * instead of warning and going on, so a caller bug surfaces in tests; page-table pages emptied by
  * unmap are not freed (the kernel frees only tables an unmap covers entirely, which small DMA
- * unmaps never do); 2 MiB and 1 GiB pages are not modelled. Table pages are numbered serially,
+ * unmaps never do); a table allocation fails only when {@code --fault table-alloc} says so; 2 MiB and 1 GiB pages are not modelled. Table pages are numbered serially,
  * since the model has no real memory.
  */
 public final class RadixPageTable {
@@ -32,13 +33,18 @@ public final class RadixPageTable {
     public static final long MAX_PFN = (1L << (LEVELS * LEVEL_STRIDE)) - 1;
 
     private final Cost tableAlloc;
+    private final FaultAttr allocFaults;
     private final Table root;
     private final AtomicLong tables = new AtomicLong(1);
     private final AtomicLong nextTableFrame = new AtomicLong(1);
 
-    /** @param tableAlloc what allocating and zeroing one table page costs on this IOMMU */
-    public RadixPageTable(Cost tableAlloc) {
+    /**
+     * @param tableAlloc what allocating and zeroing one table page costs on this IOMMU
+     * @param allocFaults when allocating a lower table fails ({@code GFP_ATOMIC} returning NULL)
+     */
+    public RadixPageTable(Cost tableAlloc, FaultAttr allocFaults) {
         this.tableAlloc = tableAlloc;
+        this.allocFaults = allocFaults;
         root = new Table(LEVELS, nextTableFrame.getAndIncrement());
     }
 
@@ -51,11 +57,16 @@ public final class RadixPageTable {
      * Sets the leaf entries of {@code pages} pages from {@code iovaPfn} to {@code physPfn}
      * onwards.
      *
-     * @return 0, or -EEXIST after undoing this call's entries when one was already set
+     * @return 0, or after undoing this call's entries -EEXIST when one was already set and -ENOMEM
+     *     when a table could not be allocated
      */
     public int map(Cpu cpu, long iovaPfn, long physPfn, long pages, long perms) {
         for (long i = 0; i < pages; i++) {
             Table leaf = leafTable(cpu, iovaPfn + i);
+            if (leaf == null) {
+                clear(cpu, iovaPfn, i);
+                return -Errno.ENOMEM;
+            }
             int idx = levelIndex(iovaPfn + i, 1);
             cpu.spend(Cost.PTE_WRITE);
             if (!leaf.ptes.compareAndSet(idx, 0L, IoPte.make(physPfn + i, perms))) {
@@ -155,12 +166,16 @@ public final class RadixPageTable {
         return tables.get() * TABLE_BYTES;
     }
 
+    /** The leaf table for {@code pfn}, allocating the tables on the way, or null when an allocation failed. */
     private Table leafTable(Cpu cpu, long pfn) {
         Table t = root;
         for (int level = LEVELS; level > 1; level--) {
             int idx = levelIndex(pfn, level);
             Table next = t.children.get(idx);
             if (next == null) {
+                if (allocFaults.shouldFail()) {
+                    return null; // a failed allocation is charged nothing, as on s390
+                }
                 cpu.spend(tableAlloc);
                 Table fresh = new Table(level - 1, nextTableFrame.getAndIncrement());
                 cpu.spend(Cost.TABLE_INSTALL);

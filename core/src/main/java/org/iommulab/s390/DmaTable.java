@@ -100,7 +100,7 @@ public final class DmaTable {
         if (regEntryIsValid(rte)) {
             return getRtSto(rte);
         }
-        long sto = memory.alloc(ZPCI_TABLE_ENTRIES, ZPCI_TABLE_ALIGN, ZPCI_TABLE_INVALID);
+        long sto = memory.allocAtomic(ZPCI_TABLE_ENTRIES, ZPCI_TABLE_ALIGN, ZPCI_TABLE_INVALID);
         if (sto == 0) {
             return 0;
         }
@@ -120,7 +120,7 @@ public final class DmaTable {
         if (regEntryIsValid(ste)) {
             return getStPto(ste);
         }
-        long pto = memory.alloc(ZPCI_PT_ENTRIES, ZPCI_PT_ALIGN, ZPCI_PTE_INVALID);
+        long pto = memory.allocAtomic(ZPCI_PT_ENTRIES, ZPCI_PT_ALIGN, ZPCI_PTE_INVALID);
         if (pto == 0) {
             return 0;
         }

@@ -23,6 +23,8 @@ public record RpcitResult(int cc, int status) {
     public static final int ZPCI_RPCIT_ST_INSUFF_RES = 16;
     /** Status 4: the other status the kernel reads as out of resources. */
     public static final int ZPCI_RPCIT_ST_4 = 4;
+    /** Status 8 ({@code ZPCI_PCI_ST_FUNC_IN_ERR} in QEMU): the function is in error or the range outside its IOAT. */
+    public static final int ZPCI_PCI_ST_FUNC_IN_ERR = 8;
 
     public static final RpcitResult OK = new RpcitResult(ZPCI_CC_OK, 0);
     public static final RpcitResult BUSY = new RpcitResult(ZPCI_CC_BUSY, 0);

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.iommulab.fault.FaultAttr;
 
 /**
  * The guest-physical memory that holds DMA translation tables, standing in for the kernel's two
@@ -14,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Deliberate differences: addresses come from a bump allocator starting at {@link #BASE} and are
  * never reused; a frame holds only table entries (data pages are just numbers in the model); an
- * optional byte limit stands in for an allocation failure ({@code GFP_ATOMIC} returning NULL).
+ * optional byte limit stands in for an allocation failure ({@code GFP_ATOMIC} returning NULL), and
+ * injected faults ({@code --fault table-alloc}) fail atomic allocations only, as the kernel's
+ * failslab does by default ({@code ignore-gfp-wait}).
  * Thread-safe: lookups are lock-free, allocation is serialised (it is rare).
  *
  * <p>Tables are found by origin through an array with one slot per 2 KiB of memory handed out (the
@@ -36,6 +39,7 @@ public final class TableMemory {
     /** The table whose origin is {@code BASE + (i << GRAIN_SHIFT)} at index i, or null; replaced when it grows. */
     private AtomicLongArray[] slots = new AtomicLongArray[64];
     private final long limitBytes;
+    private final FaultAttr allocFaults;
     private long next = BASE;
     private long bytesInUse;
     private long peakBytes;
@@ -48,6 +52,15 @@ public final class TableMemory {
 
     /** @param limitBytes allocation fails once this many bytes of tables are in use */
     public TableMemory(long limitBytes) {
+        this(limitBytes, FaultAttr.NEVER);
+    }
+
+    /**
+     * @param limitBytes allocation fails once this many bytes of tables are in use
+     * @param allocFaults which atomic allocations fail besides
+     */
+    public TableMemory(long limitBytes, FaultAttr allocFaults) {
+        this.allocFaults = allocFaults;
         if (limitBytes < 0) {
             throw new IllegalArgumentException("table memory limit " + limitBytes + " bytes; must be >= 0");
         }
@@ -80,6 +93,14 @@ public final class TableMemory {
         peakBytes = Math.max(peakBytes, bytesInUse);
         framesAllocated++;
         return origin;
+    }
+
+    /**
+     * {@link #alloc} with {@code GFP_ATOMIC}, as the map path allocates lower tables: it also fails
+     * when an injected fault says so.
+     */
+    public long allocAtomic(int entries, int align, long fill) {
+        return allocFaults.shouldFail() ? 0 : alloc(entries, align, fill);
     }
 
     /** Frees the table at {@code origin}. */

@@ -60,6 +60,7 @@ public enum Cost {
     VIRTIO_KICK("virtio.kickNs"),
     VIRTIO_REQUEST("virtio.requestNs"),
     VTD_INV_WAIT("x86.invWaitNs"),
+    VTD_INV_TIMEOUT("x86.invTimeoutNs"),
     VIRTIO_HOST_MAP("virtio.hostMapNs"),
     VIRTIO_HOST_UNMAP("virtio.hostUnmapNs"),
     X86_INV_DESC("x86.invDescNs"),

@@ -14,6 +14,7 @@ import org.iommulab.sim.virtual.VirtualResourceStats;
  * {@code staleWindowNs.p99}, ...). Nothing here depends on a JSON library.
  *
  * @param config the run's configuration as given (values: strings, numbers, booleans, maps)
+ * @param faults the failures injected, and what DMA-API debugging found under them
  * @param metrics the counters the platform's layers published ({@link org.iommulab.sim.Metrics}),
  *     by name: what only that platform has, such as SMMUv3 commands or VT-d descriptors
  * @param locks every lock's and serial resource's counters, in creation order
@@ -40,6 +41,7 @@ public record RunStats(
         HypervisorCounts hypervisor,
         DeviceCounts device,
         MemoryUse memory,
+        FaultCounts faults,
         Map<String, Long> metrics,
         List<VirtualResourceStats> locks,
         List<String> warnings,
@@ -84,6 +86,7 @@ public record RunStats(
                 .put("hypervisor", JsonMap.of(hypervisor))
                 .put("device", JsonMap.of(device))
                 .put("memory", JsonMap.of(memory))
+                .put("faults", JsonMap.of(faults))
                 .put("metrics", metrics)
                 .put("locks", lockMaps)
                 .put("virtualTimeNs", virtualTimeNs)

@@ -4,7 +4,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The accounting of one workload's I/Os, as a driver's statistics would keep it: each I/O is
- * submitted once and ends completed or failed; mapping errors are counted per failed attempt.
+ * submitted once and ends completed or failed, and a failure has one cause ({@link IoFailures});
+ * mapping errors are counted per failed attempt.
  * Single-threaded: on real threads each CPU keeps its own, added up when read ({@link #addTo}).
  *
  * <p>The identity submitted = completed + failed + in flight is checked against the workload's
@@ -16,7 +17,9 @@ public final class IoCounters {
     private final Histogram latencyNs = new Histogram(3);
     private long submitted;
     private long completed;
-    private long failed;
+    private long failedMapping;
+    private long failedTranslation;
+    private long failedDevice;
     private long mapErrors;
     private long bytes;
     private long translationFaults;
@@ -33,9 +36,19 @@ public final class IoCounters {
         latencyNs.recordValue(latency);
     }
 
-    /** An I/O was given up. */
-    void fail() {
-        failed++;
+    /** An I/O was given up because its DMA maps kept failing. */
+    void failMapping() {
+        failedMapping++;
+    }
+
+    /** An I/O failed because the device met an access it could not translate. */
+    void failTranslation() {
+        failedTranslation++;
+    }
+
+    /** An I/O failed because the device ended it with an error status. */
+    void failDevice() {
+        failedDevice++;
     }
 
     /** The device met {@code faults} accesses it could not translate; their I/O will fail. */
@@ -53,7 +66,9 @@ public final class IoCounters {
         total.latencyNs.add(latencyNs);
         total.submitted += submitted;
         total.completed += completed;
-        total.failed += failed;
+        total.failedMapping += failedMapping;
+        total.failedTranslation += failedTranslation;
+        total.failedDevice += failedDevice;
         total.mapErrors += mapErrors;
         total.bytes += bytes;
         total.translationFaults += translationFaults;
@@ -66,10 +81,12 @@ public final class IoCounters {
      * @throws IllegalStateException naming the numbers when they do not add up
      */
     public IoResult snapshot(long inFlight) {
-        if (submitted != completed + failed + inFlight) {
+        IoFailures failed = new IoFailures(failedMapping, failedTranslation, failedDevice);
+        if (submitted != completed + failed.total() + inFlight) {
             throw new IllegalStateException("I/O accounting broken: submitted " + submitted
-                    + " != completed " + completed + " + failed " + failed + " + in flight " + inFlight);
+                    + " != completed " + completed + " + failed " + failed.total() + " + in flight " + inFlight);
         }
-        return new IoResult(submitted, completed, failed, inFlight, mapErrors, bytes, latencyNs.copy(), translationFaults);
+        return new IoResult(submitted, completed, failed.total(), inFlight, mapErrors, bytes, latencyNs.copy(),
+                translationFaults, failed);
     }
 }

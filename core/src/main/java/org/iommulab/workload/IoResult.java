@@ -9,9 +9,10 @@ import org.HdrHistogram.Histogram;
  * accesses that found no usable translation (each fails its I/O).
  *
  * @param latencyNs a copy owned by this result
+ * @param failedBy the failed I/Os by cause, adding up to {@code failed}
  */
 public record IoResult(long submitted, long completed, long failed, long inFlight, long mapErrors,
-        long bytes, Histogram latencyNs, long translationFaults) {
+        long bytes, Histogram latencyNs, long translationFaults, IoFailures failedBy) {
 
     /** The two results together, as one workload's (a NIC's receive and transmit sides). */
     public IoResult plus(IoResult other) {
@@ -19,6 +20,6 @@ public record IoResult(long submitted, long completed, long failed, long inFligh
         both.add(other.latencyNs);
         return new IoResult(submitted + other.submitted, completed + other.completed,
                 failed + other.failed, inFlight + other.inFlight, mapErrors + other.mapErrors,
-                bytes + other.bytes, both, translationFaults + other.translationFaults);
+                bytes + other.bytes, both, translationFaults + other.translationFaults, failedBy.plus(other.failedBy));
     }
 }

@@ -119,7 +119,7 @@ public final class MapBench extends AbstractWorkload {
             mapCallNs = cpu.nowNs() - startNs;
             if (dma == DmaOps.DMA_MAPPING_ERROR) {
                 counters.mapError();
-                counters.fail();
+                counters.failMapping();
                 return;
             }
             mapped = true;

@@ -141,7 +141,11 @@ final class RxQueue {
         cpu.spend(Cost.NET_PACKET);
         head = (head + 1) % ringDma.length;
         count--;
-        counters.complete(mtu, cpu.nowNs() - arrivalNs);
+        if (dev.transferErrors().shouldFail()) {
+            counters.failDevice(); // the descriptor says the frame is bad: the driver drops it
+        } else {
+            counters.complete(mtu, cpu.nowNs() - arrivalNs);
+        }
     }
 
     /** Posts one buffer; false when its mapping failed. */
@@ -150,7 +154,7 @@ final class RxQueue {
         long dma = dev.dmaOps().mapPage(cpu, dev, pages.page(), RandomPages.PAGE_SIZE, DmaDirection.FROM_DEVICE, 0);
         if (dma == DmaOps.DMA_MAPPING_ERROR) {
             counters.mapError();
-            counters.fail();
+            counters.failMapping();
             return false;
         }
         int tail = (head + count) % ringDma.length;

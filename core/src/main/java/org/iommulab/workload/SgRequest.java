@@ -38,6 +38,8 @@ final class SgRequest {
     private boolean busy;
     /** The device met an access it could not translate: the I/O ends as an error. */
     private boolean faulted;
+    /** The device ended a part with an error status: the I/O ends as an error. */
+    private boolean deviceError;
 
     /**
      * @param limits the block layer's limits an I/O is split by (each part its own map and command)
@@ -128,6 +130,7 @@ final class SgRequest {
             dev.mmio().write(cpu);
             long misses = dev.translation().iotlbMisses();
             translate(parts[k]);
+            deviceError |= dev.transferErrors().shouldFail();
             long translationNs = (dev.translation().iotlbMisses() - misses) * missNs;
             doneNs = Math.max(doneNs, source.transfer(cpu.nowNs(), parts[k], dir, translationNs));
         }
@@ -188,16 +191,17 @@ final class SgRequest {
         return tries < retry.maxTries();
     }
 
-    /** Gives the request up: failed. */
+    /** Gives the request up after its maps kept failing: failed. */
     void fail() {
-        counters.fail();
+        counters.failMapping();
         busy = false;
     }
 
     /**
      * The device is done with every part: for each the driver acknowledges the completion with a
      * doorbell write (an NVMe completion-queue head, a NIC's interrupt re-arm) and unmaps it; the
-     * I/O counts completed once, or failed if the device met a translation fault.
+     * I/O counts completed once, or failed if the device met a translation fault or reported an
+     * error (a fault first, as the error it causes).
      */
     void complete(Cpu cpu) {
         for (int k = 0; k < nparts; k++) {
@@ -207,7 +211,11 @@ final class SgRequest {
         busy = false;
         if (faulted) {
             faulted = false;
-            counters.fail();
+            deviceError = false;
+            counters.failTranslation();
+        } else if (deviceError) {
+            deviceError = false;
+            counters.failDevice();
         } else {
             counters.complete(sg.totalLength(), cpu.nowNs() - startNs);
         }

@@ -117,7 +117,7 @@ public final class TraceReplay extends AbstractWorkload {
             if (iova == DmaOps.DMA_MAPPING_ERROR) {
                 counters.submit();
                 counters.mapError();
-                counters.fail();
+                counters.failMapping();
             } else {
                 live.put(m.dmaAddr(), new Live(iova, m.size(), dir, cpu.nowNs()));
                 touch(iova, m.size(), dir);
@@ -127,7 +127,7 @@ public final class TraceReplay extends AbstractWorkload {
             if (iova == DmaOps.DMA_MAPPING_ERROR) {
                 counters.submit();
                 counters.mapError();
-                counters.fail();
+                counters.failMapping();
             } else {
                 live.put(m.iova(), new Live(iova, m.size(), DmaDirection.BIDIRECTIONAL, cpu.nowNs()));
                 touch(iova, m.size(), DmaDirection.BIDIRECTIONAL);
@@ -195,7 +195,7 @@ public final class TraceReplay extends AbstractWorkload {
         if (dev.dmaOps().mapSg(cpu, dev, sg, dir, 0) <= 0) {
             counters.submit();
             counters.mapError();
-            counters.fail();
+            counters.failMapping();
         } else {
             liveSg.put(phys, new LiveSg(sg, m.bytes(), dir, cpu.nowNs(), m.dmaAddrs()));
             for (int i = 0; i < sg.dmaNents(); i++) {

@@ -1,6 +1,7 @@
 package org.iommulab.lab;
 
 import java.util.Map;
+import org.iommulab.fault.FaultInjector;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.Policies;
 import org.iommulab.sim.virtual.VirtualEngine;
@@ -39,7 +40,7 @@ class MachineTest {
         Scenario s = new Scenario(PlatformKind.LPAR, null, 1, Policies.LEGACY, 0, 0,
                 new WorkloadSpec.FioSpec(FioOptions.defaults()), 4, 600, 1, Map.of());
         VirtualEngine engine = new VirtualEngine(s.cpus(), s.costs());
-        S390Machine m = new S390Machine(engine, s, new StaleWindowTracker());
+        S390Machine m = new S390Machine(engine, s, new StaleWindowTracker(), FaultInjector.NONE);
         Fio fio = new Fio(FioOptions.defaults());
         fio.start(engine, m.devices());
         engine.runUntil(600_000_000);

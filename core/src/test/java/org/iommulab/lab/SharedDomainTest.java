@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.iommulab.arm.SmmuV3Config;
+import org.iommulab.fault.Faults;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
@@ -18,7 +19,7 @@ class SharedDomainTest {
     private static RunStats run(InvalidationPolicy policy, int functions) {
         FioOptions fio = FioOptions.defaults().withNumjobs(2).withIodepth(4);
         return Simulation.run(new Scenario(PlatformKind.KVM, null, 16, policy, 0, 0, new WorkloadSpec.FioSpec(fio),
-                2, 5, 1, Map.of(), KernelConfig.DEFAULTS, functions, SmmuV3Config.DEFAULTS));
+                2, 5, 1, Map.of(), KernelConfig.DEFAULTS, functions, SmmuV3Config.DEFAULTS, Faults.NONE));
     }
 
     @Test
@@ -38,7 +39,7 @@ class SharedDomainTest {
         assertThatThrownBy(() -> run(Policies.LEGACY, 2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--functions applies to s390 platforms under dma-iommu policies");
         assertThatThrownBy(() -> new Scenario(PlatformKind.X86, null, 16, Policies.STRICT, 0, 0,
-                new WorkloadSpec.FioSpec(FioOptions.defaults()), 2, 5, 1, Map.of(), KernelConfig.DEFAULTS, 2, SmmuV3Config.DEFAULTS))
+                new WorkloadSpec.FioSpec(FioOptions.defaults()), 2, 5, 1, Map.of(), KernelConfig.DEFAULTS, 2, SmmuV3Config.DEFAULTS, Faults.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not to x86");
     }
 }

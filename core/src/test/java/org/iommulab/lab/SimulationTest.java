@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommulab.arm.SmmuV3Config;
+import org.iommulab.fault.Faults;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
@@ -172,7 +173,7 @@ class SimulationTest {
                 .isLessThanOrEqualTo(30_000_000L + lparFlushNs + 100_000L);
         // HZ 1000: 21-22 ms
         RunStats hz1000 = Simulation.run(new Scenario(PlatformKind.LPAR, null, 16, Policies.LAZY_SINGLE, 0, 20,
-                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), new KernelConfig(1000, 6, true), 1, SmmuV3Config.DEFAULTS));
+                new WorkloadSpec.FioSpec(light), 2, 200, 3, Map.of(), new KernelConfig(1000, 6, true), 1, SmmuV3Config.DEFAULTS, Faults.NONE));
         assertThat(hz1000.staleWindow().maxNs()).isGreaterThan(20_000_000L)
                 .isLessThanOrEqualTo(22_000_000L + lparFlushNs + 100_000L);
     }

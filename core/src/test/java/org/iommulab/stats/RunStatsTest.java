@@ -42,14 +42,14 @@ class RunStatsTest {
         tracker.unmapped(0, 10, 3);
         tracker.invalidatedAll(1_000);
         tracker.unmapped(2_000, 20, 1);
-        IoCounts io = new IoCounts(10, 9, 1, 2, Map.of("iovaSpaceExhausted", 2L), 9 * 4096);
+        IoCounts io = new IoCounts(10, 9, 1, Map.of("mapError", 1L), 2, Map.of("iovaSpaceExhausted", 2L), 9 * 4096);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("platform", "lpar");
         config.put("dma", "lazy-single");
         return new RunStats(config, io, Throughput.of(io, 1_000_000), CpuTime.from(engine),
                 new RpcitCounts(3, 2, 1, 0), new PageCounts(12, 11), new FlushQueueCounts(2, 1),
                 StaleWindow.at(tracker, 1_000_000), new HypervisorCounts(3, 0, 40, 40, 5, 4, 4, 0, 7), new DeviceCounts(6, 0),
-                new MemoryUse(4096, 8192), Map.of("smmu.cmdSyncs", 5L),
+                new MemoryUse(4096, 8192), new FaultCounts(Map.of("rpcit-busy", 0L), false, 0, 0), Map.of("smmu.cmdSyncs", 5L),
                 engine.resourceStats(), List.of("1 of 10 I/Os (10.0%) failed"),
                 LimitedBy.of(engine.resourceStats(), CpuTime.from(engine), 1_000_000), 1_000_000, 12,
                 tracker.timeline(1_000_000), List.of());
@@ -101,7 +101,9 @@ class RunStatsTest {
         assertThat(s.throughput().bytesPerSec()).isEqualTo(9 * 4096 * 1_000.0);
         assertThat(Throughput.of(s.io(), 0)).isEqualTo(new Throughput(0, 0));
         assertThat(s.io().balanced()).isTrue();
-        assertThat(new IoCounts(3, 1, 1, 0, Map.of(), 0).balanced()).isFalse();
+        assertThat(new IoCounts(3, 1, 1, Map.of("mapError", 1L), 0, Map.of(), 0).balanced()).isFalse();
+        assertThat(new IoCounts(2, 1, 1, Map.of("mapError", 0L), 0, Map.of(), 0).balanced())
+                .as("the failures by cause must add up to the failures").isFalse();
     }
 
     @Test

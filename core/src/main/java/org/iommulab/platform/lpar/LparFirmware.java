@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.platform.device.IoatTranslationSource;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.PciDma;
@@ -18,13 +19,25 @@ import org.iommulab.sim.Cpu;
  * invalidating the device's hardware IOTLB entries for the range, and the hardware walks the
  * guest's own tables ({@link IoatTranslationSource}). The function group's refresh bit is clear
  * ({@code tlb_refresh} = 0), so newly valid entries need no RPCIT. The firmware never runs out of
- * resources and is never busy in this model. Each RPCIT ends the stale window of the pages in
- * its range on the function's tracker.
+ * resources and is never busy in this model, unless {@code --fault} injects such answers
+ * ({@link RpcitFaults}). Each RPCIT ends the stale window of the pages in its range on the
+ * function's tracker.
  */
 public final class LparFirmware implements RpcitHandler {
 
     private final ConcurrentHashMap<ZpciFunction, IotlbDevice> devices = new ConcurrentHashMap<>();
     private final AtomicLong rpcits = new AtomicLong();
+    private final RpcitFaults faults;
+
+    /** Firmware that executes every RPCIT. */
+    public LparFirmware() {
+        this(RpcitFaults.NONE);
+    }
+
+    /** @param faults the answers injected instead of executing an RPCIT */
+    public LparFirmware(RpcitFaults faults) {
+        this.faults = faults;
+    }
 
     /** A function in this LPAR for {@code dev}: refresh bit clear, RPCIT executed here. */
     public ZpciFunction.Builder functionBuilder(Device dev) {
@@ -50,6 +63,10 @@ public final class LparFirmware implements RpcitHandler {
     public RpcitResult rpcit(Cpu cpu, ZpciFunction fn, long dmaAddr, long length) {
         cpu.spend(Cost.RPCIT_LPAR);
         rpcits.incrementAndGet();
+        RpcitResult injected = faults.draw();
+        if (injected != null) {
+            return injected;
+        }
         IotlbDevice dev = devices.get(fn);
         if (dev != null) {
             dev.invalidate(dmaAddr, length);

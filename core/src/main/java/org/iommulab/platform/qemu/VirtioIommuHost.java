@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.iommulab.fault.FaultAttr;
 import org.iommulab.iommu.IommuTrace;
 import org.iommulab.kernel.Device;
 import org.iommulab.sim.Cpu;
@@ -20,6 +21,12 @@ import org.iommulab.virtio.VirtioIommuStatus;
  * {@code VIRTIO_IOMMU_S_RANGE} at one it would split. Attaching an endpoint replays the domain's
  * mappings to it; detaching unmaps them from it and drops the domain with its last endpoint.
  *
+ * <p>A MAP or UNMAP may fail with {@code VIRTIO_IOMMU_S_DEVERR} and change nothing when
+ * {@code --fault virtio-error} says so: the guest driver never reads the status of the requests it
+ * only queues, so a failed MAP leaves the device faulting on the range, and a failed UNMAP leaves
+ * the range reachable (its stale window stays open) and makes a later MAP over it fail with
+ * {@code VIRTIO_IOMMU_S_INVAL}.
+ *
  * <p>Differs from QEMU: no bypass, reserved regions or probe requests; vfio's DMA entry limit is
  * not enforced. Thread-safe: one lock, as QEMU's {@code s->mutex}.
  */
@@ -35,16 +42,29 @@ public final class VirtioIommuHost implements VirtioIommuBackend {
     private long pagesMapped;
     private long pagesUnmapped;
     private long errors;
+    private final FaultAttr requestFaults;
 
     /** @param tracker told when an UNMAP makes pages unreachable, or null */
     public VirtioIommuHost(IommuTrace tracker) {
+        this(tracker, FaultAttr.NEVER);
+    }
+
+    /**
+     * @param tracker told when an UNMAP makes pages unreachable, or null
+     * @param requestFaults which MAP and UNMAP requests fail with DEVERR
+     */
+    public VirtioIommuHost(IommuTrace tracker, FaultAttr requestFaults) {
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
+        this.requestFaults = requestFaults;
     }
 
     @Override
     public synchronized VirtioIommuStatus handle(Cpu cpu, VirtioIommuRequest req) {
         VirtioIommuStatus status;
-        if (req instanceof VirtioIommuRequest.Map m) {
+        boolean mapOrUnmap = req instanceof VirtioIommuRequest.Map || req instanceof VirtioIommuRequest.Unmap;
+        if (mapOrUnmap && requestFaults.shouldFail()) {
+            status = VirtioIommuStatus.DEVERR;
+        } else if (req instanceof VirtioIommuRequest.Map m) {
             status = map(cpu, m);
         } else if (req instanceof VirtioIommuRequest.Unmap u) {
             status = unmap(cpu, u);

@@ -3,6 +3,7 @@ package org.iommulab.platform.shadow;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.RpcitHandler;
@@ -33,11 +34,9 @@ import org.iommulab.sim.SpinLock;
  */
 public final class ShadowingHypervisor implements RpcitHandler {
 
-    /** QEMU's {@code ZPCI_PCI_ST_FUNC_IN_ERR}: no IOAT registered, or the range lies outside it. */
-    static final int ZPCI_PCI_ST_FUNC_IN_ERR = 8;
-
     private final HypervisorProfile profile;
     private final long dmaEntryLimit;
+    private final RpcitFaults faults;
     private final SpinLock bql;
     private final HypervisorCounters counters = new HypervisorCounters();
     private final Map<ZpciFunction, ShadowedFunction> functions = new ConcurrentHashMap<>();
@@ -45,17 +44,25 @@ public final class ShadowingHypervisor implements RpcitHandler {
     private ZpciFunction lastFn;
     private ShadowedFunction lastShadowed;
 
+    /** vfio type1's default {@code dma_entry_limit}, {@code U16_MAX}. */
+    public static final long DEFAULT_DMA_ENTRY_LIMIT = DmaLimit.DEFAULT_ENTRIES;
+
     /** A hypervisor with vfio's default limit of {@value DmaLimit#DEFAULT_ENTRIES} DMA entries per container. */
     public ShadowingHypervisor(Engine engine, HypervisorProfile profile) {
-        this(engine, profile, DmaLimit.DEFAULT_ENTRIES);
+        this(engine, profile, DmaLimit.DEFAULT_ENTRIES, RpcitFaults.NONE);
     }
 
-    public ShadowingHypervisor(Engine engine, HypervisorProfile profile, long dmaEntryLimit) {
+    /**
+     * @param dmaEntryLimit each vfio container's DMA entry limit, where the profile counts them
+     * @param faults the answers injected after an RPCIT is decoded, instead of refreshing the shadow
+     */
+    public ShadowingHypervisor(Engine engine, HypervisorProfile profile, long dmaEntryLimit, RpcitFaults faults) {
         if (dmaEntryLimit < 1) {
             throw new IllegalArgumentException("DMA entry limit " + dmaEntryLimit + "; must be at least 1");
         }
         this.profile = profile;
         this.dmaEntryLimit = dmaEntryLimit;
+        this.faults = faults;
         String lock = profile.name() + "-global-lock";
         Cost handoff = profile.costs().lockHandoff();
         this.bql = handoff == null
@@ -152,10 +159,14 @@ public final class ShadowingHypervisor implements RpcitHandler {
         try {
             cpu.spend(profile.costs().rpcitLocked());
             counters.exits++;
+            RpcitResult injected = faults.draw();
+            if (injected != null) {
+                return injected;
+            }
             DmaTable ioat = fn.ioat();
             long end = dmaAddr + length;
             if (ioat == null || end < fn.startDma() || dmaAddr > fn.endDma()) {
-                return RpcitResult.error(ZPCI_PCI_ST_FUNC_IN_ERR);
+                return RpcitResult.error(RpcitResult.ZPCI_PCI_ST_FUNC_IN_ERR);
             }
             if (lastFn != fn) {
                 lastShadowed = function(fn);

@@ -6,6 +6,7 @@ import static org.iommulab.s390.PciDma.ZPCI_PTE_VALID;
 import static org.iommulab.s390.PciDma.ZPCI_TABLE_PROTECTED;
 
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.s390.DmaTable;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.TableMemory;
@@ -32,7 +33,7 @@ final class GuestSetup {
     private final Cpu tableWriter = new ManualEngine(1).cpu(0);
 
     GuestSetup(Engine engine, HypervisorProfile profile, long dmaEntryLimit) {
-        hv = new ShadowingHypervisor(engine, profile, dmaEntryLimit);
+        hv = new ShadowingHypervisor(engine, profile, dmaEntryLimit, RpcitFaults.NONE);
         fn = hv.functionBuilder(new Device("fn0"), SDMA, HOST_EDMA).trace(tracker).build();
         fn.registerIoat(table);
         cpu = engine.cpu(0);

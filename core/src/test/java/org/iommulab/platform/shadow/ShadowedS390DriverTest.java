@@ -6,6 +6,7 @@ import org.iommulab.iommu.IommuProt;
 import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.platform.device.IotlbDevice;
 import org.iommulab.s390.S390Domain;
 import org.iommulab.s390.S390Iommu;
@@ -23,7 +24,7 @@ class ShadowedS390DriverTest {
 
     private final ManualEngine engine = new ManualEngine(1);
     private final Cpu cpu = engine.cpu(0);
-    private final ShadowingHypervisor hv = new ShadowingHypervisor(engine, HypervisorProfile.QEMU_7_2, LIMIT);
+    private final ShadowingHypervisor hv = new ShadowingHypervisor(engine, HypervisorProfile.QEMU_7_2, LIMIT, RpcitFaults.NONE);
     private final Device dev = new Device("nvme0");
     private final ZpciFunction fn = hv.functionBuilder(dev, GuestSetup.SDMA, GuestSetup.HOST_EDMA).build();
     private final IotlbDevice hw = hv.plug(fn, 16);

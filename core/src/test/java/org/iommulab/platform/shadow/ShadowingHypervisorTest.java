@@ -5,8 +5,8 @@ import static org.iommulab.platform.shadow.GuestSetup.frame;
 import static org.iommulab.platform.shadow.GuestSetup.page;
 import static org.iommulab.s390.PciDma.PAGE_SIZE;
 
-import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.kernel.Device;
+import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.s390.RpcitResult;
 import org.iommulab.s390.ZpciFunction;
 import org.iommulab.sim.Cost;
@@ -227,7 +227,7 @@ class ShadowingHypervisorTest {
     @Test
     void rpcitWithoutIoatOrOutsideItPutsTheFunctionInError() {
         GuestSetup g = guest(HypervisorProfile.DEFAULT);
-        RpcitResult inError = RpcitResult.error(ShadowingHypervisor.ZPCI_PCI_ST_FUNC_IN_ERR);
+        RpcitResult inError = RpcitResult.error(RpcitResult.ZPCI_PCI_ST_FUNC_IN_ERR);
 
         assertThat(g.hv.rpcit(g.cpu, g.fn, g.fn.endDma() + 1, PAGE_SIZE)).isEqualTo(inError);
         g.fn.unregisterIoat();

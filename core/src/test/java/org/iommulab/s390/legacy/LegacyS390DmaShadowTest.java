@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayDeque;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DmaDirection;
+import org.iommulab.platform.RpcitFaults;
 import org.iommulab.platform.device.DmaTranslationSource;
 import org.iommulab.platform.shadow.HypervisorProfile;
 import org.iommulab.platform.shadow.ShadowedFunction;
@@ -41,7 +42,7 @@ class LegacyS390DmaShadowTest {
     private record Run(LegacyS390Dma ops, ZpciFunction fn, ShadowingHypervisor hv) {}
 
     private Run run(HypervisorProfile profile, boolean strict) {
-        ShadowingHypervisor hv = new ShadowingHypervisor(engine, profile, LIMIT);
+        ShadowingHypervisor hv = new ShadowingHypervisor(engine, profile, LIMIT, RpcitFaults.NONE);
         ZpciFunction fn = hv.functionBuilder(dev, HOST_SDMA, HOST_EDMA).trace(tracker).build();
         LegacyDmaOptions options = new LegacyDmaOptions(strict, MEMORY, 1);
         LegacyS390Dma ops = new LegacyS390Dma(engine, fn, new TableMemory(), options);
