@@ -135,7 +135,9 @@ final class StressCommand implements Callable<Integer> {
                     r.uncheckedUnmaps(), r.violations()));
             if (!r.faultsInjected().isEmpty()) {
                 sb.append("    injected: ").append(r.faultsInjected().entrySet().stream()
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
+                        .append("; live pages the platform's refusals left wrong: ")
+                        .append(r.refusalHits()).append('\n');
             }
             for (String v : r.firstViolations()) {
                 sb.append("    ").append(v).append('\n');
@@ -157,6 +159,7 @@ final class StressCommand implements Callable<Integer> {
         out.put("uncheckedUnmaps", r.uncheckedUnmaps());
         out.put("violations", r.violations());
         out.put("firstViolations", r.firstViolations());
+        out.put("refusalHits", r.refusalHits());
         out.put("faultsInjected", r.faultsInjected());
         out.put("elapsedMs", r.elapsedNs() / 1_000_000);
         return out;

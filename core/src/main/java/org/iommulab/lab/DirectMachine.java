@@ -46,6 +46,11 @@ final class DirectMachine implements Machine {
     }
 
     @Override
+    public long platformRefusals() {
+        return 0;
+    }
+
+    @Override
     public FaultInjector faults() {
         return faults;
     }

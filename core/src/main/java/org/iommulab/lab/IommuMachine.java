@@ -87,6 +87,12 @@ final class IommuMachine implements Machine {
         return dev;
     }
 
+    /** Virtio-iommu requests the host failed; the other platforms here refuse nothing. */
+    @Override
+    public long platformRefusals() {
+        return virtioHost == null ? 0 : virtioHost.errors();
+    }
+
     @Override
     public FaultInjector faults() {
         return faults;

@@ -49,6 +49,13 @@ public interface Machine {
     /** The bus addresses the DMA layer hands out: the domain's aperture, or the old scheme's range. */
     DomainGeometry aperture();
 
+    /**
+     * Flushes and maps the platform refused or failed so far, after which the device may reach
+     * what the guest believes unmapped, or miss what it believes mapped: RPCITs answered out of
+     * resources or with an error, virtio-iommu requests with an error status.
+     */
+    long platformRefusals();
+
     /** The failures injected into this machine, and how many so far. */
     FaultInjector faults();
 

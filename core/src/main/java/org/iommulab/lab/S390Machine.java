@@ -120,6 +120,14 @@ final class S390Machine implements Machine {
         return new Device[] {dev};
     }
 
+    /** RPCITs the hypervisor had no resources for, and those answered out of resources or in error by injection. */
+    @Override
+    public long platformRefusals() {
+        Map<String, Long> injected = faults.injected();
+        return rpcit().outOfResource() + injected.get(FaultKind.RPCIT_OOR.cliName())
+                + injected.get(FaultKind.RPCIT_ERROR.cliName());
+    }
+
     @Override
     public FaultInjector faults() {
         return faults;

@@ -17,11 +17,13 @@ import java.util.TreeMap;
  *     platform refused a flush meanwhile
  * @param violations safety violations found
  * @param firstViolations the first {@link Violations#KEPT} of them, described
+ * @param refusalHits live mappings that reached the wrong page, or faulted, because the
+ *     platform refused a flush or their map: the platform's failure, not a violation
  * @param faultsInjected failures injected into the target by the kinds that applied to it, by name
  */
 public record StressResult(String name, long maps, long sgMaps, long unmaps, Map<String, Long> mapErrors,
         long staleChecks, long uncheckedUnmaps, long violations, List<String> firstViolations, long elapsedNs,
-        Map<String, Long> faultsInjected) {
+        long refusalHits, Map<String, Long> faultsInjected) {
 
     public StressResult {
         mapErrors = Map.copyOf(mapErrors);

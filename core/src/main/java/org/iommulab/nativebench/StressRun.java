@@ -105,13 +105,14 @@ public final class StressRun {
     public static StressResult runOne(StressTarget target, Engine engine, long durationNs, long seed)
             throws InterruptedException {
         LiveIovas live = new LiveIovas();
+        LostFlushes lost = new LostFlushes();
         Violations violations = new Violations();
         long start = System.nanoTime();
         List<StressWorker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> crashes = new ArrayList<>();
         for (int c = 0; c < engine.nrCpus(); c++) {
-            StressWorker w = new StressWorker(engine.cpu(c), engine.nrCpus(), target, live, violations,
+            StressWorker w = new StressWorker(engine.cpu(c), engine.nrCpus(), target, live, lost, violations,
                     seed * 1_000_003L + c, start + durationNs, start + durationNs + Math.max(durationNs, MIN_DRAIN_NS));
             Thread t = new Thread(w, "stress-" + c);
             t.setUncaughtExceptionHandler((th, e) -> {
@@ -135,16 +136,18 @@ public final class StressRun {
         long unmaps = 0;
         long stale = 0;
         long unchecked = 0;
+        long refusalHits = 0;
         for (StressWorker w : workers) {
             maps += w.maps;
             sgMaps += w.sgMaps;
             unmaps += w.unmaps;
             stale += w.staleChecks;
             unchecked += w.unchecked;
+            refusalHits += w.refusalHits;
             w.mapErrors().forEach((k, v) -> errors.merge(k, v, Long::sum));
         }
         return new StressResult(target.name(), maps, sgMaps, unmaps, errors, stale, unchecked, violations.count(),
-                violations.first(), System.nanoTime() - start, Map.of());
+                violations.first(), System.nanoTime() - start, refusalHits, Map.of());
     }
 
     /** The pairs to run, platforms outer; each policy only where it runs. */

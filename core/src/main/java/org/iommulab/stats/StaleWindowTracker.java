@@ -38,6 +38,8 @@ public final class StaleWindowTracker implements IommuTrace {
     /** The run of closed pages with one unmap time not yet put into the histogram. */
     private long runSince;
     private long runPages;
+    /** Whether a flush may be lost, so a page may be unmapped again before it was ever invalidated. */
+    private boolean flushesMayBeLost;
 
     /** Pages {@code [index << CHUNK_SHIFT, +CHUNK_PAGES)}: which are pending and since when. */
     private static final class Chunk {
@@ -51,24 +53,39 @@ public final class StaleWindowTracker implements IommuTrace {
         }
     }
 
+    /**
+     * From now on a flush may be lost (an injected RPCIT or virtio-iommu failure the guest does not
+     * retry), so a page may be reused and unmapped again before any invalidation reached it: its
+     * window then runs on from its first unmap, since the device may still reach the first page.
+     * Without this, such an unmap is a model bug and throws.
+     */
+    public synchronized void expectLostFlushes() {
+        flushesMayBeLost = true;
+    }
+
     /** {@code pages} pages from {@code iovaPfn} lost their translation at {@code nowNs}. */
     @Override
     public synchronized void unmapped(long nowNs, long iovaPfn, long pages) {
         if (pages < 0 || iovaPfn < 0) {
             throw new IllegalArgumentException("unmap of " + pages + " pages at pfn " + iovaPfn + "; both must be >= 0");
         }
+        long added = 0;
         for (long pfn = iovaPfn; pfn < iovaPfn + pages; pfn++) {
             Chunk c = chunk(pfn >>> CHUNK_SHIFT, true);
             int page = (int) (pfn & CHUNK_MASK);
             long bit = 1L << page;
             if ((c.pending[page >>> 6] & bit) != 0) {
-                throw new IllegalStateException("pfn " + pfn + " unmapped twice before an invalidation");
+                if (!flushesMayBeLost) {
+                    throw new IllegalStateException("pfn " + pfn + " unmapped twice before an invalidation");
+                }
+                continue;
             }
             c.pending[page >>> 6] |= bit;
             c.since[page] = nowNs;
             c.pendingPages++;
+            added++;
         }
-        pendingPages += pages;
+        pendingPages += added;
         peakPendingPages = Math.max(peakPendingPages, pendingPages);
         timeline.pending(nowNs, pendingPages);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.List;
+import org.iommulab.fault.Faults;
 import org.iommulab.platform.PlatformKind;
 import org.iommulab.policy.InvalidationPolicy;
 import org.iommulab.policy.Policies;
@@ -35,6 +36,34 @@ class StressRunTest {
                 assertThat(r.uncheckedUnmaps()).as(r.name()).isZero();
             }
         }
+    }
+
+    @Test
+    void injectedFaultsOnEveryPlatformLeaveNoViolationAndNoMappingBehind() throws InterruptedException {
+        Faults faults = Faults.parse("rpcit-busy=0.05,rpcit-oor=0.02,rpcit-error=0.01,table-alloc=0.2,"
+                + "virtio-error=0.01,inv-timeout=0.05");
+        List<StressResult> results = StressRun.run(new StressRun.Options(2, 1000, 11,
+                Arrays.asList(PlatformKind.values()), List.of(Policies.STRICT, Policies.LAZY_PERCPU, Policies.LEGACY), faults));
+        for (StressResult r : results) {
+            assertThat(r.violations()).as(r.name() + ": " + r.firstViolations()).isZero();
+            assertThat(r.unmaps()).as(r.name()).isEqualTo(r.maps() + r.sgMaps());
+            assertThat(r.faultsInjected()).as(r.name() + " has a fault that applies to it").isNotEmpty();
+            assertThat(r.faultsInjected().values().stream().mapToLong(Long::longValue).sum()).as(r.name()).isPositive();
+        }
+        assertThat(results).filteredOn(r -> r.name().startsWith("virtio "))
+                .allSatisfy(r -> assertThat(r.faultsInjected()).containsOnlyKeys("virtio-error"));
+        assertThat(results).filteredOn(r -> r.name().startsWith("x86 "))
+                .allSatisfy(r -> assertThat(r.faultsInjected()).containsOnlyKeys("table-alloc", "inv-timeout"));
+        assertThat(results).filteredOn(r -> r.name().startsWith("kvm "))
+                .allSatisfy(r -> assertThat(r.faultsInjected()).containsOnlyKeys("rpcit-busy", "rpcit-oor", "rpcit-error",
+                        "table-alloc"));
+    }
+
+    @Test
+    void aFaultThatAppliesToNoPairIsRefused() {
+        assertThatThrownBy(() -> new StressRun.Options(1, 10, 1, List.of(PlatformKind.X86), List.of(Policies.STRICT),
+                Faults.parse("rpcit-busy=0.1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--fault rpcit-busy applies to the s390");
     }
 
     @Test

@@ -1,0 +1,32 @@
+package org.iommulab.nativebench;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The IOVA pages whose translation a refused flush may have left behind, shared by the workers of
+ * one target: each page of an unmap that could not be checked because the platform refused a
+ * flush meanwhile. A live mapping that reaches the wrong page, or faults, through such an IOVA page
+ * is the refused flush's doing (an LPAR IOTLB keeps the old entry, old page and permissions alike,
+ * and a newly valid entry needs no RPCIT there), not the DMA layer's; a wrong result through any
+ * other IOVA page stays a violation. Holds at most {@value #MAX_PAGES} pages; past that, a hit
+ * counts as a violation.
+ */
+final class LostFlushes {
+
+    static final int MAX_PAGES = 1 << 20;
+
+    private final Set<Long> pages = ConcurrentHashMap.newKeySet();
+
+    /** The first {@code count} IOVA pages of a buffer whose flush the platform may have refused. */
+    void record(long[] iovaPages, int count) {
+        for (int i = 0; i < count && pages.size() < MAX_PAGES; i++) {
+            pages.add(iovaPages[i]);
+        }
+    }
+
+    /** Whether a refused flush may have left a translation of {@code iovaPage} behind. */
+    boolean explains(long iovaPage) {
+        return pages.contains(iovaPage);
+    }
+}
