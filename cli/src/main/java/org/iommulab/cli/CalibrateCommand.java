@@ -97,22 +97,10 @@ final class CalibrateCommand implements Callable<Integer> {
         if (format == OutputFormat.csv) {
             throw new IllegalArgumentException("--format csv is not offered by calibrate; use table or json");
         }
-        byte[] bytes = readBytes(file);
-        JsonNode root;
-        try {
-            InputFiles.checkYamlLines(file, bytes);
-            root = InputFiles.settings(file, InputFiles.yaml().readTree(bytes));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
-                    + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + " holds no map; see 'iommu-lab calibrate --help'");
-        }
-        String platform = text(root, "platform");
-        List<Measurement> measurements = measurements(root, platform);
-        List<Measurement> predictions = predict == null ? List.of() : predictions(platform);
-        List<Cost> free = free(root, measurements);
+        MeasurementsFile read = read(file);
+        List<Measurement> measurements = read.measurements();
+        List<Measurement> predictions = predict == null ? List.of() : predictions(read.platform());
+        List<Cost> free = free(read.root(), measurements);
         Objective objective = new Objective(measurements, free);
         double[] start = new double[free.size()];
         double[] atDefaults = objective.metrics(start);
@@ -156,9 +144,38 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         err.flush();
         if (save != null) {
-            writeProfile(platform, free, best, bytes);
+            writeProfile(read.platform(), free, best, read.bytes());
         }
         return 0;
+    }
+
+    /** A measurements file as read and checked: its bytes (a saved profile names their hash), tree, platform and measurements. */
+    record MeasurementsFile(byte[] bytes, JsonNode root, String platform, List<Measurement> measurements) {}
+
+    /**
+     * Reads and checks {@code measurementsFile} up to each measurement's run, without simulating
+     * anything.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    MeasurementsFile read(Path measurementsFile) {
+        this.file = measurementsFile;
+        byte[] bytes = readBytes(file);
+        JsonNode root;
+        try {
+            InputFiles.checkYamlLines(file, bytes);
+            root = InputFiles.settings(file, InputFiles.yaml().readTree(bytes));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + (e.getLocation() == null ? "" : " line " + e.getLocation().getLineNr())
+                    + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("").strip());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + " holds no map; see 'iommu-lab calibrate --help'");
+        }
+        String platform = text(root, "platform");
+        return new MeasurementsFile(bytes, root, platform, measurements(root, platform));
     }
 
     private static byte[] readBytes(Path file) {

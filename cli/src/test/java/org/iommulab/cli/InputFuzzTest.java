@@ -9,11 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.iommulab.fault.Faults;
 import picocli.CommandLine;
 
 /**
- * Jazzer on the settings files and the command line: any bytes as a run file or a sweep spec,
- * any argument vector, give a scenario, a spec or a parse, or the one-line user error the command
+ * Jazzer on the settings files and the command line: any bytes as a run file, a sweep spec, a
+ * measurements file or a cost profile, any text as {@code --fault}, any argument vector, give a
+ * scenario, a spec, measurements, costs, faults or a parse, or the one-line user error the command
  * prints; never another exception. Without JAZZER_FUZZ each replays its seeds beside it
  * (InputFuzzTestInputs); {@code scripts/fuzz} fuzzes each for a while.
  */
@@ -52,6 +54,40 @@ class InputFuzzTest {
         Files.write(file, bytes);
         try {
             SweepSpecFile.read(file);
+        } catch (IllegalArgumentException e) {
+            oneLineError(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void measurementsFile(byte[] bytes) throws IOException {
+        Path file = DIR.resolve("measurements.yaml");
+        Files.write(file, bytes);
+        try {
+            new CalibrateCommand().read(file);
+        } catch (IllegalArgumentException e) {
+            oneLineError(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void profileFile(FuzzedDataProvider data) throws IOException {
+        Path file = DIR.resolve(data.consumeBoolean() ? "profile.yaml" : "profile.json");
+        Files.write(file, data.consumeRemainingAsBytes());
+        try {
+            CostOverrides.parse(file, List.of());
+        } catch (IllegalArgumentException e) {
+            oneLineError(e);
+        }
+    }
+
+    /** Any text as {@code --fault}: refused in one line, or faults that print as text that reads back the same. */
+    @FuzzTest(maxDuration = "10s")
+    void faultSpec(FuzzedDataProvider data) {
+        String text = data.consumeRemainingAsString();
+        try {
+            Faults f = Faults.parse(text);
+            assertThat(Faults.parse(f.toString())).isEqualTo(f);
         } catch (IllegalArgumentException e) {
             oneLineError(e);
         }
