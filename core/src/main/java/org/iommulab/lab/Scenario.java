@@ -187,10 +187,14 @@ public record Scenario(
                 otherSeed, costOverrides, kernel, functions, smmu, faults);
     }
 
-    /** This scenario under another policy with that policy's own queue settings, e.g. a baseline. */
+    /**
+     * This scenario under another policy with that policy's own queue settings, e.g. a baseline,
+     * and those of its faults that still apply (a direct baseline has no RPCIT to fail).
+     */
     public Scenario withDma(InvalidationPolicy other) {
-        return new Scenario(platform, hvProfile, guestMemoryGiB, other, 0, 0, workload, cpus, durationMs, seed,
-                costOverrides, kernel, functions, smmu, faults);
+        Scenario s = new Scenario(platform, hvProfile, guestMemoryGiB, other, 0, 0, workload, cpus, durationMs, seed,
+                costOverrides, kernel, functions, smmu, Faults.NONE);
+        return s.withFaults(s.applicableFaults(faults));
     }
 
     /** This scenario with {@code other} injected instead of its own faults. */

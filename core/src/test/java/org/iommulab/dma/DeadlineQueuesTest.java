@@ -48,6 +48,21 @@ class DeadlineQueuesTest {
     }
 
     @Test
+    void freeStopsTheDeadlineTimerAndTheCountsSayWhatWasFlushed() {
+        DeadlineQueues q = queues(16, null, FLUSH_NS);
+        measure(q);
+        assertThat(q.flushStartCount()).isEqualTo(1);
+        assertThat(q.flushFinishCount()).isEqualTo(1);
+        q.queueIova(cpu0, 7, 1);
+        q.queueIova(cpu0, 8, 1);
+        assertThat(q.peakOccupancy()).isEqualTo(2);
+        q.free();
+        engine.advanceBy(2 * W);
+        assertThat(flushes).as("no flush after the domain's queues were freed").isEmpty();
+        assertThat(q.flushFinishCount()).isEqualTo(1);
+    }
+
+    @Test
     void aLoneEntryWaitsForItsDeadline() {
         DeadlineQueues q = queues(16, null, FLUSH_NS);
         measure(q);

@@ -143,6 +143,14 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aBaselineUnderAnotherPolicyKeepsTheFaultsThatStillApply() {
+        Scenario s = scenario(PlatformKind.KVM, Policies.LAZY_PERCPU, FIO)
+                .withFaults(Faults.parse("rpcit-busy=0.1,device-error=0.01"));
+        assertThat(s.withDma(Policies.byName("direct")).faults()).isEqualTo(Faults.parse("device-error=0.01"));
+        assertThat(s.withDma(Policies.LEGACY).faults()).isEqualTo(s.faults());
+    }
+
+    @Test
     void aRunWithoutFaultsIsNotWatchedAndInjectsNothing() {
         RunStats r = Simulation.run(scenario(PlatformKind.LPAR, Policies.LAZY_PERCPU, FIO));
         assertThat(r.faults().dmaDebug()).isFalse();
