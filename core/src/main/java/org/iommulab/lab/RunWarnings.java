@@ -46,7 +46,7 @@ public final class RunWarnings {
                     injected.add(kind + " " + n);
                 }
             });
-            out.add("--fault " + s.faults() + " injected" + (injected.length() == 0 ? " limits only" : ": " + injected));
+            out.add("--fault " + s.faults() + (injected.length() == 0 ? " in effect" : " injected: " + injected));
         }
         if (io.submitted() == 0) {
             out.add("nothing was submitted in " + s.durationMs() + " ms of virtual time");
@@ -91,9 +91,10 @@ public final class RunWarnings {
         StringJoiner j = new StringJoiner("; ");
         DomainGeometry g = m.aperture();
         long mask = m.devices()[0].dmaMask();
+        long bus = m.devices()[0].busDmaLimit();
         byCause.forEach((cause, n) -> j.add(n + " DMA maps failed: " + cause.explanation() + switch (cause) {
-            case DMA_MASK_BELOW_APERTURE -> String.format(Locale.ROOT, " (DMA mask 0x%x, aperture from 0x%x)",
-                    mask, g.apertureStart());
+            case DMA_MASK_BELOW_APERTURE -> String.format(Locale.ROOT, " (DMA mask 0x%x%s, aperture from 0x%x)",
+                    mask, bus == 0 ? "" : String.format(Locale.ROOT, ", bus limit 0x%x", bus), g.apertureStart());
             case IOVA_SPACE_EXHAUSTED -> String.format(Locale.ROOT, " (aperture 0x%x-0x%x, %s)", g.apertureStart(),
                     g.apertureEnd(), Units.bytes(g.apertureEnd() - g.apertureStart() + 1.0));
             default -> "";

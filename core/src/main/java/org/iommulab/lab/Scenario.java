@@ -125,6 +125,11 @@ public record Scenario(
                 throw new IllegalArgumentException("--fault " + k.cliName() + " " + refusal);
             }
         }
+        if (faults.iovaSpace() != 0 && faults.iovaSpace() < 2 * 4096
+                && dma.setup(platform, new QueueSettings(fqSize, fqTimeoutMs)) instanceof DmaSetup.LegacyS390) {
+            throw new IllegalArgumentException("--fault iova-space=" + faults.iovaSpace() / 1024 + "KiB is below what the old"
+                    + " scheme's bitmap allocator takes, 2 pages (8KiB)");
+        }
         costOverrides = Map.copyOf(costOverrides);
         CostModel.defaults().with(costOverrides); // rejects unknown keys and negative values now
     }

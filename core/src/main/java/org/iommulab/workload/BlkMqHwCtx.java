@@ -119,7 +119,7 @@ final class BlkMqHwCtx {
             if (doneNs >= 0) {
                 engine.post(cpuId, doneNs, completeFn);
                 dispatched(cpu);
-            } else if (!request.mayRetry(retry)) {
+            } else if (!request.mayRetry(retry, stop)) {
                 request.fail();
                 engine.post(cpuId, cpu.nowNs(), submitFn);
                 dispatched(cpu);

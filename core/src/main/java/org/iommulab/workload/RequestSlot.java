@@ -69,7 +69,7 @@ final class RequestSlot {
         long doneNs = request.mapAndTransfer(cpu);
         if (doneNs >= 0) {
             engine.post(cpuId, doneNs, completeFn);
-        } else if (request.mayRetry(retry)) {
+        } else if (request.mayRetry(retry, stop)) {
             engine.post(cpuId, cpu.nowNs() + retry.backoffNs(), prepareFn);
         } else {
             request.fail();

@@ -186,9 +186,14 @@ final class SgRequest {
         }
     }
 
-    /** Whether {@code retry} allows another try. */
-    boolean mayRetry(MapRetry retry) {
-        return tries < retry.maxTries();
+    /**
+     * Whether {@code retry} allows another try. Once the workload has stopped a failed map is not
+     * tried again and the I/O fails, as fio gives up what it cannot issue when its runtime is over:
+     * the run's drain then ends even where no map can ever succeed (an injected fault, an IOVA
+     * space smaller than one request).
+     */
+    boolean mayRetry(MapRetry retry, StopFlag stop) {
+        return tries < retry.maxTries() && !stop.stopped();
     }
 
     /** Gives the request up after its maps kept failing: failed. */

@@ -78,7 +78,7 @@ class FaultInjectionTest {
             // the old scheme in an LPAR issues an RPCIT only when its allocator wraps, rarely in 30 ms
             assertThat(r.faults().injected().get(kind.cliName())).as("failures injected").isPositive();
         }
-        assertThat(r.warnings()).anyMatch(w -> w.startsWith("--fault " + heavy(kind) + " injected"));
+        assertThat(r.warnings()).anyMatch(w -> w.startsWith("--fault " + heavy(kind) + (kind.random() ? " injected: " : " in effect")));
         long mapErrors = r.io().mapErrors();
         switch (kind) {
             case RPCIT_BUSY, INV_TIMEOUT -> assertThat(r.io().failed() + mapErrors)
@@ -151,6 +151,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aMachineWhereNoMapCanSucceedStillEndsItsRunWithEveryIoFailed() {
+        RunStats x86 = Simulation.run(scenario(PlatformKind.X86, Policies.STRICT, FIO).withFaults(Faults.parse("iova-space=4KiB")));
+        assertThat(x86.io().completed()).isZero();
+        assertThat(x86.io().failedByCause().get("mapError")).isEqualTo(x86.io().submitted()).isPositive();
+        assertThat(x86.warnings()).anyMatch(w -> w.contains("bus limit 0xfff, aperture from 0x0"));
+        RunStats kvm = Simulation.run(new Scenario(PlatformKind.KVM, "qemu-7.1", 1, Policies.LAZY_SINGLE, 0, 0, FIO, 4, 30, 5,
+                Map.of()).withFaults(Faults.parse("hv-dma-limit=1")));
+        assertThat(kvm.io().completed()).isZero();
+        assertThat(kvm.io().balanced()).isTrue();
+        assertThat(kvm.faults().leakedMappings()).isZero();
+    }
+
+    @Test
     void aRunWithoutFaultsIsNotWatchedAndInjectsNothing() {
         RunStats r = Simulation.run(scenario(PlatformKind.LPAR, Policies.LAZY_PERCPU, FIO));
         assertThat(r.faults().dmaDebug()).isFalse();
@@ -175,5 +188,7 @@ class FaultInjectionTest {
         assertThatThrownBy(() -> scenario(PlatformKind.X86, Policies.byName("direct"), FIO)
                 .withFaults(Faults.parse("iova-space=1MiB")))
                 .hasMessage("--fault iova-space applies where a DMA layer hands out bus addresses, not to --dma direct");
+        assertThatThrownBy(() -> scenario(PlatformKind.LPAR, Policies.LEGACY, FIO).withFaults(Faults.parse("iova-space=4KiB")))
+                .hasMessage("--fault iova-space=4KiB is below what the old scheme's bitmap allocator takes, 2 pages (8KiB)");
     }
 }
