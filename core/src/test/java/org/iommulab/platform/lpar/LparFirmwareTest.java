@@ -1,5 +1,11 @@
 package org.iommulab.platform.lpar;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.iommulab.fault.FaultInjector;
+import org.iommulab.fault.Faults;
+import org.iommulab.iommu.IommuTrace;
+import org.iommulab.platform.RpcitFaults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.iommulab.iommu.IommuProt;
@@ -36,6 +42,38 @@ class LparFirmwareTest {
         assertThat(iommu.probeDevice(dev)).isZero();
         domain = (S390Domain) iommu.domainAllocPaging(dev);
         assertThat(domain.attachDev(dev)).isZero();
+    }
+
+    @Test
+    void anRpcitEndsTheStaleWindowOfExactlyThePagesItsRangeTouches() {
+        List<long[]> invalidated = new ArrayList<>();
+        LparFirmware firmware = new LparFirmware();
+        ZpciFunction traced = firmware.functionBuilder(new Device("nic0")).fid(2).fh(0x802)
+                .trace(new IommuTrace() {
+                    @Override
+                    public void unmapped(long nowNs, long iovaPfn, long pages) {}
+
+                    @Override
+                    public void invalidated(long nowNs, long firstPfn, long pages) {
+                        invalidated.add(new long[] {firstPfn, pages});
+                    }
+
+                    @Override
+                    public void invalidatedAll(long nowNs) {}
+                }).build();
+        assertThat(firmware.rpcit(cpu, traced, SDMA + 0x800, 0x1000).isOk()).isTrue(); // two pages, partly each
+        assertThat(invalidated).hasSize(1);
+        assertThat(invalidated.get(0)).containsExactly(SDMA >>> 12, 2);
+        assertThat(firmware.rpcits()).isEqualTo(1);
+    }
+
+    @Test
+    void anInjectedAnswerInvalidatesNothing() {
+        LparFirmware refusing = new LparFirmware(new RpcitFaults(new FaultInjector(Faults.parse("rpcit-error=1"), 1)));
+        ZpciFunction f = refusing.functionBuilder(new Device("nic1")).fid(3).fh(0x803).trace(tracker).build();
+        tracker.unmapped(0, SDMA >>> 12, 1);
+        assertThat(refusing.rpcit(cpu, f, SDMA, 0x1000).isOk()).isFalse();
+        assertThat(tracker.pendingPages()).as("the page stays reachable").isEqualTo(1);
     }
 
     @Test
