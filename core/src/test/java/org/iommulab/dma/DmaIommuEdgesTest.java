@@ -3,7 +3,9 @@ package org.iommulab.dma;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.iommulab.ideal.IdealIommu;
+import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.iommu.DomainGeometry;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuGroup;
@@ -63,7 +65,7 @@ class DmaIommuEdgesTest {
         IommuDmaOps ops = m.probe(dev);
         m.lastDomain().failIotlbSyncMap(-Errno.ENOMEM, 1);
         assertThat(ops.mapPage(cpu0, dev, 0x1000, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
-        assertThat(ops.counters().mapErrorsByCause()).containsOnly(java.util.Map.entry(MapFailure.IOMMU_MAP_FAILED, 1L));
+        assertThat(ops.counters().mapErrorsByCause()).containsOnly(Map.entry(MapFailure.IOMMU_MAP_FAILED, 1L));
     }
 
     @Test
@@ -146,7 +148,7 @@ class DmaIommuEdgesTest {
         long h = ops.mapPage(cpu0, dev, 0x10000, 0x1000, BIDI, 0);
         assertThat(h).isEqualTo(0x5000);
         assertThat(ops.mapPage(cpu0, dev, 0, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
-        assertThat(ops.counters().mapErrorsByCause()).containsOnly(java.util.Map.entry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L));
+        assertThat(ops.counters().mapErrorsByCause()).containsOnly(Map.entry(MapFailure.IOVA_SPACE_EXHAUSTED, 1L));
         dev.setBusDmaLimit(0x4fff); // pfn 4: every page it reaches is reserved
         assertThat(ops.mapPage(cpu0, dev, 0, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
         assertThat(ops.counters().mapErrorsByCause()).containsEntry(MapFailure.DMA_MASK_BELOW_APERTURE, 1L);
@@ -154,6 +156,25 @@ class DmaIommuEdgesTest {
         dev.setBusDmaLimit(0);
         assertThat(ops.mapPage(cpu0, dev, 0x10000, 0x1000, BIDI, 0)).as("no bus limit: the freed page again, from the cache")
                 .isEqualTo(0x5000);
+    }
+
+    @Test
+    void aOnePageReservationAtTheStartMovesTheFirstUsablePageOn() {
+        IdealIommu.Config cfg = geometry(0, 0xffff).withReserved(List.of(
+                new ReservedRegion(0x1000, 0x1000, ReservedRegion.Type.RESERVED))); // pfn 1 alone
+        IommuDmaOps ops = strict(cfg).probe(dev);
+        dev.setBusDmaLimit(0x1fff);
+        assertThat(ops.mapPage(cpu0, dev, 0x10000, 0x1000, BIDI, 0)).isEqualTo(DmaOps.DMA_MAPPING_ERROR);
+        assertThat(ops.counters().mapErrorsByCause()).containsOnly(Map.entry(MapFailure.DMA_MASK_BELOW_APERTURE, 1L));
+    }
+
+    @Test
+    void aDriverMayAskForTheShortestTimeoutOf1Ms() {
+        IdealIommu ideal = new IdealIommu(IdealIommu.Config.defaults());
+        TestMachine m = new TestMachine(engine, IommuBootParams.defaults(), ideal, null,
+                new DmaIommuOptions(DmaIommuOptions.QueueType.PER_CPU, 256, 1));
+        assertThat(m.probe(dev).options().fqTimeoutMs()).isEqualTo(1);
+        assertThat(m.dma.warnings()).isEmpty();
     }
 
     @Test
