@@ -3,6 +3,7 @@ package org.iommulab.iova;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.manual.ManualEngine;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,29 @@ class IovaEdgesTest {
         Iova b = d.allocIova(cpu, 4, 0xfffff, true);
         assertThat(b.pfnHi()).isEqualTo(0xfffff);
         assertThat(d.findIova(cpu, b.pfnLo())).isSameAs(b);
+    }
+
+    @Test
+    void everyTreeWalkAndCacheOperationIsCharged() {
+        IovaDomain d = new IovaDomain(engine, 4096, 1);
+        d.initRcaches();
+        for (int i = 0; i < 8; i++) {
+            d.allocIova(cpu, 1, 0xfffff, true);
+        }
+        long walked = engine.spent(Cost.IOVA_RBTREE_NODE);
+        assertThat(walked).as("allocation walks the tree").isPositive();
+        Iova a = d.allocIova(cpu, 1, 0xfffff, true);
+        assertThat(engine.spent(Cost.IOVA_RBTREE_NODE)).isGreaterThan(walked);
+        walked = engine.spent(Cost.IOVA_RBTREE_NODE);
+        d.findIova(cpu, a.pfnLo());
+        assertThat(engine.spent(Cost.IOVA_RBTREE_NODE)).as("a lookup walks it").isGreaterThan(walked);
+        walked = engine.spent(Cost.IOVA_RBTREE_NODE);
+        d.reserveIova(cpu, 0x10, 0x20);
+        assertThat(engine.spent(Cost.IOVA_RBTREE_NODE)).as("a reservation walks it").isGreaterThan(walked);
+        long cached = engine.spent(Cost.IOVA_RCACHE_OP);
+        d.freeIovaFast(cpu, a.pfnLo(), 1);
+        assertThat(engine.spent(Cost.IOVA_RCACHE_OP)).as("a free goes through the rcache").isGreaterThan(cached);
+        assertThatThrownBy(() -> d.allocIovaFast(cpu, 0, 0xfffff, true)).hasMessageContaining("IOVA size 0");
     }
 
     @Test
