@@ -78,6 +78,14 @@ public record Faults(double rpcitBusy, double rpcitOor, double rpcitError, long 
         return value(kind).doubleValue() != 0;
     }
 
+    /**
+     * Whether a flush may be lost: an RPCIT answered out of resources or with an error (the kernel
+     * ignores an invalidation's), a host out of DMA entries, a virtio-iommu UNMAP that failed.
+     */
+    public boolean mayLoseFlushes() {
+        return rpcitOor > 0 || rpcitError > 0 || hvDmaLimit > 0 || virtioError > 0;
+    }
+
     /** The kinds injected, in {@link FaultKind} order. */
     public List<FaultKind> kinds() {
         List<FaultKind> out = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.iommulab.fault.FaultKind;
 import org.iommulab.fault.Faults;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.DeviceTranslation;
@@ -105,8 +104,7 @@ public final class Simulation {
         long wallStart = System.nanoTime();
         VirtualEngine engine = new VirtualEngine(s.cpus(), costs, s.timerWheel());
         StaleWindowTracker tracker = new StaleWindowTracker();
-        if (s.faults().has(FaultKind.RPCIT_OOR) || s.faults().has(FaultKind.RPCIT_ERROR)
-                || s.faults().has(FaultKind.VIRTIO_ERROR)) {
+        if (s.faults().mayLoseFlushes()) {
             tracker.expectLostFlushes();
         }
         Machine machine = Machines.build(s, engine, tracker);

@@ -60,6 +60,15 @@ class FaultsTest {
     }
 
     @Test
+    void theKindsThatCanLoseAFlushAreKnown() {
+        assertThat(Faults.parse("rpcit-busy=0.5,table-alloc=1,device-error=1,inv-timeout=0.5,iova-space=1MiB")
+                .mayLoseFlushes()).as("retried, or failing only maps and I/Os").isFalse();
+        for (String lossy : new String[] {"rpcit-oor=0.1", "rpcit-error=0.1", "hv-dma-limit=8", "virtio-error=0.1"}) {
+            assertThat(Faults.parse(lossy).mayLoseFlushes()).as(lossy).isTrue();
+        }
+    }
+
+    @Test
     void withSetsOrRemovesOneKind() {
         Faults f = Faults.parse("rpcit-busy=0.1,iova-space=1MiB");
         assertThat(f.with(FaultKind.RPCIT_BUSY, 0).toString()).isEqualTo("iova-space=1MiB");
