@@ -60,6 +60,25 @@ class VirtualVtdTest {
     }
 
     @Test
+    void aReadOnlyPageStaysReadOnlyInTheShadow() {
+        domain.mapPages(cpu, 0x10_0000L, 0x7000_0000L, PAGE, 1, IommuProt.READ);
+        domain.iotlbSyncMap(cpu, 0x10_0000L, PAGE);
+        assertThat(device.translate(0x10_0000L, false)).isEqualTo(0x7000_0000L);
+        assertThat(device.translate(0x10_0000L, true)).isEqualTo(IotlbDevice.FAULT_PROTECTION);
+    }
+
+    @Test
+    void aPageRemappedElsewhereBeforeAnyInvalidationIsUnmappedOnTheHostAndMappedAnew() {
+        domain.mapPages(cpu, 0x10_0000L, 0x7000_0000L, PAGE, 1, RW);
+        domain.iotlbSyncMap(cpu, 0x10_0000L, PAGE);
+        domain.unmapPages(cpu, 0x10_0000L, PAGE, 1, new IotlbGather()); // a queued unmap: no invalidation yet
+        domain.mapPages(cpu, 0x10_0000L, 0x7100_0000L, PAGE, 1, RW);
+        domain.iotlbSyncMap(cpu, 0x10_0000L, PAGE);
+        assertThat(qemu.stats().hostUnmaps()).as("QEMU saw the entry change under it").isEqualTo(1);
+        assertThat(device.translate(0x10_0000L, true)).isEqualTo(0x7100_0000L);
+    }
+
+    @Test
     void aStrictUnmapIsOneExitAndOneHostUnmapAfterWhichTheDeviceFaults() {
         domain.mapPages(cpu, 0x10_0000L, 0x7000_0000L, PAGE, 1, RW);
         domain.iotlbSyncMap(cpu, 0x10_0000L, PAGE);
