@@ -33,6 +33,15 @@ class ShadowTableTest {
     }
 
     @Test
+    void theBoundIsExclusiveEvenForAPageThatStartsExactlyThere() {
+        long e = DmaTranslationSource.translation(0x9000, false);
+        shadow.put(0x1_0000_2000L, e);
+        assertThat(shadow.nextShadowed(0x1_0000_0000L, 0x1_0000_2000L)).isEqualTo(-1);
+        assertThat(shadow.nextShadowed(0x1_0000_0000L, 0x1_0000_2001L)).isEqualTo(0x1_0000_2000L);
+        assertThat(shadow.nextShadowed(0x1_0000_2000L, 0x1_0000_3000L)).as("the start is inclusive").isEqualTo(0x1_0000_2000L);
+    }
+
+    @Test
     void nextShadowedFindsPagesAcrossSegmentsWithinTheBound() {
         long e = DmaTranslationSource.translation(0x9000, false);
         shadow.put(0x1_0000_5000L, e);
