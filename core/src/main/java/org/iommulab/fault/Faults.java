@@ -33,6 +33,14 @@ public record Faults(double rpcitBusy, double rpcitOor, double rpcitError, long 
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     public Faults {
+        // -0.0 is 0: adding 0.0 makes it +0.0, so that a plan equals the one its text reads back as
+        rpcitBusy += 0.0;
+        rpcitOor += 0.0;
+        rpcitError += 0.0;
+        tableAlloc += 0.0;
+        deviceError += 0.0;
+        virtioError += 0.0;
+        invTimeout += 0.0;
         for (FaultKind k : FaultKind.values()) {
             check(k, valueOf(k, rpcitBusy, rpcitOor, rpcitError, hvDmaLimit, iovaSpace, tableAlloc, deviceError,
                     virtioError, invTimeout));

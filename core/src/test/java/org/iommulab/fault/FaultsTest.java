@@ -21,6 +21,12 @@ class FaultsTest {
     }
 
     @Test
+    void aNegativeZeroIsZero() {
+        assertThat(Faults.parse("device-error=-0")).isEqualTo(Faults.NONE); // found by Jazzer
+        assertThat(Faults.parse("device-error=-0").toString()).isEqualTo("none");
+    }
+
+    @Test
     void noneIsTheEmptyPlanAndPrintsAsNone() {
         assertThat(Faults.parse("none")).isSameAs(Faults.NONE);
         assertThat(Faults.parse(" ")).isSameAs(Faults.NONE);
