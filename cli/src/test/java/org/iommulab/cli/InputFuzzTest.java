@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.iommulab.fault.Faults;
 import picocli.CommandLine;
 
@@ -37,48 +38,37 @@ class InputFuzzTest {
         assertThat(Main.oneLine(e.getMessage())).isNotBlank();
     }
 
-    @FuzzTest(maxDuration = "10s")
-    void runFile(FuzzedDataProvider data) throws IOException {
-        Path file = DIR.resolve(data.consumeBoolean() ? "run.yaml" : "run.json");
-        Files.write(file, data.consumeRemainingAsBytes());
+    /** Writes {@code bytes} to {@code name} and reads it: a result, or the one-line error the command prints. */
+    private static void readsOrRefusesInOneLine(String name, byte[] bytes, Consumer<Path> read) throws IOException {
+        Path file = DIR.resolve(name);
+        Files.write(file, bytes);
         try {
-            RunFile.read(file).scenario(List.of());
+            read.accept(file);
         } catch (IllegalArgumentException e) {
             oneLineError(e);
         }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void runFile(FuzzedDataProvider data) throws IOException {
+        readsOrRefusesInOneLine(data.consumeBoolean() ? "run.yaml" : "run.json", data.consumeRemainingAsBytes(),
+                file -> RunFile.read(file).scenario(List.of()));
     }
 
     @FuzzTest(maxDuration = "10s")
     void sweepSpec(byte[] bytes) throws IOException {
-        Path file = DIR.resolve("spec.yaml");
-        Files.write(file, bytes);
-        try {
-            SweepSpecFile.read(file);
-        } catch (IllegalArgumentException e) {
-            oneLineError(e);
-        }
+        readsOrRefusesInOneLine("spec.yaml", bytes, SweepSpecFile::read);
     }
 
     @FuzzTest(maxDuration = "10s")
     void measurementsFile(byte[] bytes) throws IOException {
-        Path file = DIR.resolve("measurements.yaml");
-        Files.write(file, bytes);
-        try {
-            new CalibrateCommand().read(file);
-        } catch (IllegalArgumentException e) {
-            oneLineError(e);
-        }
+        readsOrRefusesInOneLine("measurements.yaml", bytes, file -> new CalibrateCommand().read(file));
     }
 
     @FuzzTest(maxDuration = "10s")
     void profileFile(FuzzedDataProvider data) throws IOException {
-        Path file = DIR.resolve(data.consumeBoolean() ? "profile.yaml" : "profile.json");
-        Files.write(file, data.consumeRemainingAsBytes());
-        try {
-            CostOverrides.parse(file, List.of());
-        } catch (IllegalArgumentException e) {
-            oneLineError(e);
-        }
+        readsOrRefusesInOneLine(data.consumeBoolean() ? "profile.yaml" : "profile.json", data.consumeRemainingAsBytes(),
+                file -> CostOverrides.parse(file, List.of()));
     }
 
     /** Any text as {@code --fault}: refused in one line, or faults that print as text that reads back the same. */
