@@ -1,6 +1,7 @@
 package org.iommulab.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.iommulab.ideal.PteLayout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,7 +36,7 @@ public class DmaMapBenchmark {
 
     @Setup
     public void setUp() {
-        machine = new IdealDmaMachine(policy, 1);
+        machine = new IdealDmaMachine(policy, 1, PteLayout.PACKED);
     }
 
     @TearDown

@@ -1,7 +1,9 @@
 package org.iommulab.bench;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.iommulab.ideal.PteLayout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,9 +19,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Map+unmap throughput of one 4 KiB page with one and with two threads sharing one device, each
- * thread playing its own CPU of a 2-CPU machine: the per-CPU queues should scale, the single
- * queue's one lock should not. Read the 2-thread score over the 1-thread score of the same mode.
+ * Map+unmap throughput of one 4 KiB page with one, two and four threads sharing one device, each
+ * thread playing its own CPU of a 4-CPU machine: the per-CPU queues should scale, the single
+ * queue's one lock should not. Read the n-thread score over the 1-thread score of the same policy
+ * and layout. {@code layout=spaced} gives each page-table entry a cache line of its own;
+ * {@code packed} is the hardware's layout, where the CPUs' interleaved IOVAs share lines.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -28,18 +32,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DmaMapScalingBenchmark {
 
+    private static final int CPUS = 4;
+
     /** The machine all threads share, and the CPU numbers handed to them. */
     @State(Scope.Benchmark)
     public static class Shared {
-        @Param({"lazy-percpu", "lazy-single"})
+        @Param({"lazy-percpu", "lazy-single", "strict"})
         public String policy;
+
+        @Param({"spaced", "packed"})
+        public String layout;
 
         IdealDmaMachine machine;
         final AtomicInteger nextCpu = new AtomicInteger();
 
         @Setup
         public void setUp() {
-            machine = new IdealDmaMachine(policy, 2);
+            machine = new IdealDmaMachine(policy, CPUS, PteLayout.valueOf(layout.toUpperCase(Locale.ROOT)));
         }
 
         @TearDown
@@ -76,6 +85,12 @@ public class DmaMapScalingBenchmark {
     @Benchmark
     @Threads(2)
     public long twoThreads(Shared shared, OnCpu on) {
+        return shared.machine.mapUnmapPage(on.cpu, on.phys());
+    }
+
+    @Benchmark
+    @Threads(4)
+    public long fourThreads(Shared shared, OnCpu on) {
         return shared.machine.mapUnmapPage(on.cpu, on.phys());
     }
 }

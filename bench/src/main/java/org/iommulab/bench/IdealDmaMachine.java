@@ -3,6 +3,7 @@ package org.iommulab.bench;
 import org.iommulab.dma.DmaIommuLayer;
 import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.ideal.IdealIommu;
+import org.iommulab.ideal.PteLayout;
 import org.iommulab.iommu.IommuBootParams;
 import org.iommulab.iommu.IommuCore;
 import org.iommulab.kernel.Device;
@@ -26,15 +27,19 @@ final class IdealDmaMachine implements AutoCloseable {
     final Device dev = new Device("bench0");
     final IommuDmaOps ops;
 
-    /** @param policy a registered policy's name; one that does not use dma-iommu is refused */
-    IdealDmaMachine(String policy, int nrCpus) {
-        if (!(Policies.byName(policy).setup(PlatformKind.X86, QueueSettings.DEFAULTS) instanceof DmaSetup.Iommu setup)) {
+    /**
+     * @param policy a registered policy's name; one that does not use dma-iommu is refused
+     * @param layout how the ideal page table lays out its entries
+     */
+    IdealDmaMachine(String policy, int nrCpus, PteLayout layout) {
+        DmaSetup wanted = Policies.byName(policy).setup(PlatformKind.X86, QueueSettings.DEFAULTS);
+        if (!(wanted instanceof DmaSetup.Iommu setup)) {
             throw new IllegalArgumentException("policy " + policy + " does not use dma-iommu");
         }
         engine = new NativeEngine(nrCpus);
         IommuBootParams params = IommuBootParams.defaults().withStrict(setup.strict());
         DmaIommuLayer dma = new DmaIommuLayer(engine, params, setup.options(), setup.queues());
-        IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults()), dma);
+        IommuCore core = new IommuCore(params, new IdealIommu(IdealIommu.Config.defaults().withNrCpus(nrCpus).withPteLayout(layout)), dma);
         dev.setDmaMaskBits(64);
         if (core.probeDevice(dev) != 0) {
             throw new IllegalStateException("probing " + dev + " on the ideal IOMMU failed");

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.iommulab.kernel.MapFailure;
 import org.iommulab.kernel.MapFailureCounts;
 import org.iommulab.sim.Cpu;
+import org.iommulab.sim.PerCpuCounts;
 
 /**
  * The counters of one dma-iommu domain. Those bumped on every map and unmap are per-CPU

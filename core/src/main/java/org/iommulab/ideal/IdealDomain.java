@@ -9,33 +9,44 @@ import org.iommulab.iommu.IotlbGather;
 import org.iommulab.kernel.Device;
 import org.iommulab.kernel.Errno;
 import org.iommulab.sim.Cpu;
+import org.iommulab.sim.PerCpuCounts;
 
 /**
  * A domain of the {@link IdealIommu}: an {@link IdealPageTable} from IOVA page to physical page,
  * flushes that only count themselves, and nothing spent. Tests can make {@code iotlb_sync_map}
  * fail, as s390's does under memory pressure, to exercise the core's undo path.
+ *
+ * <p>The calls every map and unmap make are counted per CPU ({@link PerCpuCounts}), so the DMA
+ * layer's native benchmarks measure no shared counter of the driver's; the flushes, which the
+ * timer thread may make on behalf of a CPU, are counted in shared adders.
  */
 public final class IdealDomain implements IommuDomainOps {
+
+    private static final int MAP_PAGES = 0;
+    private static final int UNMAP_PAGES = 1;
+    private static final int SYNC_MAPS = 2;
 
     private final DomainGeometry geometry;
     private final long pgsizeBitmap;
     private final long granule;
+    private final int granuleShift;
     private final IovaSafetyChecker checker;
     private final IommuTrace tracker;
     /** IOVA page number -> physical address of that page. */
-    private final IdealPageTable pageTable = new IdealPageTable();
-    private final LongAdder mapPagesCalls = new LongAdder();
-    private final LongAdder unmapPagesCalls = new LongAdder();
+    private final IdealPageTable pageTable;
+    private final PerCpuCounts calls;
     private final LongAdder iotlbSyncs = new LongAdder();
     private final LongAdder flushAlls = new LongAdder();
-    private final LongAdder syncMaps = new LongAdder();
     private final AtomicInteger syncMapFailures = new AtomicInteger();
     private volatile int syncMapErrno;
 
-    IdealDomain(DomainGeometry geometry, long pgsizeBitmap, IovaSafetyChecker checker, IommuTrace tracker) {
-        this.geometry = geometry;
-        this.pgsizeBitmap = pgsizeBitmap;
+    IdealDomain(IdealIommu.Config config, IovaSafetyChecker checker, IommuTrace tracker) {
+        this.geometry = config.geometry();
+        this.pgsizeBitmap = config.pgsizeBitmap();
         this.granule = Long.lowestOneBit(pgsizeBitmap);
+        this.granuleShift = Long.numberOfTrailingZeros(granule);
+        this.pageTable = new IdealPageTable(geometry.apertureEnd() >>> granuleShift, config.pteLayout());
+        this.calls = new PerCpuCounts(config.nrCpus(), SYNC_MAPS + 1);
         this.checker = checker;
         this.tracker = tracker == null ? IommuTrace.NONE : tracker;
     }
@@ -57,12 +68,12 @@ public final class IdealDomain implements IommuDomainOps {
                 || Long.compareUnsigned(iova + size - 1, geometry.apertureEnd()) > 0) {
             return -Errno.EINVAL;
         }
-        mapPagesCalls.increment();
+        calls.add(cpu, MAP_PAGES, 1);
         if (checker != null) {
             checker.mapped(iova, size);
         }
         for (long off = 0; off < size; off += granule) {
-            pageTable.set(cpu.id(), (iova + off) / granule, paddr + off);
+            pageTable.set((iova + off) >>> granuleShift, paddr + off);
         }
         return size;
     }
@@ -71,16 +82,18 @@ public final class IdealDomain implements IommuDomainOps {
     @Override
     public long unmapPages(Cpu cpu, long iova, long pgsize, long pgcount, IotlbGather gather) {
         long size = pgsize * pgcount;
-        unmapPagesCalls.increment();
+        calls.add(cpu, UNMAP_PAGES, 1);
         long off = 0;
-        while (off < size && pageTable.clear(cpu.id(), (iova + off) / granule)) {
+        while (off < size && pageTable.clear((iova + off) >>> granuleShift)) {
             off += granule;
         }
         if (off > 0) {
             if (checker != null) {
                 checker.unmapped(iova, off);
             }
-            tracker.unmapped(cpu.nowNs(), iova / granule, off / granule);
+            if (tracker != IommuTrace.NONE) { // reading the clock is no free call natively
+                tracker.unmapped(cpu.nowNs(), iova >>> granuleShift, off >>> granuleShift);
+            }
             gather.addRange(iova, off);
         }
         return off;
@@ -97,7 +110,7 @@ public final class IdealDomain implements IommuDomainOps {
 
     @Override
     public int iotlbSyncMap(Cpu cpu, long iova, long size) {
-        syncMaps.increment();
+        calls.add(cpu, SYNC_MAPS, 1);
         if (syncMapFailures.get() > 0 && syncMapFailures.getAndDecrement() > 0) {
             return syncMapErrno;
         }
@@ -113,12 +126,15 @@ public final class IdealDomain implements IommuDomainOps {
         if (checker != null) {
             checker.flushFinished(checker.flushStarted(), gather.start(), gather.end());
         }
-        tracker.invalidated(cpu.nowNs(), gather.start() / granule, (gather.end() - gather.start()) / granule + 1);
+        if (tracker != IommuTrace.NONE) {
+            tracker.invalidated(cpu.nowNs(), gather.start() >>> granuleShift,
+                    ((gather.end() - gather.start()) >>> granuleShift) + 1);
+        }
     }
 
     @Override
     public long iovaToPhys(long iova) {
-        long phys = pageTable.get(iova / granule);
+        long phys = pageTable.get(iova >>> granuleShift);
         return phys < 0 ? 0 : phys + (iova & (granule - 1));
     }
 
@@ -149,11 +165,11 @@ public final class IdealDomain implements IommuDomainOps {
     }
 
     public long mapPagesCalls() {
-        return mapPagesCalls.sum();
+        return calls.sum(MAP_PAGES);
     }
 
     public long unmapPagesCalls() {
-        return unmapPagesCalls.sum();
+        return calls.sum(UNMAP_PAGES);
     }
 
     /** {@code iotlb_sync} calls: ranged flushes, one per strict unmap. */
@@ -167,7 +183,7 @@ public final class IdealDomain implements IommuDomainOps {
     }
 
     public long syncMaps() {
-        return syncMaps.sum();
+        return calls.sum(SYNC_MAPS);
     }
 
     /** The safety checker, or null when the driver was configured without one. */

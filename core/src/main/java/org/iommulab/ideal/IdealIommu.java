@@ -36,6 +36,8 @@ public final class IdealIommu implements IommuDriver {
      * @param reserved regions {@code get_resv_regions} reports
      * @param defDomainType the driver's forced type, or null
      * @param checkSafety give every domain an {@link IovaSafetyChecker}
+     * @param nrCpus the CPUs that may call the domains, which count their calls per CPU
+     * @param pteLayout how page-table leaves lay out their entries
      */
     public record Config(
             DomainGeometry geometry,
@@ -45,19 +47,27 @@ public final class IdealIommu implements IommuDriver {
             boolean identity,
             List<ReservedRegion> reserved,
             DomainType defDomainType,
-            boolean checkSafety) {
+            boolean checkSafety,
+            int nrCpus,
+            PteLayout pteLayout) {
+
+        /** CPUs a default configuration serves. */
+        public static final int DEFAULT_CPUS = 64;
 
         public Config {
             if (pgsizeBitmap == 0) {
                 throw new IllegalArgumentException("page-size bitmap 0; at least one page size is needed");
             }
+            if (nrCpus < 1) {
+                throw new IllegalArgumentException("ideal IOMMU for " + nrCpus + " CPUs; at least 1 is needed");
+            }
             reserved = List.copyOf(reserved);
         }
 
-        /** 4 KiB pages, a 48-bit aperture, deferred flush, per-CPU queues, no checks. */
+        /** 4 KiB pages, a 48-bit aperture, deferred flush, per-CPU queues, no checks, packed entries, 64 CPUs. */
         public static Config defaults() {
             return new Config(new DomainGeometry(0, (1L << 48) - 1, true), 4096, true, false, true, List.of(),
-                    null, false);
+                    null, false, DEFAULT_CPUS, PteLayout.PACKED);
         }
 
         public Config withGeometry(DomainGeometry value) {
@@ -90,6 +100,14 @@ public final class IdealIommu implements IommuDriver {
 
         public Config withCheckSafety(boolean value) {
             return Records.with(this, "checkSafety", value);
+        }
+
+        public Config withNrCpus(int value) {
+            return Records.with(this, "nrCpus", value);
+        }
+
+        public Config withPteLayout(PteLayout value) {
+            return Records.with(this, "pteLayout", value);
         }
     }
 
@@ -134,9 +152,10 @@ public final class IdealIommu implements IommuDriver {
 
     @Override
     public synchronized IommuDomainOps domainAllocPaging(Device dev) {
-        IdealDomain domain = new IdealDomain(config.geometry(), config.pgsizeBitmap(),
-                config.checkSafety() ? new IovaSafetyChecker(config.geometry(), config.reserved(), config.pgsizeBitmap()) : null,
-                tracker);
+        IovaSafetyChecker checker = config.checkSafety()
+                ? new IovaSafetyChecker(config.geometry(), config.reserved(), config.pgsizeBitmap())
+                : null;
+        IdealDomain domain = new IdealDomain(config, checker, tracker);
         domains.add(domain);
         return domain;
     }

@@ -1,100 +1,119 @@
 package org.iommulab.ideal;
 
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * The ideal IOMMU's page table: granule number to physical address, in leaves of
- * {@value #LEAF_ENTRIES} entries found through a concurrent map of leaf numbers. A leaf is created
- * on first use and kept until {@link #clearAll}. Each CPU remembers the leaf it used last, so
- * mapping and unmapping a granule in that leaf neither allocates nor looks in the map: the
- * map+unmap benchmarks of the DMA layer measure dma-iommu, not boxing in the test driver (a
- * map of boxed granules cost about 100 bytes and a third of the time of each map+unmap).
+ * The ideal IOMMU's page table: a radix tree indexed by granule-number bits, {@value #LEVEL_BITS}
+ * bits a level, as io-pgtable's tables are (a 48-bit aperture of 4 KiB granules has three
+ * directory levels above the leaves). A walk reads one entry a level: no hashing, no boxing, and
+ * nothing allocated once the tables on the way exist. A missing table is installed with a
+ * compare-and-set, so two CPUs filling the same empty range agree on one; tables are kept until
+ * {@link #clearAll}.
  *
- * <p>An entry holds the physical address with {@link #PRESENT} set, or 0. Entries are written
- * with release and read with acquire semantics; callers never map one granule from two CPUs at
- * once, as the IOVA allocator hands a range to one caller.
+ * <p>A leaf entry holds the physical address with {@link #PRESENT} set, or 0; entries are written
+ * with release and read with acquire semantics. Callers never map one granule from two CPUs at
+ * once, as the IOVA allocator hands a range to one caller. With {@link PteLayout#SPACED} each
+ * entry has a cache line of its own, so CPUs whose IOVAs interleave in one leaf never write the
+ * same line; {@link PteLayout#PACKED} is the hardware's layout, eight entries a line.
  */
 final class IdealPageTable {
 
-    static final int LEAF_SHIFT = 9;
-    static final int LEAF_ENTRIES = 1 << LEAF_SHIFT;
+    static final int LEVEL_BITS = 9;
+    static final int ENTRIES = 1 << LEVEL_BITS;
     /** Marks a present entry; physical addresses never have bit 63 set. */
     private static final long PRESENT = Long.MIN_VALUE;
+    /** Longs in a 64-byte cache line: the stride of a spaced leaf. */
+    private static final int LINE_LONGS = 8;
+    private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle PTE = MethodHandles.arrayElementVarHandle(long[].class);
 
-    /** Slots of the per-CPU hints; CPUs whose numbers differ by a multiple share one. */
-    private static final int HINTS = 64;
+    /** Directory levels above the leaves. */
+    private final int levels;
+    /** Longs from one leaf entry to the next. */
+    private final int stride;
+    /** The top directory: {@code Object[]} of directories, or of {@code long[]} leaves at the last level. */
+    private volatile Object[] root = new Object[ENTRIES];
 
-    /** A leaf and its number; immutable, so a hint can be read and replaced without a lock. */
-    private record Leaf(long index, AtomicLongArray entries) {
+    /** A table for granule numbers 0..{@code maxGfn} (unsigned). */
+    IdealPageTable(long maxGfn, PteLayout layout) {
+        int bits = 64 - Long.numberOfLeadingZeros(maxGfn);
+        this.levels = Math.max(1, (bits - 1) / LEVEL_BITS);
+        this.stride = layout == PteLayout.SPACED ? LINE_LONGS : 1;
     }
 
-    private final ConcurrentHashMap<Long, AtomicLongArray> leaves = new ConcurrentHashMap<>();
-    /** Per CPU, the leaf it used last, or null; a stale or foreign hint only misses. */
-    private final Leaf[] hints = new Leaf[HINTS];
-
-    /** Maps granule {@code gfn} to {@code phys}, on CPU {@code cpuId}. */
-    void set(int cpuId, long gfn, long phys) {
-        leaf(cpuId, gfn, true).setRelease(slot(gfn), phys | PRESENT);
+    /** Maps granule {@code gfn} to {@code phys}. */
+    void set(long gfn, long phys) {
+        PTE.setRelease(leaf(gfn, true), slot(gfn), phys | PRESENT);
     }
 
     /**
-     * Unmaps granule {@code gfn}, on CPU {@code cpuId}.
+     * Unmaps granule {@code gfn}.
      *
      * @return whether it was mapped
      */
-    boolean clear(int cpuId, long gfn) {
-        AtomicLongArray leaf = leaf(cpuId, gfn, false);
-        return leaf != null && leaf.getAndSet(slot(gfn), 0) != 0;
+    boolean clear(long gfn) {
+        long[] leaf = leaf(gfn, false);
+        return leaf != null && (long) PTE.getAndSet(leaf, slot(gfn), 0L) != 0;
     }
 
     /** The physical address granule {@code gfn} maps to, or -1 when it is not mapped. */
     long get(long gfn) {
-        AtomicLongArray leaf = leaves.get(gfn >>> LEAF_SHIFT);
-        long entry = leaf == null ? 0 : leaf.getAcquire(slot(gfn));
+        long[] leaf = leaf(gfn, false);
+        long entry = leaf == null ? 0 : (long) PTE.getAcquire(leaf, slot(gfn));
         return entry == 0 ? -1 : entry & ~PRESENT;
     }
 
     /** Granules mapped now; exact only while nobody maps or unmaps. */
     int size() {
-        int n = 0;
-        for (AtomicLongArray leaf : leaves.values()) {
-            for (int i = 0; i < LEAF_ENTRIES; i++) {
-                if (leaf.getAcquire(i) != 0) {
-                    n++;
+        return count(root);
+    }
+
+    /** Unmaps everything and drops the tables. */
+    void clearAll() {
+        root = new Object[ENTRIES];
+    }
+
+    /** The leaf holding {@code gfn}, its missing tables installed if {@code create}, else maybe null. */
+    private long[] leaf(long gfn, boolean create) {
+        Object[] table = root;
+        for (int level = levels; level > 0; level--) {
+            int index = (int) (gfn >>> (level * LEVEL_BITS)) & (ENTRIES - 1);
+            Object next = TABLE.getAcquire(table, index);
+            if (next == null) {
+                if (!create) {
+                    return null;
                 }
+                Object fresh = level == 1 ? new long[ENTRIES * stride] : new Object[ENTRIES];
+                Object witness = TABLE.compareAndExchange(table, index, null, fresh);
+                next = witness == null ? fresh : witness;
+            }
+            if (level == 1) {
+                return (long[]) next;
+            }
+            table = (Object[]) next;
+        }
+        throw new AssertionError("levels >= 1");
+    }
+
+    private int slot(long gfn) {
+        return ((int) gfn & (ENTRIES - 1)) * stride;
+    }
+
+    private int count(Object[] table) {
+        int n = 0;
+        for (int i = 0; i < ENTRIES; i++) {
+            Object next = TABLE.getAcquire(table, i);
+            if (next instanceof long[] leaf) {
+                for (int e = 0; e < leaf.length; e += stride) {
+                    if ((long) PTE.getAcquire(leaf, e) != 0) {
+                        n++;
+                    }
+                }
+            } else if (next != null) {
+                n += count((Object[]) next);
             }
         }
         return n;
-    }
-
-    /** Unmaps everything and drops the leaves. */
-    void clearAll() {
-        leaves.clear();
-        Arrays.fill(hints, null);
-    }
-
-    /** The leaf of {@code gfn}, through the CPU's hint first; created if {@code create}, else maybe null. */
-    private AtomicLongArray leaf(int cpuId, long gfn, boolean create) {
-        long index = gfn >>> LEAF_SHIFT;
-        int h = cpuId & (HINTS - 1);
-        Leaf hint = hints[h];
-        if (hint != null && hint.index() == index) {
-            return hint.entries();
-        }
-        AtomicLongArray leaf = leaves.get(index);
-        if (leaf == null) {
-            if (!create) {
-                return null;
-            }
-            leaf = leaves.computeIfAbsent(index, i -> new AtomicLongArray(LEAF_ENTRIES));
-        }
-        hints[h] = new Leaf(index, leaf);
-        return leaf;
-    }
-
-    private static int slot(long gfn) {
-        return (int) (gfn & (LEAF_ENTRIES - 1));
     }
 }

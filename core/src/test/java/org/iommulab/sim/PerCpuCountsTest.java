@@ -1,4 +1,4 @@
-package org.iommulab.dma;
+package org.iommulab.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

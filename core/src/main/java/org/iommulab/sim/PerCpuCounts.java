@@ -1,8 +1,7 @@
-package org.iommulab.dma;
+package org.iommulab.sim;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.iommulab.sim.Cpu;
 
 /**
  * Counters kept per CPU, as the kernel keeps {@code this_cpu} statistics: a CPU adds only to its
@@ -16,7 +15,7 @@ import org.iommulab.sim.Cpu;
  * the shared 2-core machine) unpadded slots gave 4.2 and 9.1 million pairs/s against 6.9 and
  * 10.2 padded: noisy, but always worse.
  */
-final class PerCpuCounts {
+public final class PerCpuCounts {
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int STRIDE = 16;
@@ -25,7 +24,7 @@ final class PerCpuCounts {
     private final long[] slots;
 
     /** @param width counters per CPU, 1..{@value #STRIDE} */
-    PerCpuCounts(int nrCpus, int width) {
+    public PerCpuCounts(int nrCpus, int width) {
         if (width < 1 || width > STRIDE) {
             throw new IllegalArgumentException("per-CPU counter width " + width + "; allowed 1.." + STRIDE);
         }
@@ -34,13 +33,13 @@ final class PerCpuCounts {
     }
 
     /** Adds {@code delta} to counter {@code counter} of {@code cpu}. */
-    void add(Cpu cpu, int counter, long delta) {
+    public void add(Cpu cpu, int counter, long delta) {
         int i = (cpu.id() + 1) * STRIDE + counter;
         SLOT.setOpaque(slots, i, (long) SLOT.getOpaque(slots, i) + delta);
     }
 
     /** Counter {@code counter} summed over the CPUs; exact once they are quiet. */
-    long sum(int counter) {
+    public long sum(int counter) {
         long n = 0;
         for (int cpu = 1; cpu <= nrCpus; cpu++) {
             n += (long) SLOT.getOpaque(slots, cpu * STRIDE + counter);
