@@ -1,5 +1,6 @@
 package org.iommulab.dma;
 
+import org.iommulab.sim.CachelineAligned;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.SpinLock;
@@ -12,39 +13,26 @@ import org.iommulab.sim.SpinLock;
  *
  * <p>{@code head} is the oldest entry, {@code tail} the next free slot; indices advance as
  * {@code (i + 1) & modMask}, so one slot always stays empty and a queue of {@code size} holds
- * {@code size - 1} entries. Every field is guarded by {@link #lock}; the ring is never touched
- * without it. The entries' freelist of page-table pages is left out: no driver in the model frees
- * table pages on unmap.
+ * {@code size - 1} entries. Every field is guarded by the queue's lock; the ring is never touched
+ * without it. The fields, which a CPU writes on every unmap, are cache-line aligned
+ * ({@link FlushQueueFields}). The entries' freelist of page-table pages is left out: no driver in
+ * the model frees table pages on unmap.
  */
-public final class FlushQueue {
+public final class FlushQueue extends FlushQueueFields {
 
-    private final SpinLock lock;
-    private final int modMask;
-    private final long[] iovaPfn;
-    private final long[] pages;
-    private final long[] counter;
-    private int head;
-    private int tail;
-    /** The most entries this queue has held; written under the lock, read by any thread. */
-    private volatile int peakOccupancy;
-    /**
-     * Entries ever added and ever freed: plain fields written under the lock, where a shared
-     * counter would cost every unmap an atomic update. Read by any thread; exact once the queue
-     * is quiet.
-     */
-    private long queued;
-    private long freed;
+    /** Trailing padding: see {@link CachelineAligned}. */
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
 
     /** @param size entries in the ring, a power of 2 of at least 2 */
     public FlushQueue(SpinLock lock, int size) {
+        super(lock, checkedSize(size));
+    }
+
+    private static int checkedSize(int size) {
         if (size < 2 || Integer.bitCount(size) != 1) {
             throw new IllegalArgumentException("flush queue size " + size + " is not a power of 2 >= 2");
         }
-        this.lock = lock;
-        this.modMask = size - 1;
-        this.iovaPfn = new long[size];
-        this.pages = new long[size];
-        this.counter = new long[size];
+        return size;
     }
 
     /** {@code spin_lock_irqsave(&fq->lock)}. */

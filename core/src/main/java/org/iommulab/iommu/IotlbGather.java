@@ -1,18 +1,18 @@
 package org.iommulab.iommu;
 
+import org.iommulab.sim.CachelineAligned;
 import org.iommulab.sim.Cpu;
 
 /**
  * {@code struct iommu_iotlb_gather} (include/linux/iommu.h): the range an unmap invalidated, which
  * the driver flushes in {@code iotlb_sync}. {@link #queued()} says the caller will free the IOVA
- * only after a flush queue's flush, so a driver may skip the per-unmap flush.
+ * only after a flush queue's flush, so a driver may skip the per-unmap flush. dma-iommu keeps one
+ * per CPU (the kernel's is on the stack), so its fields are cache-line aligned.
  */
-public final class IotlbGather {
+public final class IotlbGather extends IotlbGatherFields {
 
-    private long start;
-    private long end;
-    private long pgsize;
-    private boolean queued;
+    /** Trailing padding: see {@link CachelineAligned}. */
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
 
     public IotlbGather() {
         init();

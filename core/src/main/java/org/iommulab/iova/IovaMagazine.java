@@ -1,5 +1,7 @@
 package org.iommulab.iova;
 
+import org.iommulab.sim.CachelineAligned;
+
 /**
  * {@code struct iova_magazine} (drivers/iommu/iova.c, v6.7): a stack of up to
  * {@value #IOVA_MAG_SIZE} cached pfns of one size class, so that the whole magazine is 1 KiB in
@@ -7,17 +9,16 @@ package org.iommulab.iova;
  * shares a union with {@code size}, which is why a magazine popped from the depot is always full.
  * Here both are fields and depot magazines simply keep their size of {@value #IOVA_MAG_SIZE}.
  *
- * <p>Guarded by the lock of whoever holds it: a CPU's rcache lock or the depot lock.
+ * <p>Guarded by the lock of whoever holds it: a CPU's rcache lock or the depot lock. Its size is
+ * written on every allocation and free, so its fields are cache-line aligned.
  */
-final class IovaMagazine {
+final class IovaMagazine extends IovaMagazineFields {
 
     /** {@code IOVA_MAG_SIZE}: 127 pfns plus the size word make 1 KiB on 64-bit. */
     static final int IOVA_MAG_SIZE = 127;
 
-    private final long[] pfns = new long[IOVA_MAG_SIZE];
-    private int size;
-    /** The next older magazine in a depot, or null. */
-    IovaMagazine next;
+    /** Trailing padding: see {@link CachelineAligned}. */
+    long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
 
     int size() {
         return size;

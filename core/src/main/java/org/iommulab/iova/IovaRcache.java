@@ -1,5 +1,6 @@
 package org.iommulab.iova;
 
+import org.iommulab.sim.CachelineAligned;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.Engine;
@@ -31,14 +32,27 @@ final class IovaRcache {
     private IovaMagazine depot;
     private int depotSize;
 
-    /** {@code struct iova_cpu_rcache}. */
-    private static final class CpuRcache {
+    /**
+     * The lock and magazines of a {@link CpuRcache}, which its CPU uses on every allocation and
+     * free, alone on their cache lines.
+     */
+    private abstract static class CpuRcacheFields extends CachelineAligned {
         final SpinLock lock;
         IovaMagazine loaded = new IovaMagazine();
         IovaMagazine prev = new IovaMagazine();
 
-        CpuRcache(SpinLock lock) {
+        CpuRcacheFields(SpinLock lock) {
             this.lock = lock;
+        }
+    }
+
+    /** {@code struct iova_cpu_rcache}. */
+    private static final class CpuRcache extends CpuRcacheFields {
+        /** Trailing padding: see {@link CachelineAligned}. */
+        long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15, q16;
+
+        CpuRcache(SpinLock lock) {
+            super(lock);
         }
 
         void swap() {

@@ -6,7 +6,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
@@ -18,9 +17,9 @@ import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
 /**
- * Real threads play the CPUs: locks are real locks, timers run on a timer thread, time is the
- * monotonic clock. Costs are either skipped (measure the Java model alone) or emulated by
- * busy-waiting their value from the cost model.
+ * Real threads play the CPUs: locks are real spinlocks ({@link NativeSpinLock}), timers run on a
+ * timer thread, time is the monotonic clock. Costs are either skipped (measure the Java model
+ * alone) or emulated by busy-waiting their value from the cost model.
  *
  * <p>Each CPU object must be used by one thread at a time, as a kernel CPU runs one context at a
  * time; the timer thread stands in for the CPU that armed the timer, which is safe because every
@@ -77,7 +76,7 @@ public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, Au
 
     @Override
     public SpinLock newSpinLock(String name) {
-        return new NativeLock();
+        return new NativeSpinLock();
     }
 
     @Override
@@ -194,20 +193,6 @@ public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, Au
             long start = Math.max(atNs, busyUntilNs);
             busyUntilNs = start + durationNs;
             return start;
-        }
-    }
-
-    private static final class NativeLock implements SpinLock {
-        private final ReentrantLock lock = new ReentrantLock();
-
-        @Override
-        public void lock(Cpu cpu) {
-            lock.lock();
-        }
-
-        @Override
-        public void unlock(Cpu cpu) {
-            lock.unlock();
         }
     }
 
