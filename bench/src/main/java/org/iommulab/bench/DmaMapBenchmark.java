@@ -46,7 +46,6 @@ public class DmaMapBenchmark {
 
     @Benchmark
     public long mapUnmapPage() {
-        long phys = (next++ & 511) * IdealDmaMachine.PAGE_SIZE;
-        return machine.mapUnmapPage(0, phys);
+        return machine.mapUnmapPage(0, IdealDmaMachine.bufferPage(0, next++));
     }
 }

@@ -72,7 +72,7 @@ public class DmaMapScalingBenchmark {
         }
 
         long phys() {
-            return ((long) cpu << 20 | (next++ & 511)) * IdealDmaMachine.PAGE_SIZE;
+            return IdealDmaMachine.bufferPage(cpu, next++);
         }
     }
 

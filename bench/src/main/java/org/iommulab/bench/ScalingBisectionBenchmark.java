@@ -135,7 +135,7 @@ public class ScalingBisectionBenchmark {
         }
 
         long phys() {
-            return ((long) cpu.id() << 20 | (next++ & 511)) * IdealDmaMachine.PAGE_SIZE;
+            return IdealDmaMachine.bufferPage(cpu.id(), next++);
         }
 
         /** An IOVA in a 2 MiB region of this CPU's own, cycling over its 256 pages. */

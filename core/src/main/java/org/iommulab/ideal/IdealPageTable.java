@@ -14,8 +14,9 @@ import java.lang.invoke.VarHandle;
  * <p>A leaf entry holds the physical address with {@link #PRESENT} set, or 0; entries are written
  * with release and read with acquire semantics. Callers never map one granule from two CPUs at
  * once, as the IOVA allocator hands a range to one caller. With {@link PteLayout#SPACED} each
- * entry has a cache line of its own, so CPUs whose IOVAs interleave in one leaf never write the
- * same line; {@link PteLayout#PACKED} is the hardware's layout, eight entries a line.
+ * entry has 128 bytes (two cache lines, the pair an adjacent-line prefetcher pulls in) of its
+ * own, so CPUs whose IOVAs interleave in one leaf never write the same lines;
+ * {@link PteLayout#PACKED} is the hardware's layout, eight entries a line.
  */
 final class IdealPageTable {
 
@@ -23,8 +24,8 @@ final class IdealPageTable {
     static final int ENTRIES = 1 << LEVEL_BITS;
     /** Marks a present entry; physical addresses never have bit 63 set. */
     private static final long PRESENT = Long.MIN_VALUE;
-    /** Longs in a 64-byte cache line: the stride of a spaced leaf. */
-    private static final int LINE_LONGS = 8;
+    /** Longs in 128 bytes: the stride of a spaced leaf. */
+    private static final int SPACED_STRIDE = 16;
     private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle PTE = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -39,7 +40,7 @@ final class IdealPageTable {
     IdealPageTable(long maxGfn, PteLayout layout) {
         int bits = 64 - Long.numberOfLeadingZeros(maxGfn);
         this.levels = Math.max(1, (bits - 1) / LEVEL_BITS);
-        this.stride = layout == PteLayout.SPACED ? LINE_LONGS : 1;
+        this.stride = layout == PteLayout.SPACED ? SPACED_STRIDE : 1;
     }
 
     /** Maps granule {@code gfn} to {@code phys}. */

@@ -9,6 +9,6 @@ package org.iommulab.ideal;
 public enum PteLayout {
     /** Eight entries a cache line, as in hardware page tables. */
     PACKED,
-    /** One entry a cache line. */
+    /** One entry in 128 bytes: two cache lines, the pair an adjacent-line prefetcher fetches together. */
     SPACED
 }
