@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * defaults on 8 CPUs, DMA mode auto) on one core. Each benchmark call is one whole
  * {@link Simulation#run} of {@code durationMs} of virtual time; the primary score is runs per
  * second, and the {@code ios} counter is simulated I/Os (completed) per wall-clock second, the
- * figure docs/simulator-performance.md reports.
+ * figure docs/simulator-performance.md reports. {@code cpus} and {@code durationMs} scale the run
+ * (fio keeps one job per CPU): {@code -p cpus=8,144 -p durationMs=100,60000} shows whether the
+ * cost per simulated I/O stays flat with the machine's size and the run's length.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,13 +45,17 @@ public class SimulationBenchmark {
     @Param({"500"})
     public long durationMs;
 
+    /** Simulated CPUs, each running one fio job. */
+    @Param({"8"})
+    public int cpus;
+
     private Scenario scenario;
 
     @Setup
     public void setUp() {
         Scenario d = Scenario.defaults(PlatformKind.parse(platform), Policies.AUTO);
         scenario = new Scenario(d.platform(), d.hvProfile(), d.guestMemoryGiB(), d.dma(), d.fqSize(),
-                d.fqTimeoutMs(), d.workload(), d.cpus(), durationMs, d.seed(), d.costOverrides());
+                d.fqTimeoutMs(), d.workload(), cpus, durationMs, d.seed(), d.costOverrides());
     }
 
     /** Simulated I/Os, reported by JMH per second of wall-clock time, like the primary score. */

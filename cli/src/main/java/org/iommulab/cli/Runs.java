@@ -43,8 +43,8 @@ final class Runs {
         if (scenarios.isEmpty()) {
             return List.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(scenarios.size(),
-                Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Simulation.concurrentRuns(scenarios, Runtime.getRuntime().availableProcessors()));
         long start = System.nanoTime();
         AtomicLong finished = new AtomicLong();
         AtomicLong lastLine = new AtomicLong(start);

@@ -1,5 +1,6 @@
 package org.iommulab.lab;
 
+import java.util.List;
 import java.util.Locale;
 import org.iommulab.iommu.DmaIommuOptions;
 import org.iommulab.policy.DmaSetup;
@@ -14,8 +15,13 @@ import org.iommulab.report.Units;
  */
 final class MemoryEstimate {
 
-    /** The model's fixed part: machine, histograms, per-CPU state of a small run. */
-    static final long BASE_BYTES = 64L << 20;
+    /**
+     * The model's fixed part: machine, histograms, shadow tables, per-CPU state of a small run.
+     * The default KVM run holds 13 MB live and LPAR with 144 CPUs 13.2 MB (jmap -histo:live,
+     * 2026-12-04), so 16 MiB errs high while letting a default run fit a 64 MiB heap, as
+     * scripts/memory-check requires.
+     */
+    static final long BASE_BYTES = 16L << 20;
     /** One I/O in flight: its request, scatterlist, IOVA node and completion event. */
     static final long BYTES_PER_IO = 1024;
     /** One page of an I/O in flight: its scatterlist entry, page-table entry and stale-window record. */
@@ -35,6 +41,20 @@ final class MemoryEstimate {
         double ios = (double) f.ios() * (BYTES_PER_IO + (double) f.pagesEach() * BYTES_PER_PAGE);
         double total = BASE_BYTES + ios + (double) s.cpus() * BYTES_PER_CPU + flushQueueBytes(s);
         return total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
+    }
+
+    /**
+     * How many of {@code scenarios} may run at once: at most {@code cores}, and no more than a
+     * share of {@code maxHeapBytes} holds at the largest one's estimate (at least one, which
+     * {@link #check} then judges alone).
+     */
+    static int concurrentRuns(List<Scenario> scenarios, int cores, long maxHeapBytes) {
+        long largest = 1;
+        for (Scenario s : scenarios) {
+            largest = Math.max(largest, bytes(s));
+        }
+        long fit = (long) (maxHeapBytes * HEAP_SHARE) / largest;
+        return (int) Math.max(1, Math.min(Math.min(cores, scenarios.size()), fit));
     }
 
     /** Refuses {@code s} when it needs more than a share of {@code maxHeapBytes}. */

@@ -48,6 +48,15 @@ public final class Simulation {
 
     private Simulation() {}
 
+    /**
+     * How many of {@code scenarios} to run at once on {@code cores}: no more than this JVM's heap
+     * holds at their memory estimate, so a batch's memory stays bounded by its runs' live state
+     * however many cores the machine has.
+     */
+    public static int concurrentRuns(List<Scenario> scenarios, int cores) {
+        return MemoryEstimate.concurrentRuns(scenarios, cores, Runtime.getRuntime().maxMemory());
+    }
+
     /** Runs {@code s}; see {@link #run(Scenario, Progress)}. */
     public static RunStats run(Scenario s) {
         return run(s, Progress.NONE);

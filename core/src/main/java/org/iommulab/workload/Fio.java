@@ -53,7 +53,7 @@ public final class Fio extends AbstractWorkload {
             Job job = new Job(seeds.split(), drives[j % devices.length]);
             Device dev = devices[j % devices.length];
             int cpu = j % engine.nrCpus();
-            queues.add(new BlkMqHwCtx(engine, cpu, dev, job, counters.on(cpu),
+            queues.add(new BlkMqHwCtx(engine, cpu, dev, job, counters.on(engine, cpu),
                     options.retry(), options.iodepth(), segments, BlockLimits.nvme(dev), stop));
         }
         queues.forEach(BlkMqHwCtx::start);

@@ -58,14 +58,14 @@ public final class Netperf extends AbstractWorkload {
             if (options.traffic() != NetperfOptions.Traffic.TX) {
                 int queuesOnPort = (queues - d + devices.length - 1) / devices.length;
                 long frameNs = ports[d].frameNs(options.mtu());
-                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), random.split(), rx.on(cpu),
+                rxQueues.add(new RxQueue(engine, cpu, devices[d], new RandomPages(memoryBytes, random.split()), random.split(), rx.on(engine, cpu),
                         options.rxRingSize(), options.mtu(), frameNs * queuesOnPort, frameNs * (q / devices.length),
                         stop));
             }
             if (options.traffic() != NetperfOptions.Traffic.RX) {
                 Sender sender = new Sender(new RandomPages(memoryBytes, random.split()), ports[d]);
                 for (int s = 0; s < options.txDepth(); s++) {
-                    txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx.on(cpu), options.retry(),
+                    txSlots.add(new RequestSlot(engine, cpu, devices[d], sender, tx.on(engine, cpu), options.retry(),
                             options.txFragments(),
                             options.txMapping() == NetperfOptions.TxMapping.MAP_PAGE_PER_FRAGMENT, stop));
                 }

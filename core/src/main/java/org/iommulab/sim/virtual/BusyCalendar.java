@@ -16,8 +16,10 @@ import java.util.Arrays;
 final class BusyCalendar {
 
     /** Interval starts and ends, sorted, disjoint; live entries are {@code [0, size)}. */
-    private long[] starts = new long[16];
-    private long[] ends = new long[16];
+    private static final int INITIAL_CAPACITY = 16;
+
+    private long[] starts = new long[INITIAL_CAPACITY];
+    private long[] ends = new long[INITIAL_CAPACITY];
     private int size;
 
     /** The first time at or after {@code t} that lies in no interval. */
@@ -62,7 +64,12 @@ final class BusyCalendar {
         }
     }
 
-    /** Drops the intervals that end at or before {@code t}. */
+    /**
+     * Drops the intervals that end at or before {@code t}, and halves the arrays while a quarter of
+     * them would hold what is left: one long event (a flush-queue timer draining every CPU's queue
+     * into one rcache) can record tens of thousands of holds of one lock, and at 144 CPUs calendars
+     * that kept that peak held most of a run's memory.
+     */
     void prune(long t) {
         int drop = 0;
         while (drop < size && ends[drop] <= t) {
@@ -72,6 +79,10 @@ final class BusyCalendar {
             System.arraycopy(starts, drop, starts, 0, size - drop);
             System.arraycopy(ends, drop, ends, 0, size - drop);
             size -= drop;
+            if (starts.length > INITIAL_CAPACITY && size <= starts.length >>> 2) {
+                starts = Arrays.copyOf(starts, starts.length >>> 1);
+                ends = Arrays.copyOf(ends, ends.length >>> 1);
+            }
         }
     }
 

@@ -144,25 +144,34 @@ final class VirtualEventQueue {
         }
     }
 
-    /** Doubles the ring, moving its entries to the start and telling their slots. */
+    /**
+     * Moves the ring's live entries, in order, to the start of new arrays, telling their slots, and
+     * drops the holes. The arrays double only when live entries fill more than half of them: a
+     * long-lived head (an event far ahead that is not a timer) would otherwise keep every hole
+     * behind it, and the ring would grow with the run's length instead of with its live events.
+     */
     private void growRing() {
         int n = ringSlot.length;
-        long[] time = new long[2 * n];
-        long[] seq = new long[2 * n];
-        int[] slots = new int[2 * n];
+        int capacity = ringLive > n / 2 ? 2 * n : n;
+        long[] time = new long[capacity];
+        long[] seq = new long[capacity];
+        int[] slots = new int[capacity];
+        int live = 0;
         for (int k = 0; k < ringUsed; k++) {
             int i = (ringHead + k) & (n - 1);
-            time[k] = ringTime[i];
-            seq[k] = ringSeq[i];
-            slots[k] = ringSlot[i];
-            if (slots[k] >= 0) {
-                slotPos[slots[k]] = RING - k;
+            if (ringSlot[i] >= 0) {
+                time[live] = ringTime[i];
+                seq[live] = ringSeq[i];
+                slots[live] = ringSlot[i];
+                slotPos[slots[live]] = RING - live;
+                live++;
             }
         }
         ringTime = time;
         ringSeq = seq;
         ringSlot = slots;
         ringHead = 0;
+        ringUsed = live;
     }
 
     private int allocSlot() {

@@ -57,4 +57,26 @@ class BusyCalendarTest {
             assertThat(c.firstFreeAt(q)).as("query %d after %d adds", q, i + 1).isEqualTo(expected);
         }
     }
+
+    /** A peak of holds (one long event's), pruned in steps: the calendar shrinks and still answers right. */
+    @Test
+    void aPeakOfHoldsPrunedInStepsLeavesTheRestIntact() {
+        BusyCalendar c = new BusyCalendar();
+        for (long i = 0; i < 40_000; i++) {
+            c.add(i * 100, i * 100 + 20);
+        }
+        assertThat(c.size()).isEqualTo(40_000);
+        for (long t = 0; t <= 4_000_000; t += 50_000) {
+            c.prune(t);
+            long left = Math.max(0, 40_000 - (t + 79) / 100);
+            assertThat(c.size()).as("after pruning to %d", t).isEqualTo(left);
+            if (left > 0) {
+                long next = (40_000 - left) * 100;
+                assertThat(c.firstFreeAt(next + 5)).isEqualTo(next + 20);
+                assertThat(c.firstFreeAt(next + 50)).isEqualTo(next + 50);
+            }
+        }
+        c.add(10, 30);
+        assertThat(c.firstFreeAt(15)).isEqualTo(30);
+    }
 }
