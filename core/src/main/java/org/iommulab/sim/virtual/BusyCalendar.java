@@ -17,6 +17,8 @@ final class BusyCalendar {
 
     /** Interval starts and ends, sorted, disjoint; live entries are {@code [0, size)}. */
     private static final int INITIAL_CAPACITY = 16;
+    /** Entries a calendar keeps room for however few it holds: 16 KiB of arrays. */
+    private static final int KEPT_CAPACITY = 1024;
 
     private long[] starts = new long[INITIAL_CAPACITY];
     private long[] ends = new long[INITIAL_CAPACITY];
@@ -65,10 +67,11 @@ final class BusyCalendar {
     }
 
     /**
-     * Drops the intervals that end at or before {@code t}, and halves the arrays while a quarter of
-     * them would hold what is left: one long event (a flush-queue timer draining every CPU's queue
-     * into one rcache) can record tens of thousands of holds of one lock, and at 144 CPUs calendars
-     * that kept that peak held most of a run's memory.
+     * Drops the intervals that end at or before {@code t}, and halves arrays above
+     * {@value #KEPT_CAPACITY} entries while an eighth of them would hold what is left: one long
+     * event (a flush-queue timer draining every CPU's queue into one rcache) can record tens of
+     * thousands of holds of one lock, and at 144 CPUs calendars that kept that peak held most of a
+     * run's memory. The slack keeps an ordinary calendar from being copied back and forth.
      */
     void prune(long t) {
         int drop = 0;
@@ -79,7 +82,7 @@ final class BusyCalendar {
             System.arraycopy(starts, drop, starts, 0, size - drop);
             System.arraycopy(ends, drop, ends, 0, size - drop);
             size -= drop;
-            if (starts.length > INITIAL_CAPACITY && size <= starts.length >>> 2) {
+            if (starts.length > KEPT_CAPACITY && size <= starts.length >>> 3) {
                 starts = Arrays.copyOf(starts, starts.length >>> 1);
                 ends = Arrays.copyOf(ends, ends.length >>> 1);
             }
