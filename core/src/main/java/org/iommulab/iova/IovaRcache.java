@@ -40,6 +40,12 @@ final class IovaRcache {
         final SpinLock lock;
         IovaMagazine loaded = new IovaMagazine();
         IovaMagazine prev = new IovaMagazine();
+        /**
+         * The empty magazine a depot load replaced, kept for the CPU's next depot push: the kernel
+         * frees one and allocates the other, which its slab serves from the same per-CPU cache;
+         * here it saves zeroing a 1 KiB magazine on every flush of a full queue.
+         */
+        IovaMagazine spare;
 
         CpuRcacheFields(SpinLock lock) {
             this.lock = lock;
@@ -86,7 +92,8 @@ final class IovaRcache {
                 depotPush(c.loaded);
                 lock.unlock(cpu);
                 work.schedule(cpu, IOVA_DEPOT_DELAY_NS);
-                c.loaded = new IovaMagazine();
+                c.loaded = c.spare != null ? c.spare : new IovaMagazine();
+                c.spare = null;
             }
         }
         c.loaded.push(pfn);
@@ -110,6 +117,7 @@ final class IovaRcache {
         } else {
             IovaDomain.acquire(lock, cpu);
             if (depot != null) {
+                c.spare = c.loaded;
                 c.loaded = depotPop();
                 hasPfn = true;
             }

@@ -192,10 +192,11 @@ final class StressWorker implements Runnable {
         mine.add(m);
         // the drain's large buffers only push the allocator along: their first and last pages suffice
         int stride = draining ? Math.max(1, m.pages - 1) : 1;
-        boolean mapRefused = refused != target.refusedFlushes().getAsLong();
+        long refusedNow = target.refusedFlushes().getAsLong();
+        boolean mapRefused = refused != refusedNow;
         for (int i = 0; i < m.pages; i += stride) {
             long got = target.device().translate(m.iovaPages[i], m.dir.deviceWrites());
-            if (got != m.physPages[i] && (mapRefused || lost.explains(m.iovaPages[i]))) {
+            if (got != m.physPages[i] && (mapRefused || lost.explains(m.iovaPages[i], refusedNow))) {
                 refusalHits++;
             } else if (got != m.physPages[i]) {
                 violations.report(String.format("%s: live IOVA 0x%x reaches 0x%x, not its buffer's page 0x%x",
@@ -281,6 +282,7 @@ final class StressWorker implements Runnable {
         live.release(m.iovaPages, m.pages, m.id);
         // before the call: a strict unmap's own flush may be the one the platform refuses
         long refused = target.refusedFlushes().getAsLong();
+        lost.unmapping(m.iovaPages, m.pages, refused);
         try {
             if (m.sg != null) {
                 dev.dmaOps().unmapSg(cpu, dev, m.sg, m.dir, 0);

@@ -13,7 +13,8 @@ import org.iommulab.sim.SpinLock;
  * cache-line aligned, as a per-CPU lock is in the kernel. A waiter spins; after
  * {@value #SPINS_BEFORE_YIELD} tries it yields its core between tries, because a CPU's thread can
  * be descheduled while it holds the lock when the model runs more CPUs than the machine has cores.
- * Not reentrant, as no kernel spinlock is.
+ * Not reentrant, as no kernel spinlock is; unlocking one this thread does not hold throws, as a
+ * {@code ReentrantLock} does, so an unbalanced unlock cannot silently let two CPUs in.
  */
 final class NativeSpinLock extends NativeSpinLockFields implements SpinLock {
 
@@ -36,6 +37,7 @@ final class NativeSpinLock extends NativeSpinLockFields implements SpinLock {
         if (!LOCKED.compareAndSet(this, 0, 1)) {
             lockContended();
         }
+        owner = Thread.currentThread();
     }
 
     private void lockContended() {
@@ -51,6 +53,11 @@ final class NativeSpinLock extends NativeSpinLockFields implements SpinLock {
 
     @Override
     public void unlock(Cpu cpu) {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("unlock of a spinlock held by " + owner + ", not by "
+                    + Thread.currentThread());
+        }
+        owner = null;
         LOCKED.setRelease(this, 0);
     }
 

@@ -6,4 +6,6 @@ import org.iommulab.sim.CachelineAligned;
 abstract class NativeSpinLockFields extends CachelineAligned {
 
     int locked;
+    /** The thread holding it, written and cleared only by that thread while it holds the lock. */
+    Thread owner;
 }
