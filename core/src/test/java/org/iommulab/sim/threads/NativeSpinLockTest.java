@@ -1,6 +1,7 @@
 package org.iommulab.sim.threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,28 @@ class NativeSpinLockTest {
         lock.unlock(null);
         waiter.join(TimeUnit.MINUTES.toMillis(1));
         assertThat(acquired).isTrue();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    /** An unbalanced unlock, from a thread that does not hold the lock, is refused and leaves it held. */
+    @Test
+    void anUnlockByAThreadThatDoesNotHoldItThrowsAndLeavesItHeld() throws Exception {
+        NativeSpinLock lock = new NativeSpinLock();
+        assertThatThrownBy(() -> lock.unlock(null)).isInstanceOf(IllegalMonitorStateException.class);
+        lock.lock(null);
+        AtomicBoolean refused = new AtomicBoolean();
+        Thread other = new Thread(() -> {
+            try {
+                lock.unlock(null);
+            } catch (IllegalMonitorStateException e) {
+                refused.set(true);
+            }
+        });
+        other.start();
+        other.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(refused).isTrue();
+        assertThat(lock.isLocked()).isTrue();
+        lock.unlock(null);
         assertThat(lock.isLocked()).isFalse();
     }
 }
