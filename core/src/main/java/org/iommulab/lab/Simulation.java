@@ -139,15 +139,16 @@ public final class Simulation {
             progress.advanced(until, t);
         }
         workload.stop();
-        IoResult r = workload.result();
-        for (long limit = t + MAX_DRAIN_NS; r.inFlight() > 0; r = workload.result()) {
+        // the accounting's count, cheap at every step; result() checks it against the requests held
+        for (long limit = t + MAX_DRAIN_NS; workload.inFlight() > 0; ) {
             if (t >= limit) {
-                throw new IllegalStateException(r.inFlight() + " I/Os still in flight "
+                throw new IllegalStateException(workload.inFlight() + " I/Os still in flight "
                         + MAX_DRAIN_NS / 1_000_000 + " ms after the end of " + s);
             }
             t += DRAIN_STEP_NS;
             engine.runUntil(t);
         }
+        IoResult r = workload.result();
         long virtualNs = engine.nowNs();
         CpuTime cpu = CpuTime.from(engine);
         List<VirtualResourceStats> resources = engine.resourceStats();

@@ -60,6 +60,11 @@ public final class Fio extends AbstractWorkload {
     }
 
     @Override
+    public long inFlight() {
+        return counters.inFlight();
+    }
+
+    @Override
     public IoResult result() {
         return counters.snapshot(queues.stream().mapToLong(BlkMqHwCtx::inFlight).sum());
     }

@@ -61,6 +61,11 @@ public final class IoCounters {
         mapErrors++;
     }
 
+    /** Submitted and not yet ended, by these counters. */
+    long inFlight() {
+        return submitted - completed - failedMapping - failedTranslation - failedDevice;
+    }
+
     /** Adds these counts into {@code total}. */
     void addTo(IoCounters total) {
         total.latencyNs.add(latencyNs);

@@ -56,6 +56,11 @@ public final class MapBench extends AbstractWorkload {
     }
 
     @Override
+    public long inFlight() {
+        return threads.stream().mapToLong(t -> t.counters.inFlight()).sum();
+    }
+
+    @Override
     public IoResult result() {
         IoCounters total = new IoCounters();
         threads.forEach(t -> t.counters.addTo(total));

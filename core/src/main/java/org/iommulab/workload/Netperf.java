@@ -75,6 +75,11 @@ public final class Netperf extends AbstractWorkload {
         txSlots.forEach(RequestSlot::start);
     }
 
+    @Override
+    public long inFlight() {
+        return rx.inFlight() + tx.inFlight();
+    }
+
     /** Both directions together. */
     @Override
     public IoResult result() {

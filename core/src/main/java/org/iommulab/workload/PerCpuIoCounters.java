@@ -20,6 +20,15 @@ final class PerCpuIoCounters {
         return byCpu.computeIfAbsent(engine.virtualTime() ? 0 : cpu, c -> new IoCounters());
     }
 
+    /** Submitted and not yet ended, over the CPUs. */
+    long inFlight() {
+        long sum = 0;
+        for (IoCounters c : byCpu.values()) {
+            sum += c.inFlight();
+        }
+        return sum;
+    }
+
     /** The sum over the CPUs, with the identity checked (see {@link IoCounters#snapshot}). */
     IoResult snapshot(long inFlight) {
         IoCounters total = new IoCounters();

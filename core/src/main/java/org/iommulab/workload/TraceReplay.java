@@ -262,6 +262,11 @@ public final class TraceReplay extends AbstractWorkload {
         }
     }
 
+    @Override
+    public long inFlight() {
+        return counters.inFlight();
+    }
+
     /** Every I/O ends at its unmap or its failed map, so none is ever in flight. */
     @Override
     public IoResult result() {

@@ -33,6 +33,13 @@ public interface Workload {
     /** What the workload did so far, with its accounting identity checked. */
     IoResult result();
 
+    /**
+     * The I/Os submitted and not yet ended, by the accounting (submitted - completed - failed):
+     * what a caller waiting for the workload to drain reads after each step, so it costs a few
+     * additions where {@link #result} copies the latency histogram.
+     */
+    long inFlight();
+
     /** What only this workload can tell about its run, one line each; none unless it says so. */
     default List<String> notes() {
         return List.of();

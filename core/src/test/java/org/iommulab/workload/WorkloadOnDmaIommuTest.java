@@ -33,15 +33,20 @@ class WorkloadOnDmaIommuTest {
         return dev;
     }
 
-    /** Runs to the end of the runtime, stops the workloads and lets what is in flight finish. */
+    /**
+     * Runs to the end of the runtime, stops the workloads and lets what is in flight finish; the
+     * accounting's count of I/Os in flight agrees with the workload's own count before and after.
+     */
     private static void runAndDrain(VirtualEngine engine, Workload... workloads) {
         engine.runUntil(DURATION_NS);
         for (Workload w : workloads) {
+            assertThat(w.inFlight()).as(w.name()).isEqualTo(w.result().inFlight());
             w.stop();
         }
         engine.runUntil(2 * DURATION_NS);
         for (Workload w : workloads) {
             assertThat(w.result().inFlight()).as(w.name()).isZero();
+            assertThat(w.inFlight()).as(w.name()).isZero();
         }
     }
 
