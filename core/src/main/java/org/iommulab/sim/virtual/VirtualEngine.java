@@ -119,21 +119,28 @@ public final class VirtualEngine extends EngineBase<VirtualCpu> implements Sched
         if (cpuId < 0 || cpuId >= cpus.length) {
             throw new IllegalArgumentException("cpu " + cpuId + " does not exist; 0 <= cpu < " + cpus.length);
         }
-        int slot = queues[cpuId].add(Math.max(atNs, nowNs), nextSeq++, action);
-        if (cpuId != running) {
+        VirtualEventQueue q = queues[cpuId];
+        int slot = q.add(Math.max(atNs, nowNs), nextSeq++, action);
+        if (cpuId != running && q.firstSlot() == slot) {
             reschedule(cpuId);
         }
         return slot;
     }
 
     void unqueue(int cpuId, int slot) {
-        queues[cpuId].remove(slot);
-        if (cpuId != running) {
+        VirtualEventQueue q = queues[cpuId];
+        boolean first = q.firstSlot() == slot;
+        q.remove(slot);
+        if (cpuId != running && first) {
             reschedule(cpuId);
         }
     }
 
-    /** Re-keys CPU {@code cpuId} in the heap after its queue or its clock changed. */
+    /**
+     * Re-keys CPU {@code cpuId} in the heap after its first event or its clock changed: after each
+     * of its events, and when another CPU's event queues or takes out its first (a CPU's clock
+     * moves only while its own events run).
+     */
     private void reschedule(int cpuId) {
         VirtualEventQueue q = queues[cpuId];
         if (q.isEmpty()) {

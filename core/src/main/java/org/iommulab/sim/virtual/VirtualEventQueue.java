@@ -14,7 +14,9 @@ import java.util.Arrays;
  * FIFO ring, which is then sorted by construction and costs O(1) to add and take. Timers (one far
  * ahead would hold the ring back until it expired) and any other event go into a binary min-heap.
  * The first event is the earlier of the two lanes' heads. An event taken out of the middle of the
- * ring leaves a hole that is skipped when it reaches the head.
+ * ring leaves a hole that is skipped when it reaches the head. The first event's key and slot are
+ * kept in fields, set when an add or a removal changes them, since the engine reads them after
+ * every event.
  */
 final class VirtualEventQueue {
 
@@ -42,10 +44,20 @@ final class VirtualEventQueue {
     private int freeCount;
     private int slotsUsed;
 
+    /** The first event's time, sequence number and slot; {@code headSlot} is -1 when empty. */
+    private long headTime;
+    private long headSeq;
+    private int headSlot = -1;
+
     /** Queues {@code action} at {@code timeNs} with sequence number {@code seq}; returns its slot. */
     int add(long timeNs, long seq, Object action) {
         int slot = allocSlot();
         slotAction[slot] = action;
+        if (headSlot < 0 || less(timeNs, seq, headTime, headSeq)) {
+            headTime = timeNs;
+            headSeq = seq;
+            headSlot = slot;
+        }
         if (timeNs >= ringLastTime && !(action instanceof VirtualTimer)) {
             append(timeNs, seq, slot);
             return slot;
@@ -62,22 +74,22 @@ final class VirtualEventQueue {
 
     /** True when no event is queued. */
     boolean isEmpty() {
-        return size == 0 && ringLive == 0;
+        return headSlot < 0;
     }
 
     /** The time of the earliest event; only when not empty. */
     long firstTime() {
-        return ringFirst() ? ringTime[ringHead] : heapTime[0];
+        return headTime;
     }
 
     /** The slot of the earliest event; only when not empty. */
     int firstSlot() {
-        return ringFirst() ? ringSlot[ringHead] : heapSlot[0];
+        return headSlot;
     }
 
     /** The sequence number of the earliest event; only when not empty. */
     long firstSeq() {
-        return ringFirst() ? ringSeq[ringHead] : heapSeq[0];
+        return headSeq;
     }
 
     Object action(int slot) {
@@ -90,8 +102,15 @@ final class VirtualEventQueue {
         freeSlot(slot);
         if (pos <= RING) {
             removeFromRing(RING - pos);
-            return;
+        } else {
+            removeFromHeap(pos);
         }
+        if (slot == headSlot) {
+            findHead();
+        }
+    }
+
+    private void removeFromHeap(int pos) {
         int last = --size;
         if (pos == last) {
             return;
@@ -106,12 +125,21 @@ final class VirtualEventQueue {
         }
     }
 
-    /** True if the ring's head comes before the heap's root (the ring's head is always live). */
-    private boolean ringFirst() {
-        if (ringLive == 0) {
-            return false;
+    /** Sets the head fields to the earlier of the ring's head (always live) and the heap's root. */
+    private void findHead() {
+        boolean ring = ringLive > 0
+                && (size == 0 || less(ringTime[ringHead], ringSeq[ringHead], heapTime[0], heapSeq[0]));
+        if (ring) {
+            headTime = ringTime[ringHead];
+            headSeq = ringSeq[ringHead];
+            headSlot = ringSlot[ringHead];
+        } else if (size > 0) {
+            headTime = heapTime[0];
+            headSeq = heapSeq[0];
+            headSlot = heapSlot[0];
+        } else {
+            headSlot = -1;
         }
-        return size == 0 || less(ringTime[ringHead], ringSeq[ringHead], heapTime[0], heapSeq[0]);
     }
 
     private void append(long timeNs, long seq, int slot) {
