@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:FreqInlineSize=100") // as the iommu-lab launcher runs it
 public class SimulationBenchmark {
 
     /** The platform beneath the guest, by its command-line name; the DMA mode is Linux 6.7's pick (auto). */
