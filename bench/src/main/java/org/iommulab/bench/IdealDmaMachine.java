@@ -1,5 +1,6 @@
 package org.iommulab.bench;
 
+import java.util.Locale;
 import org.iommulab.dma.DmaIommuLayer;
 import org.iommulab.dma.IommuDmaOps;
 import org.iommulab.ideal.IdealIommu;
@@ -26,6 +27,7 @@ final class IdealDmaMachine implements AutoCloseable {
     final NativeEngine engine;
     final Device dev = new Device("bench0");
     final IommuDmaOps ops;
+    private final String name;
 
     /**
      * @param policy a registered policy's name; one that does not use dma-iommu is refused
@@ -45,6 +47,7 @@ final class IdealDmaMachine implements AutoCloseable {
             throw new IllegalStateException("probing " + dev + " on the ideal IOMMU failed");
         }
         ops = dma.dmaIommu(dev);
+        name = policy + ", " + layout.name().toLowerCase(Locale.ROOT) + " layout";
     }
 
     /**
@@ -78,8 +81,8 @@ final class IdealDmaMachine implements AutoCloseable {
         engine.close();
         var counters = ops.counters();
         if (counters.fqOverflows() > 0) {
-            System.err.println(counters.fqOverflows() + " flush-queue overflows dropped " + counters.entriesLost()
-                    + " queued IOVAs in this run");
+            System.err.println(name + ": " + counters.fqOverflows() + " flush-queue overflows dropped "
+                    + counters.entriesLost() + " queued IOVAs in this run (docs/performance.md, \"Overflows\")");
         }
         long mismatches = counters.unmapMismatches();
         if (mismatches > 0) {
