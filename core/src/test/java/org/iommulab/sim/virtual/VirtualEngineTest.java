@@ -264,6 +264,21 @@ class VirtualEngineTest {
     }
 
     @Test
+    void cancellingAnotherCpusFirstEventLetsItsNextRunOnlyAtItsTime() {
+        VirtualEngine engine = new VirtualEngine(2, COSTS);
+        List<String> trace = new ArrayList<>();
+        KTimer timer = engine.newTimer("t", cpu -> trace.add("timer@" + engine.nowNs()));
+        timer.mod(engine.cpu(1), 100);
+        engine.post(1, 300, cpu -> trace.add("cpu1@" + engine.nowNs()));
+        engine.post(0, 50, cpu -> timer.cancel());
+        engine.post(0, 200, cpu -> trace.add("cpu0@" + engine.nowNs()));
+
+        engine.runUntil(1_000);
+
+        assertThat(trace).containsExactly("cpu0@200", "cpu1@300");
+    }
+
+    @Test
     void callbackCanRearmItsOwnTimer() {
         VirtualEngine engine = new VirtualEngine(1, COSTS);
         List<Long> fired = new ArrayList<>();
