@@ -61,18 +61,23 @@ final class IdealDmaMachine implements AutoCloseable {
         return ((long) cpuId << 20 | (n & 511)) * PAGE_SIZE + PAGE_SIZE;
     }
 
-    /** One page mapped and unmapped on CPU {@code cpuId}; returns the handle so JMH consumes it. */
+    /**
+     * One page mapped and unmapped on CPU {@code cpuId}, then an interrupt point, where the flush
+     * queue's timer runs if it expired on this CPU; returns the handle so JMH consumes it.
+     */
     long mapUnmapPage(int cpuId, long phys) {
         var cpu = engine.cpu(cpuId);
         long handle = ops.mapPage(cpu, dev, phys, PAGE_SIZE, DmaDirection.BIDIRECTIONAL, 0);
         ops.unmapPage(cpu, dev, handle, PAGE_SIZE, DmaDirection.BIDIRECTIONAL, 0);
+        cpu.runSoftirqs();
         return handle;
     }
 
     /**
      * Says on standard error how many flush-queue overflows the run had (a flush stalled between
-     * its start and finish counts, here a descheduled timer thread, lets full queues drop their
-     * entries: IOVAs never freed, an allocator that grows for the rest of the run).
+     * its start and finish counts, by a CPU thread descheduled in the middle of one, lets full
+     * queues drop their entries: IOVAs never freed, an allocator that grows for the rest of the
+     * run).
      *
      * @throws IllegalStateException when an unmap missed its mapping: the figures would include a leak
      */

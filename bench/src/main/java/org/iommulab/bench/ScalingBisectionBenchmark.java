@@ -104,6 +104,7 @@ public class ScalingBisectionBenchmark {
                 case "iova-fq" -> {
                     long pfn = iovad.allocIovaFast(on.cpu, 1, LIMIT_PFN, true);
                     queues.queueIova(on.cpu, pfn, 1);
+                    on.cpu.runSoftirqs();
                     yield pfn;
                 }
                 case "driver" -> {

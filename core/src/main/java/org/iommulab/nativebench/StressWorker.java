@@ -142,6 +142,7 @@ final class StressWorker implements Runnable {
             if (++step % 8 == 0) {
                 sweep();
             }
+            cpu.runSoftirqs();
         }
         while (!mine.isEmpty()) {
             unmap(mine.remove(mine.size() - 1));
@@ -164,6 +165,7 @@ final class StressWorker implements Runnable {
                 unmap(mine.remove(mine.size() - 1));
             }
             sweep();
+            cpu.runSoftirqs();
         }
     }
 

@@ -26,4 +26,14 @@ public interface Cpu {
     default void spend(Cost cost) {
         spend(cost, 1);
     }
+
+    /**
+     * An interrupt point: this CPU is between two pieces of its work and holds no lock, so the
+     * timers that expired on it run here, as the timer softirq runs them on {@code irq_exit}.
+     * Natively, whatever drives the CPU calls it (the engine's CPU loop between two jobs, a
+     * benchmark or stress thread between two DMA calls); in virtual time timers run from the event
+     * queue and it does nothing.
+     */
+    default void runSoftirqs() {
+    }
 }

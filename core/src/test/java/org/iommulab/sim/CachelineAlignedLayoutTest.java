@@ -35,7 +35,7 @@ class CachelineAlignedLayoutTest {
     @Test
     void theModelsPerCpuObjectsAreAllAligned() {
         assertThat(alignedClasses()).extracting(Class::getSimpleName).contains(
-                "FlushQueue", "IotlbGather", "IovaMagazine", "CpuRcache", "NativeSpinLock");
+                "FlushQueue", "IotlbGather", "IovaMagazine", "CpuRcache", "NativeSpinLock", "NativeCpu");
     }
 
     @Test

@@ -6,20 +6,21 @@ import org.iommulab.sim.TimerCallback;
 
 /**
  * One CPU's thread when a workload runs on a {@link NativeEngine}: it runs the work posted to its
- * CPU, earliest first, spinning until a job's time as {@code ndelay} does. Work the CPU posts for
+ * CPU, earliest first, spinning until a job's time as {@code ndelay} does, and the timers that
+ * expired on its CPU between two jobs. Work the CPU posts for
  * itself goes straight into its own queues, which no other thread touches; work from elsewhere
  * arrives through a concurrent inbox. Equal times run in the order posted.
  */
 final class CpuLoop implements Runnable {
 
-    private final NativeEngine.NativeCpu cpu;
+    private final NativeCpu cpu;
     private final Quiescence quiescence;
     private final ConcurrentLinkedQueue<Posted> inbox = new ConcurrentLinkedQueue<>();
     private volatile Thread thread;
     /** Written on every job: allocated by the loop's own thread, so no other CPU's data shares its lines. */
     private Queue queue;
 
-    CpuLoop(NativeEngine.NativeCpu cpu, Quiescence quiescence) {
+    CpuLoop(NativeCpu cpu, Quiescence quiescence) {
         this.cpu = cpu;
         this.quiescence = quiescence;
     }
@@ -42,8 +43,9 @@ final class CpuLoop implements Runnable {
         }
     }
 
-    boolean inboxEmpty() {
-        return inbox.isEmpty();
+    /** Whether nothing waits for this CPU from elsewhere: no posted work, no raised timer. */
+    boolean nothingArrived() {
+        return inbox.isEmpty() && !cpu.softirqPending();
     }
 
     @Override
@@ -52,6 +54,7 @@ final class CpuLoop implements Runnable {
         queue = q;
         try {
             while (!quiescence.done()) {
+                cpu.runSoftirqs();
                 for (Posted p; (p = inbox.poll()) != null; ) {
                     q.add(p.atNs, p.action);
                 }

@@ -1,12 +1,6 @@
 package org.iommulab.sim.threads;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.iommulab.sim.Cost;
 import org.iommulab.sim.CostModel;
 import org.iommulab.sim.Cpu;
 import org.iommulab.sim.DeviceQueue;
@@ -17,47 +11,56 @@ import org.iommulab.sim.SpinLock;
 import org.iommulab.sim.TimerCallback;
 
 /**
- * Real threads play the CPUs: locks are real spinlocks ({@link NativeSpinLock}), timers run on a
- * timer thread, time is the monotonic clock. Costs are either skipped (measure the Java model
- * alone) or emulated by busy-waiting their value from the cost model.
+ * Real threads play the CPUs: locks are real spinlocks ({@link NativeSpinLock}), time is the
+ * monotonic clock, and a timer expires on a timer thread but runs on the CPU that armed it, at
+ * that CPU's next interrupt point ({@link NativeTimer}, {@link Cpu#runSoftirqs}). Costs are either
+ * skipped (measure the Java model alone) or emulated by busy-waiting their value from the cost
+ * model.
  *
  * <p>Each CPU object must be used by one thread at a time, as a kernel CPU runs one context at a
- * time; the timer thread stands in for the CPU that armed the timer, which is safe because every
- * per-CPU structure in the model is guarded by its own lock, as in the kernel.
+ * time. A thread that drives a CPU itself rather than through {@link #run} calls
+ * {@link Cpu#runSoftirqs} between two pieces of work; where it does not, the timer thread runs the
+ * callback on the CPU's behalf a little late.
  *
  * <p>A workload runs on it as in virtual time: {@link #run} gives each CPU a thread that runs the
  * work posted to it ({@link CpuLoop}), so the same workload code drives both engines.
  */
 public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, AutoCloseable {
 
-    private static final VarHandle LAST_NOW;
-
-    static {
-        try {
-            LAST_NOW = MethodHandles.lookup().findVarHandle(NativeCpu.class, "lastNowNs", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final CpuLoop[] loops;
     private final Quiescence quiescence;
     private boolean ran;
-    private final boolean emulateCosts;
-    private final long base = System.nanoTime();
     private final ScheduledThreadPoolExecutor timerThread;
+    private final long backstopNs;
+
+    /**
+     * How long an expired timer waits for its CPU's thread to reach an interrupt point before the
+     * timer thread runs it: 1 ms, an assumption (thousands of a busy CPU's interrupt points, a
+     * tenth of the per-CPU flush queues' 10 ms timeout, so a timer is late by at most that much).
+     */
+    static final long SOFTIRQ_BACKSTOP_NS = 1_000_000;
 
     /**
      * @param emulateCosts busy-wait each spent cost for its cost-model value; otherwise spending
      *     is free and only the Java code's own time is measured
      */
     public NativeEngine(int nrCpus, CostModel costs, boolean emulateCosts) {
+        this(nrCpus, costs, emulateCosts, SOFTIRQ_BACKSTOP_NS);
+    }
+
+    /** An engine with free costs whose expired timers wait {@code backstopNs} for their CPU; for tests. */
+    NativeEngine(int nrCpus, long backstopNs) {
+        this(nrCpus, CostModel.zero(), false, backstopNs);
+    }
+
+    private NativeEngine(int nrCpus, CostModel costs, boolean emulateCosts, long backstopNs) {
         super(nrCpus, Cpu[]::new, costs);
-        this.emulateCosts = emulateCosts;
+        this.backstopNs = backstopNs;
+        long base = System.nanoTime();
         this.loops = new CpuLoop[nrCpus];
         this.quiescence = new Quiescence(loops);
         for (int i = 0; i < nrCpus; i++) {
-            NativeCpu cpu = new NativeCpu(i);
+            NativeCpu cpu = new NativeCpu(i, base, costs, emulateCosts, quiescence);
             cpus[i] = cpu;
             loops[i] = new CpuLoop(cpu, quiescence);
         }
@@ -81,7 +84,7 @@ public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, Au
 
     @Override
     public KTimer newTimer(String name, TimerCallback callback) {
-        return new NativeTimer(callback);
+        return new NativeTimer(callback, timerThread, backstopNs);
     }
 
     @Override
@@ -135,53 +138,10 @@ public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, Au
         }
     }
 
-    /** Stops the timer thread; pending timers never run. */
+    /** Stops the timer thread; pending and raised timers never run. */
     @Override
     public void close() {
         timerThread.shutdownNow();
-    }
-
-    /** A CPU on the monotonic clock; it remembers its last reading, which its {@link CpuLoop} reuses. */
-    final class NativeCpu implements Cpu {
-        private final int id;
-        /** The last {@link #nowNs} read on this CPU; read and written opaquely, so never torn. */
-        private long lastNowNs;
-
-        NativeCpu(int id) {
-            this.id = id;
-        }
-
-        /** A time this CPU's clock has already passed, without reading the clock. */
-        long lastNowNs() {
-            return (long) LAST_NOW.getOpaque(this);
-        }
-
-        @Override
-        public int id() {
-            return id;
-        }
-
-        @Override
-        public long nowNs() {
-            long now = System.nanoTime() - base;
-            LAST_NOW.setOpaque(this, now);
-            return now;
-        }
-
-        @Override
-        public void spend(Cost cost, long count) {
-            if (emulateCosts) {
-                long until = System.nanoTime() + costs().ns(cost) * count;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "cpu" + id;
-        }
     }
 
     /** A device queue on real time: a job waits for the one before it, measured on the monotonic clock. */
@@ -193,63 +153,6 @@ public final class NativeEngine extends EngineBase<Cpu> implements Scheduler, Au
             long start = Math.max(atNs, busyUntilNs);
             busyUntilNs = start + durationNs;
             return start;
-        }
-    }
-
-    private final class NativeTimer implements KTimer {
-        private final TimerCallback callback;
-        /** The armed expiry, or null; cleared by the callback as it starts. */
-        private final AtomicReference<ScheduledFuture<?>> armed = new AtomicReference<>();
-
-        NativeTimer(TimerCallback callback) {
-            this.callback = callback;
-        }
-
-        @Override
-        public synchronized void mod(Cpu cpu, long delayNs) {
-            ScheduledFuture<?> old = armed.getAndSet(null);
-            if (old != null) {
-                old.cancel(false);
-            }
-            arm(cpu, delayNs);
-        }
-
-        @Override
-        public synchronized boolean schedule(Cpu cpu, long delayNs) {
-            if (armed.get() != null) {
-                return false;
-            }
-            arm(cpu, delayNs);
-            return true;
-        }
-
-        private void arm(Cpu cpu, long delayNs) {
-            ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-            Runnable fire = () -> {
-                synchronized (this) {
-                    if (armed.get() != self[0]) {
-                        return; // re-armed or cancelled since
-                    }
-                    armed.set(null);
-                }
-                callback.run(cpu);
-            };
-            // The caller holds this timer's monitor, so fire() cannot look at self[0] before it is set.
-            self[0] = timerThread.schedule(fire, delayNs, TimeUnit.NANOSECONDS);
-            armed.set(self[0]);
-        }
-
-        @Override
-        public boolean pending() {
-            return armed.get() != null;
-        }
-
-        @Override
-        public synchronized void cancel() {
-            ScheduledFuture<?> old = armed.getAndSet(null);
-            if (old != null) {
-                old.cancel(false);
-            }
         }
     }
 }

@@ -25,7 +25,7 @@ final class Quiescence {
         return done;
     }
 
-    /** Work went to another CPU's inbox: wake the loops to look. */
+    /** Work went to another CPU's inbox, or a timer expired on one: wake the loops to look. */
     synchronized void posted() {
         notifyAll();
     }
@@ -50,19 +50,20 @@ final class Quiescence {
     }
 
     /**
-     * Waits until work reaches {@code loop}'s inbox (true) or the run is over (false). The last
-     * loop to find itself idle, with every inbox empty, ends the run if it was stopped, and else
-     * wakes {@link #sleep}: no loop is running work then, so none can post more.
+     * Waits until work or an expired timer reaches {@code loop}'s CPU (true) or the run is over
+     * (false). The last loop to find itself idle, with nothing in transit to any, ends the run if
+     * it was stopped, and else wakes {@link #sleep}: no loop is running work then, so none can
+     * post more.
      */
     synchronized boolean awaitWork(CpuLoop loop) {
         idle++;
         try {
             while (!done) {
-                if (!loop.inboxEmpty()) {
+                if (!loop.nothingArrived()) {
                     allIdle = false;
                     return true;
                 }
-                if (idle == loops.length && allInboxesEmpty()) {
+                if (idle == loops.length && nothingInTransit()) {
                     if (stopping) {
                         done = true;
                         notifyAll();
@@ -83,7 +84,7 @@ final class Quiescence {
 
     /** Waits until {@code deadlineNs} of the monotonic clock, or less if every loop has gone idle for good. */
     synchronized void sleep(long deadlineNs) {
-        for (long left; !done && !(idle == loops.length && allInboxesEmpty())
+        for (long left; !done && !(idle == loops.length && nothingInTransit())
                 && (left = deadlineNs - System.nanoTime()) > 0; ) {
             waitHere(left);
         }
@@ -98,9 +99,9 @@ final class Quiescence {
         }
     }
 
-    private boolean allInboxesEmpty() {
+    private boolean nothingInTransit() {
         for (CpuLoop l : loops) {
-            if (!l.inboxEmpty()) {
+            if (!l.nothingArrived()) {
                 return false;
             }
         }
