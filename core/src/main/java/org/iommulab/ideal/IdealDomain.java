@@ -17,8 +17,8 @@ import org.iommulab.sim.PerCpuCounts;
  * fail, as s390's does under memory pressure, to exercise the core's undo path.
  *
  * <p>The calls every map and unmap make are counted per CPU ({@link PerCpuCounts}), so the DMA
- * layer's native benchmarks measure no shared counter of the driver's; the flushes, which the
- * timer thread may make on behalf of a CPU, are counted in shared adders.
+ * layer's native benchmarks measure no shared counter of the driver's; the flushes, which a
+ * native timer thread may make on behalf of a CPU, are counted in shared adders.
  */
 public final class IdealDomain implements IommuDomainOps {
 

@@ -1,8 +1,10 @@
 package org.iommulab.sim;
 
 /**
- * A kernel timer or delayed work item. The callback runs on the CPU that last armed it, with that
- * CPU's clock at the expiry time (virtual) or on a timer thread standing in for that CPU (native).
+ * A kernel timer or delayed work item. The callback runs on the CPU that last armed it: with that
+ * CPU's clock at the expiry time (virtual), or natively on that CPU's thread at its next interrupt
+ * point ({@link Cpu#runSoftirqs}), or on a timer thread standing in for it if the CPU does not come
+ * to one soon.
  */
 public interface KTimer {
 
