@@ -86,7 +86,7 @@ final class NativeTimer implements KTimer {
         expiry = timerThread.schedule(e::raise, Math.max(0, delayNs), TimeUnit.NANOSECONDS);
     }
 
-    /** Marks generation {@code gen} raised; false if it has been re-armed or cancelled since. */
+    /** Marks generation {@code gen} raised and returns its CPU; null if re-armed or cancelled since. */
     private synchronized NativeCpu raised(long gen) {
         if (!armed || generation != gen) {
             return null;
