@@ -85,6 +85,17 @@ final class NativeCpu extends NativeCpuFields implements Cpu {
         quiescence.posted();
     }
 
+    /**
+     * From the timer thread, the only thread that raises: takes {@code expiry} back for the timer
+     * thread to run, and lowers the flag if nothing else is raised.
+     */
+    void withdraw(NativeTimer.Expiry expiry) {
+        raised.remove(expiry);
+        if (raised.isEmpty()) {
+            softirqRaised = false;
+        }
+    }
+
     /** Whether a raised softirq waits for this CPU. */
     boolean softirqPending() {
         return softirqRaised;

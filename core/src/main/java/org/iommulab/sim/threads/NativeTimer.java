@@ -112,7 +112,10 @@ final class NativeTimer implements KTimer {
     /** One arming's expiry, as the timer thread hands it to a CPU. */
     record Expiry(NativeTimer timer, long generation) {
 
-        /** On the timer thread at the expiry time: raise it on the arming CPU, and arm the backstop. */
+        /**
+         * On the timer thread at the expiry time: raise it on the arming CPU, and arm the backstop,
+         * which takes it back from a CPU that has not looked, so nothing piles up there.
+         */
         private void raise() {
             NativeCpu cpu = timer.raised(generation);
             if (cpu == null) {
@@ -120,7 +123,10 @@ final class NativeTimer implements KTimer {
             }
             cpu.raise(this);
             try {
-                timer.timerThread.schedule(() -> runOn(cpu), timer.backstopNs, TimeUnit.NANOSECONDS);
+                timer.timerThread.schedule(() -> {
+                    cpu.withdraw(this);
+                    runOn(cpu);
+                }, timer.backstopNs, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closed) {
                 // The engine closed: pending timers never run.
             }

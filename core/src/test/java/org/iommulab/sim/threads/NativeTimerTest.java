@@ -93,6 +93,7 @@ class NativeTimerTest {
             });
             timer.mod(engine.cpu(0), 0);
             assertThat(ran.await(HANG_NS, TimeUnit.NANOSECONDS)).isTrue();
+            assertThat(((NativeCpu) engine.cpu(0)).softirqPending()).as("taken back from the CPU").isFalse();
         }
         assertThat(ranOn.get()).isEqualTo("iommu-lab-timer");
     }
